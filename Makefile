@@ -1,0 +1,89 @@
+# paiban — build, render, test, benchmark.
+#   make              install missing Debian packages, build, render manuscripts/*.md into out/
+#   make test         build and run every test; ends with "N passed, N failed"
+#   make test-asan    the test suite under AddressSanitizer + UBSan
+#   make valgrind     valgrind memcheck on the essay
+#   make bench        benchmark (median wall time, pages/s, peak RSS)
+#   make update-golden  regenerate tests/golden/*.expected on purpose
+
+CC      ?= cc
+PKGS     = harfbuzz harfbuzz-subset freetype2 fontconfig libunibreak yaml-0.1 libcmark-gfm opencc
+CSTD     = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+OPT     ?= -O2 -g
+FONT_DIR = $(CURDIR)/fonts
+HYPH_DIR = /usr/share/hyphen
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude $(PKG_CFLAGS) \
+           -DPB_DEFAULT_FONT_DIR='"$(FONT_DIR)"' -DPB_HYPHEN_DIR='"$(HYPH_DIR)"'
+LDLIBS  += $(PKG_LIBS) -lcmark-gfm-extensions -lhpdf -lhyphen -lm -lpthread
+
+BUILD   ?= build
+LIB_SRC  = $(sort $(wildcard src/*.c))
+CLI_SRC  = $(sort $(wildcard src/cli/*.c))
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  = $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HEADERS  = $(wildcard include/paiban/*.h src/*.h src/cli/*.h)
+
+MANUSCRIPTS = $(sort $(wildcard manuscripts/*.md))
+PDFS        = $(MANUSCRIPTS:manuscripts/%.md=out/%.pdf)
+
+.PHONY: all deps build test test-asan valgrind bench update-golden fuzz clean
+.DELETE_ON_ERROR:
+
+all: deps build $(PDFS)
+
+deps:
+	@scripts/deps.sh
+
+build: $(BUILD)/paiban
+
+$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libpaiban.a: $(LIB_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BUILD)/paiban: $(CLI_OBJ) $(BUILD)/libpaiban.a
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libpaiban.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libpaiban.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libpaiban.a $(LDLIBS)
+
+out/%.pdf: manuscripts/%.md $(BUILD)/paiban $(wildcard fonts/*.conf)
+	@mkdir -p out
+	$(BUILD)/paiban -q -o $@ $<
+
+test: deps-test build $(UNIT_BIN)
+	@BUILD=$(BUILD) tests/run.sh
+
+deps-test:
+	@scripts/deps.sh --test
+
+# The whole suite again with AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps-test
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
+	  OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	  LDFLAGS='-fsanitize=address,undefined' build-asan/paiban $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
+
+valgrind: build
+	@tests/valgrind.sh $(BUILD)/paiban
+
+bench: build
+	@scripts/bench.sh $(BUILD)/paiban
+
+update-golden: build
+	@BUILD=$(BUILD) tests/golden.sh --update
+
+clean:
+	rm -rf build build-asan build-fuzz out

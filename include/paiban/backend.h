@@ -1,0 +1,40 @@
+/* paiban — backends: the PDF writer (libharu for the document, our own
+ * Type0/CID fonts for text, DESIGN.md §7) and the text dump for tests.
+ *
+ * Neither owns its inputs.  Both write to a temporary file beside the target
+ * and rename it over the target only when everything succeeded, so a failure
+ * never leaves a partial file and never clobbers a previous good output.
+ */
+#ifndef PAIBAN_BACKEND_H
+#define PAIBAN_BACKEND_H
+
+#include "base.h"
+#include "font.h"
+#include "layout.h"
+
+#include <stdio.h>
+
+typedef struct pb_pdf_options {
+  bool compress;        /* Flate-compress streams (default true) */
+} pb_pdf_options;
+
+/* Writes the layout as a PDF 1.6 file at path (atomically).  Fonts are
+ * embedded as hb-subset subsets with ToUnicode CMaps.  Errors (libharu
+ * failure, subsetting failure, unwritable path) are reported in diags with
+ * the output path; returns PB_OK or an error status. */
+pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
+                       const pb_pdf_options *opt, const char *path,
+                       pb_diags *diags);
+
+typedef enum pb_dump_kind {
+  PB_DUMP_LINES = 0,   /* one record per line: page, y, x, width, ratio, text */
+  PB_DUMP_GLYPHS,      /* lines plus every glyph: gid, face, x, y */
+  PB_DUMP_PAGES,       /* one record per page: number, lines, glyphs */
+} pb_dump_kind;
+
+/* Writes a stable text form of the layout (fixed decimals, no pointers,
+ * no paths) to out. Returns PB_OK or PB_ERR_IO. */
+pb_status pb_dump_write(const pb_layout *lo, const pb_fontset *fs,
+                        pb_dump_kind kind, FILE *out);
+
+#endif

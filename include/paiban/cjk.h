@@ -1,0 +1,66 @@
+/* paiban — character classes for Chinese layout and the line-start /
+ * line-end prohibitions (kinsoku) of clreq (clreq-digest §0, §1).
+ * Pure functions over code points; no allocation.
+ */
+#ifndef PAIBAN_CJK_H
+#define PAIBAN_CJK_H
+
+#include "base.h"
+
+typedef enum pb_cclass {
+  PB_CC_OTHER = 0,   /* symbols and anything not below */
+  PB_CC_HAN,         /* ideographs, kana, bopomofo, full-width letters and
+                        digits: one em each, on the character grid */
+  PB_CC_OPEN,        /* opening brackets and quotes, full width: 「『（《〈【〔 “‘ */
+  PB_CC_CLOSE,       /* closing brackets and quotes: 」』）》〉】〕 ”’ */
+  PB_CC_STOP,        /* pause and stop marks: 、，。． */
+  PB_CC_COLON,       /* ：； */
+  PB_CC_EXCL,        /* ！？ ‼ ⁇ ⁈ ⁉ */
+  PB_CC_MIDDOT,      /* interpuncts · ‧ ・ in Chinese text */
+  PB_CC_DASH,        /* — ⸺ in Chinese text (a pair of — is the 2-em dash) */
+  PB_CC_ELLIPSIS,    /* … ⋯ in Chinese text */
+  PB_CC_CONNECTOR,   /* – ～ 〜 */
+  PB_CC_SOLIDUS,     /* ／ (and / in Chinese GB style) */
+  PB_CC_LATIN,       /* letters of alphabetic scripts (Latin, Greek, Cyrillic) */
+  PB_CC_DIGIT,       /* European digits 0-9 */
+  PB_CC_LATIN_PUNCT, /* Latin punctuation, and shared marks in Latin text */
+  PB_CC_SPACE,       /* U+0020 and other spaces */
+} pb_cclass;
+
+/* True for the marks whose glyph and width depend on context: “ ” ‘ ’ — …
+ * · – ⸺ ‧ (clreq-digest §0, "shared Latin/CJK"). */
+bool pb_is_shared_mark(uint32_t cp);
+
+/* The class of cp.  cjk_context decides the shared marks: in Chinese text
+ * they are full-width CJK punctuation, in Latin text Latin punctuation. */
+pb_cclass pb_char_class(uint32_t cp, bool cjk_context);
+
+/* True for classes drawn as full-width CJK punctuation. */
+bool pb_cclass_is_cjk_punct(pb_cclass c);
+/* True for classes that take the CJK font: Han and CJK punctuation. */
+bool pb_cclass_is_cjk(pb_cclass c);
+/* Latin letter or digit (for Han–Latin spacing, clreq-digest §4). */
+bool pb_cclass_is_alnum(pb_cclass c);
+
+typedef enum pb_kinsoku {
+  PB_KINSOKU_NONE = 0,  /* no prohibitions (clreq "none") */
+  PB_KINSOKU_BASIC,     /* clreq basic: zh-Hant default */
+  PB_KINSOKU_GB,        /* basic + solidus not at line end: zh-Hans default */
+  PB_KINSOKU_STRICT,    /* GB + 2-em dash and ellipsis not at line start */
+} pb_kinsoku;
+
+/* clreq-digest §1.1 NO_START: may cp (of class c) not begin a line?
+ * prev is the character before it (for "％ after digits"), 0 if none. */
+bool pb_kinsoku_no_start(uint32_t cp, pb_cclass c, uint32_t prev,
+                         pb_kinsoku level);
+/* clreq-digest §1.1 NO_END: may cp not end a line?  next is the character
+ * after it (for "＄ before digits"), 0 if none. */
+bool pb_kinsoku_no_end(uint32_t cp, pb_cclass c, uint32_t next,
+                       pb_kinsoku level);
+/* Marks that are never split when doubled: —— ⸺⸺ …… ⋯⋯ (§1.1). */
+bool pb_is_unbreakable_pair(uint32_t a, uint32_t b);
+/* A unit character that stays with the number before it ("2024 年",
+ * "40 ％"), clreq-digest §1.1. */
+bool pb_is_number_unit(uint32_t cp);
+
+#endif

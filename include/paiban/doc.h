@@ -1,0 +1,116 @@
+/* paiban — the document tree: what the parser produces from a manuscript
+ * (CommonMark through cmark-gfm + YAML front matter through libyaml).
+ *
+ * The tree is flat: a list of blocks in reading order, each holding its text
+ * as Unicode code points with one style byte and one source position per
+ * character.  Nesting (block quotes, lists) is carried as depth numbers.
+ *
+ * Ownership: pb_doc owns everything reachable from it; pb_doc_free() frees it.
+ */
+#ifndef PAIBAN_DOC_H
+#define PAIBAN_DOC_H
+
+#include "base.h"
+
+typedef enum pb_block_kind {
+  PB_BLOCK_PARAGRAPH = 0,
+  PB_BLOCK_HEADING,        /* level 1..6 */
+  PB_BLOCK_CODE,           /* fenced or indented code; text keeps its spaces
+                              and '\n' line ends */
+  PB_BLOCK_THEMATIC_BREAK, /* "***": a section break; no text */
+  PB_BLOCK_FOOTNOTE,       /* a footnote definition's paragraph; see
+                              footnote_index */
+} pb_block_kind;
+
+/* Per-character style bits (several may be set). */
+enum {
+  PB_STYLE_EMPH = 1u << 0,   /* *emphasis* */
+  PB_STYLE_STRONG = 1u << 1, /* **strong** */
+  PB_STYLE_CODE = 1u << 2,   /* `code span` or code block */
+  PB_STYLE_LINK = 1u << 3,   /* inside a link; see pb_block.link */
+  PB_STYLE_STRIKE = 1u << 4, /* ~~strikethrough~~ */
+  PB_STYLE_FNREF = 1u << 5,  /* a footnote reference mark (text is its number) */
+};
+
+typedef struct pb_block {
+  pb_block_kind kind;
+  int level;          /* heading level 1..6; 0 otherwise */
+  int quote_depth;    /* number of enclosing block quotes */
+  int list_depth;     /* number of enclosing list items */
+  bool list_item_start; /* first block of a list item: draw list_marker */
+  bool list_ordered;
+  int list_number;    /* ordered list: this item's number */
+  int footnote_index; /* PB_BLOCK_FOOTNOTE: 1-based footnote number; else 0 */
+  pb_pos start;       /* where the block starts in the source */
+
+  /* Text: len code points.  Whitespace is already normalized:
+   *  - runs of spaces/tabs/soft line breaks collapse to one U+0020;
+   *  - a space or soft break between two CJK characters (Han, kana, CJK or
+   *    full-width punctuation) is removed (DESIGN.md §3);
+   *  - no space at the start or end of the block;
+   *  - a hard line break is U+2028 LINE SEPARATOR.
+   * Code blocks keep their text verbatim. */
+  uint32_t *text;     /* owned, len entries */
+  uint8_t *style;     /* owned, len entries: PB_STYLE_* bits */
+  uint16_t *link;     /* owned, len entries: 1-based index into pb_doc.links
+                         for characters inside a link, else 0 */
+  uint16_t *fnref;    /* owned, len entries: footnote number for characters
+                         of a footnote reference mark, else 0 */
+  pb_pos *pos;        /* owned, len entries: source position of each char */
+  size_t len;
+} pb_block;
+
+/* Typed front matter.  Every field is optional; strings are owned,
+ * NUL-terminated UTF-8 or NULL when absent.  *_pos give the position of the
+ * value in the source (for diagnostics of later stages). */
+typedef struct pb_meta {
+  char *title, *subtitle, *author, *date;
+  char *lang;          /* as written, validated (see pb_lang_is_known) */
+  char *paper;         /* "A5" (default), "A4", "B5", "letter", ... */
+  double font_size;    /* pt; 0 = default from the language */
+  double line_pitch;   /* multiple of the font size; 0 = default */
+  int measure;         /* line length in em (characters); 0 = default */
+  char *kinsoku;       /* "none" | "basic" | "gb" | "strict"; NULL = default */
+  char *punctuation;   /* "none" | "hant-centered" | "hans-standard"; NULL = default */
+  int hanging;         /* -1 unset, 0 no, 1 hang 、，。 at line end */
+  char *profile;       /* "print" | "ebook"; NULL = default */
+  char *fonts;         /* font profile name (fonts/NAME.conf); NULL = by lang */
+  pb_pos title_pos, lang_pos, paper_pos, font_size_pos, line_pitch_pos,
+      measure_pos, kinsoku_pos, punctuation_pos, profile_pos, fonts_pos;
+} pb_meta;
+
+typedef struct pb_doc {
+  char *path;          /* owned copy of the source path */
+  pb_meta meta;
+  pb_block *blocks;    /* owned, nblocks entries */
+  size_t nblocks;
+  char **links;        /* owned, nlinks URL strings (UTF-8, NUL-terminated) */
+  size_t nlinks;
+  uint32_t body_line;  /* first line of the Markdown body (after front matter) */
+} pb_doc;
+
+/* Maximum nesting of block quotes and lists; deeper input is an error. */
+#define PB_MAX_NESTING 64
+
+/* Parses a manuscript.  src need not be NUL-terminated.  On success returns
+ * PB_OK and fills *doc (which the caller frees with pb_doc_free, also on
+ * failure).  Errors and warnings go to diags, with positions:
+ *  - invalid UTF-8 (position of the first bad byte), NUL and C0 control
+ *    characters other than tab/LF/CR (error); a leading BOM is skipped; CRLF
+ *    and CR line ends are accepted;
+ *  - front matter: "---" on line 1 starts it and a line "---" or "..." ends
+ *    it; unterminated, not YAML, not a mapping, a non-scalar value, an
+ *    invalid value (negative size, unknown paper, unknown language, ...) are
+ *    errors naming the key and line; unknown keys are warnings;
+ *  - nesting deeper than PB_MAX_NESTING is an error.
+ * Returns PB_ERR_INPUT if any error was reported. */
+pb_status pb_doc_parse(const char *src, size_t len, const char *path,
+                       pb_doc *doc, pb_diags *diags);
+void pb_doc_free(pb_doc *doc);
+
+/* True for the language tags paiban knows: zh-Hant, zh-Hant-TW, zh-Hant-HK,
+ * zh-TW, zh-HK, zh-Hans, zh-Hans-CN, zh-CN, zh, en, en-US, en-GB (compared
+ * case-insensitively). */
+bool pb_lang_is_known(const char *tag);
+
+#endif

@@ -1,0 +1,74 @@
+/* paiban — fonts: profiles (fonts/NAME.conf), fontconfig lookup, FreeType
+ * faces wrapped in HarfBuzz fonts, per-character font choice.
+ *
+ * A font profile lists, per role, the fontconfig patterns for CJK text, for
+ * Latin text and for fallback.  Each character takes the first face of its
+ * chain that has it (see pb_fontset_pick).
+ *
+ * Ownership: pb_fontset owns its faces (FreeType face, HarfBuzz face/font,
+ * the font file's bytes) and frees them in pb_fontset_free().  Pointers
+ * returned by the accessors stay valid until then.
+ */
+#ifndef PAIBAN_FONT_H
+#define PAIBAN_FONT_H
+
+#include "base.h"
+
+#include <hb.h>
+
+typedef enum pb_role {
+  PB_ROLE_BODY = 0,   /* running text */
+  PB_ROLE_EMPH,       /* *emphasis*: Latin italic, CJK as body (or Kai) */
+  PB_ROLE_STRONG,     /* **strong** and headings: bold */
+  PB_ROLE_CODE,       /* `code`: monospace */
+  PB_ROLE_COUNT
+} pb_role;
+
+/* Which chain a character is looked up in first. */
+typedef enum pb_script_pref {
+  PB_PREF_CJK = 0,
+  PB_PREF_LATIN = 1,
+} pb_script_pref;
+
+typedef struct pb_face {
+  char *family;        /* owned: family name as fontconfig reports it */
+  char *file;          /* owned: path of the font file */
+  int index;           /* face index in a collection (.ttc) */
+  char *ps_name;       /* owned: PostScript name (for /BaseFont) */
+  hb_blob_t *blob;     /* the whole font file (referenced) */
+  hb_face_t *hb_face;  /* the face inside it */
+  hb_font_t *hb_font;  /* HarfBuzz font on the FreeType face, scale = upem */
+  void *ft_face;       /* FT_Face (void* so this header needs no FreeType) */
+  unsigned upem;
+  bool is_cff;         /* outlines in a CFF table (else glyf) */
+  bool cff_cid_keyed;  /* the CFF Top DICT has ROS (Noto CJK) */
+  bool is_cjk;         /* covers U+4E00 and U+3002 (a CJK face) */
+  /* Metrics in font units, for the PDF FontDescriptor. */
+  int ascent, descent, cap_height, x_min, y_min, x_max, y_max;
+  double italic_angle;
+  bool fixed_pitch, serif, italic;
+} pb_face;
+
+typedef struct pb_fontset pb_fontset;
+
+/* Loads the profile for lang (or the named profile) from font_dir.  name may
+ * be NULL (then "zh-Hant", "zh-Hans" or "en" from lang).  Fonts missing from
+ * the system are errors naming the profile line.  On failure returns NULL
+ * and reports in diags.  font_dir NULL means the built-in default
+ * (PAIBAN_FONT_DIR or the directory given at build time). */
+pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
+                            const char *lang, pb_diags *diags);
+void pb_fontset_free(pb_fontset *fs);
+
+size_t pb_fontset_face_count(const pb_fontset *fs);
+const pb_face *pb_fontset_face(const pb_fontset *fs, size_t i);
+
+/* Face index for character cp in role, trying the preferred chain first,
+ * then the other, then the fallbacks; -1 if no face has it. */
+int pb_fontset_pick(pb_fontset *fs, pb_role role, pb_script_pref pref,
+                    uint32_t cp);
+
+/* Glyph id of cp in face i (0 if missing). */
+uint32_t pb_face_glyph(const pb_face *f, uint32_t cp);
+
+#endif

@@ -1,0 +1,213 @@
+/* Atomic file output: mkstemp beside the target, fsync, rename
+ * (src/atomic_file.h). */
+#include "atomic_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const pb_pos pb_nopos = {0, 0};
+
+static char *pb_af_strdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *p = malloc(n);
+  if (p) memcpy(p, s, n);
+  return p;
+}
+
+/* The process umask, read without changing it: umask(2) can only be read by
+ * setting it, which races with other threads creating files (-j jobs).
+ * Linux reports it in /proc/self/status; elsewhere assume 022. */
+static mode_t pb_af_umask(void) {
+  mode_t mask = 022;
+  FILE *f = fopen("/proc/self/status", "r");
+  if (!f) return mask;
+  char line[256];
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, "Umask:", 6) == 0) {
+      char *end = NULL;
+      long v = strtol(line + 6, &end, 8);
+      if (end != line + 6 && v >= 0 && v <= 0777) mask = (mode_t)v;
+      break;
+    }
+  }
+  fclose(f);
+  return mask;
+}
+
+pb_status pb_atomic_open(pb_atomic_file *af, const char *path,
+                         pb_diags *diags) {
+  memset(af, 0, sizeof *af);
+  af->fd = -1;
+  pb_status st = PB_ERR_IO;
+  char *dir = NULL;
+  if (!path || !*path) {
+    pb_diag_add_at(diags, PB_SEV_ERROR, path ? path : "", pb_nopos,
+                   "cannot write output: empty file name");
+    return PB_ERR_IO;
+  }
+
+  /* Write through a symbolic link to the file it names: renaming over the
+   * link itself would silently turn it into a regular file. */
+  struct stat lst;
+  char *target = NULL;
+  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+    target = realpath(path, NULL);
+  if (!target) target = pb_af_strdup(path);
+  if (!target) goto nomem;
+
+  struct stat st_target;
+  bool exists = stat(target, &st_target) == 0;
+  if (exists && S_ISDIR(st_target.st_mode)) {
+    pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
+                   "cannot write output: %s", strerror(EISDIR));
+    goto fail;
+  }
+  /* Renaming over a device or a pipe (e.g. /dev/null as root) would
+   * replace the node itself. */
+  if (exists && !S_ISREG(st_target.st_mode)) {
+    pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
+                   "cannot write output: not a regular file");
+    goto fail;
+  }
+
+  const char *slash = strrchr(target, '/');
+  const char *base = slash ? slash + 1 : target;
+  if (!*base) {
+    pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
+                   "cannot write output: %s", strerror(EISDIR));
+    goto fail;
+  }
+  size_t dlen = slash ? (size_t)(slash - target) : 1;
+  dir = malloc(dlen + 1);
+  if (!dir) goto nomem;
+  if (!slash)
+    memcpy(dir, ".", 2);
+  else if (dlen == 0)
+    memcpy(dir, "/", 2); /* target in the root directory */
+  else {
+    memcpy(dir, target, dlen);
+    dir[dlen] = '\0';
+  }
+
+  size_t tlen = strlen(dir) + strlen(base) + 16;
+  af->tmp_path = malloc(tlen);
+  if (!af->tmp_path) goto nomem;
+  snprintf(af->tmp_path, tlen, "%s%s.%s.XXXXXX", dir,
+           strcmp(dir, "/") == 0 ? "" : "/", base);
+  af->fd = mkstemp(af->tmp_path);
+  if (af->fd < 0) {
+    int e = errno;
+    pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
+                   "cannot create output in directory '%s': %s", dir,
+                   strerror(e));
+    /* No file was created: tmp_path must not name one for abort. */
+    free(af->tmp_path);
+    af->tmp_path = NULL;
+    goto fail;
+  }
+  /* mkstemp creates mode 0600; give the result the permissions the target
+   * had, or those a plain creat(2) would give. */
+  mode_t mode = exists ? (st_target.st_mode & 0777) : (0666 & ~pb_af_umask());
+  if (fchmod(af->fd, mode) != 0) {
+    int e = errno;
+    pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
+                   "cannot set permissions of output: %s", strerror(e));
+    goto fail;
+  }
+  af->target = target;
+  free(dir);
+  return PB_OK;
+
+nomem:
+  st = PB_ERR_NOMEM;
+  pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
+                 "cannot write output: out of memory");
+fail:
+  free(target);
+  free(dir);
+  af->target = NULL;
+  pb_atomic_abort(af);
+  return st;
+}
+
+FILE *pb_atomic_stream(pb_atomic_file *af, pb_diags *diags) {
+  if (af->fp) return af->fp;
+  if (af->fd < 0) return NULL;
+  af->fp = fdopen(af->fd, "wb");
+  if (!af->fp) {
+    int e = errno;
+    pb_diag_add_at(diags, PB_SEV_ERROR, af->target ? af->target : "",
+                   pb_nopos, "cannot write output: %s", strerror(e));
+  }
+  return af->fp;
+}
+
+pb_status pb_atomic_commit(pb_atomic_file *af, pb_diags *diags) {
+  if (!af->tmp_path || af->fd < 0) {
+    pb_atomic_abort(af);
+    return PB_ERR_IO;
+  }
+  const char *what = "write";
+  int e = 0;
+  if (af->fp && fflush(af->fp) != 0) e = errno;
+  if (!e && fsync(af->fd) != 0) e = errno;
+  /* fclose also closes fd; an error there can still mean lost data. */
+  int rc = af->fp ? fclose(af->fp) : close(af->fd);
+  af->fp = NULL;
+  af->fd = -1;
+  if (!e && rc != 0) e = errno;
+  if (!e && rename(af->tmp_path, af->target) != 0) {
+    e = errno;
+    what = "replace";
+  }
+  if (e) {
+    pb_diag_add_at(diags, PB_SEV_ERROR, af->target, pb_nopos,
+                   "cannot %s output: %s", what, strerror(e));
+    pb_atomic_abort(af);
+    return PB_ERR_IO;
+  }
+  /* Make the rename itself durable (best effort: some file systems refuse
+   * fsync on a directory). */
+  const char *slash = strrchr(af->target, '/');
+  char dir[PATH_MAX];
+  if (!slash)
+    memcpy(dir, ".", 2);
+  else if (slash == af->target)
+    memcpy(dir, "/", 2);
+  else if ((size_t)(slash - af->target) < sizeof dir) {
+    memcpy(dir, af->target, (size_t)(slash - af->target));
+    dir[slash - af->target] = '\0';
+  } else
+    dir[0] = '\0';
+  if (dir[0]) {
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+      (void)fsync(dfd);
+      close(dfd);
+    }
+  }
+  free(af->tmp_path);
+  free(af->target);
+  af->tmp_path = NULL;
+  af->target = NULL;
+  return PB_OK;
+}
+
+void pb_atomic_abort(pb_atomic_file *af) {
+  if (af->fp)
+    fclose(af->fp);
+  else if (af->fd >= 0)
+    close(af->fd);
+  af->fp = NULL;
+  af->fd = -1;
+  if (af->tmp_path) unlink(af->tmp_path);
+  free(af->tmp_path);
+  free(af->target);
+  af->tmp_path = NULL;
+  af->target = NULL;
+}

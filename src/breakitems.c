@@ -1,0 +1,265 @@
+/* Break items: turns a shaped paragraph's units into boxes, glue and
+ * penalties for the Knuth–Plass breaker, with the Chinese rules of
+ * clreq-digest:
+ *   §1   kinsoku as infinite penalties, unbreakable —— ……, numbers + units;
+ *   §3   punctuation = ink box + adjustable blank glue (style per document),
+ *        adjacent marks compressed to 1.5 em, blanks vanish at line edges;
+ *   §4   Han–Latin glue ¼ em (stretch to ½, shrink to ⅛), replacing a source
+ *        space, never next to full-width punctuation;
+ *   §5   Han–Han glue: no shrink, small stretch (grid friendly); last line
+ *        never a single character.
+ * Break opportunities come from libunibreak (UAX #14) and are tailored here
+ * (a break is allowed only where UAX #14 AND the clreq rules allow it). */
+#include "para.h"
+
+#include <linebreak.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "Infinite" stretch of \parfillskip: any line ending the paragraph has
+ * badness 0 however short it is. */
+#define PB_PARFILL_STRETCH ((pb_len)1 << 28)
+
+/* Penalty for a break after an explicit hyphen or at a hyphenation point
+ * (TeX's \hyphenpenalty and \exhyphenpenalty). */
+#define PB_HYPHEN_PENALTY 50
+
+/* §3: decides the adjustable blanks of a full-width mark from its glyph's
+ * ink (so TC centred and SC corner forms both come out right, whatever the
+ * font), then applies the document's punctuation style. */
+static void pb_punct_blanks(pb_shaper *sh, const pb_para *p, pb_unit *u) {
+  pb_punct_style style = sh->settings->punct;
+  if (style == PB_PUNCT_NONE) return;
+  switch (u->cls) {
+  case PB_CC_OPEN: case PB_CC_CLOSE: case PB_CC_STOP: case PB_CC_COLON:
+  case PB_CC_EXCL: case PB_CC_MIDDOT:
+    break;
+  default:
+    return; /* dashes, ellipses, connectors, solidus: fixed width */
+  }
+  /* §2/§3: in Taiwan style ！？ are centred and keep their full em. */
+  if (u->cls == PB_CC_EXCL && style == PB_PUNCT_HANT_CENTERED) return;
+  if (u->g1 != u->g0 + 1) return;
+  const pb_glyph *g = &p->glyphs[u->g0];
+  pb_len em = p->size;
+  /* Only a mark set on a full em can give up part of it. */
+  if (g->advance < em - em / 20 || g->advance > em + em / 20) return;
+  const pb_face *f = pb_fontset_face(sh->fs, g->face);
+  hb_glyph_extents_t ext;
+  if (!f || !f->hb_font || !hb_font_get_glyph_extents(f->hb_font, g->gid, &ext))
+    return;
+  int sx = 0, sy = 0;
+  hb_font_get_scale(f->hb_font, &sx, &sy);
+  if (sx <= 0) return;
+  double l = (double)ext.x_bearing / sx, r = (double)(ext.x_bearing + ext.width) / sx;
+  pb_len half = em / 2, quarter = em / 4;
+  if (r <= 0.55) {
+    u->blank_right = half;              /* ink on the left: 、，。 SC, 」 */
+  } else if (l >= 0.45) {
+    u->blank_left = half;               /* ink on the right: 「（ */
+  } else if (l >= 0.2 && r <= 0.8) {
+    u->blank_left = u->blank_right = quarter; /* centred: TC 、，。 and · */
+  } else {
+    return;
+  }
+  u->lead = u->blank_left;
+  u->width = g->advance - u->blank_left - u->blank_right;
+}
+
+static bool pb_is_upper(uint32_t c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7);
+}
+
+/* Marks hyphenation points in Latin words (DESIGN.md §6).  Words with a
+ * capital after the first letter (MacroPolo, OpenAI, GPT) are never split,
+ * nor capitalised names inside Chinese text. */
+static void pb_mark_hyphens(pb_shaper *sh, pb_para *p) {
+  if (!sh->hyphen) return;
+  size_t i = 0;
+  while (i < p->nunits) {
+    if (p->units[i].cls != PB_CC_LATIN) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    bool plain = true;
+    while (j < p->nunits && p->units[j].cls == PB_CC_LATIN) {
+      if (p->units[j].c1 != p->units[j].c0 + 1) plain = false; /* ligature */
+      if (j > i && pb_is_upper(p->text[p->units[j].c0])) plain = false;
+      j++;
+    }
+    if (p->cjk_text && pb_is_upper(p->text[p->units[i].c0])) plain = false;
+    /* A word glued to digits or '@' etc. is not a dictionary word. */
+    if (i > 0 && p->units[i - 1].cls == PB_CC_DIGIT) plain = false;
+    if (j < p->nunits && p->units[j].cls == PB_CC_DIGIT) plain = false;
+    size_t n = j - i;
+    if (plain && n >= 5 && n <= 64) {
+      uint32_t word[64];
+      bool ok[64];
+      for (size_t k = 0; k < n; k++) word[k] = p->text[p->units[i + k].c0];
+      if (pb_hyphenate_word(sh->hyphen, word, n, ok))
+        for (size_t k = 1; k < n; k++)
+          if (ok[k]) p->units[i + k].flags |= PB_UNIT_HYPHEN_OK;
+    }
+    i = j;
+  }
+}
+
+/* The glyph and width of a hyphen in face fi at the paragraph's size. */
+static bool pb_hyphen_glyph(pb_shaper *sh, const pb_para *p, int fi,
+                            uint32_t *gid, pb_len *width) {
+  const pb_face *f = pb_fontset_face(sh->fs, (size_t)fi);
+  hb_codepoint_t g = 0;
+  if (!f || !f->hb_font || !hb_font_get_nominal_glyph(f->hb_font, '-', &g))
+    return false;
+  int sx = 0, sy = 0;
+  hb_font_get_scale(f->hb_font, &sx, &sy);
+  if (sx <= 0) return false;
+  int64_t adv = hb_font_get_glyph_h_advance(f->hb_font, g);
+  *gid = g;
+  *width = (pb_len)((adv * p->size + sx / 2) / sx);
+  return true;
+}
+
+/* How much "content" follows each unit, for §5's rule that a Chinese
+ * paragraph's last line is never one character (or one plus its mark):
+ * tail[i] = number of Han or letter/digit units from i to the end. */
+static uint32_t *pb_tail_counts(const pb_para *p) {
+  uint32_t *tail = malloc((p->nunits + 1) * sizeof *tail);
+  if (!tail) return NULL;
+  tail[p->nunits] = 0;
+  for (size_t i = p->nunits; i-- > 0;) {
+    pb_cclass c = p->units[i].cls;
+    bool content = c == PB_CC_HAN || c == PB_CC_LATIN || c == PB_CC_DIGIT ||
+                   c == PB_CC_OTHER;
+    tail[i] = tail[i + 1] + (content ? 1 : 0);
+  }
+  return tail;
+}
+
+typedef struct pb_gap {
+  pb_len width, stretch, shrink;
+  uint16_t tag;
+  uint32_t data;
+} pb_gap;
+
+pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent) {
+  pb_status st = PB_ERR_NOMEM;
+  char *brks = NULL;
+  uint32_t *tail = NULL;
+  pb_items *it = &p->items;
+  const pb_settings *s = sh->settings;
+  pb_len em = p->size;
+
+  brks = malloc(p->len ? p->len : 1);
+  tail = pb_tail_counts(p);
+  if (!brks || !tail) goto done;
+  if (p->len)
+    set_linebreaks_utf32((const utf32_t *)p->text, p->len,
+                         p->cjk_text ? "zh" : "en", brks);
+  for (size_t i = 0; i < p->nunits; i++)
+    if (pb_cclass_is_cjk_punct(p->units[i].cls)) pb_punct_blanks(sh, p, &p->units[i]);
+  pb_mark_hyphens(sh, p);
+
+  if (indent > 0) {
+    pb_item box = {.kind = PB_ITEM_BOX, .width = indent, .tag = PB_TAG_INDENT};
+    if (!pb_items_push(it, box)) goto done;
+  }
+
+  long prev = -1; /* previous non-space unit */
+  for (size_t i = 0; i < p->nunits; i++) {
+    pb_unit *u = &p->units[i];
+    if (u->flags & PB_UNIT_SPACE) continue;
+    if (prev >= 0) {
+      pb_unit *l = &p->units[prev];
+      bool spaced = (size_t)prev + 1 < i;
+      uint32_t lc = p->text[l->c1 - 1], rc = p->text[u->c0];
+      pb_cclass lk = l->cls, rk = u->cls;
+      pb_gap gap = {l->blank_right + u->blank_left, 0,
+                    l->blank_right + u->blank_left, PB_TAG_NONE, 0};
+      bool lpunct = pb_cclass_is_cjk_punct(lk), rpunct = pb_cclass_is_cjk_punct(rk);
+      /* §3 rule 1: two adjacent marks take 1.5 em, not 2 (the blank between
+       * them loses half an em; the rest may still shrink). */
+      if (lpunct && rpunct && gap.width > 0) {
+        gap.width = gap.width > em / 2 ? gap.width - em / 2 : 0;
+        gap.shrink = gap.width;
+      }
+      bool lhan = lk == PB_CC_HAN, rhan = rk == PB_CC_HAN;
+      if ((lhan && pb_cclass_is_alnum(rk)) || (pb_cclass_is_alnum(lk) && rhan)) {
+        /* §4: Han–Latin space, replacing a source space if there was one. */
+        gap.width += em / 4;
+        gap.stretch += em / 4;
+        gap.shrink += em / 8;
+      } else if (spaced && !lpunct && !rpunct && !lhan && !rhan) {
+        /* A word space: the font's space, TeX-like stretch and shrink. */
+        pb_unit *sp = &p->units[prev + 1];
+        pb_len w = sp->width > 0 ? sp->width : em / 4;
+        gap.width += w;
+        gap.stretch += w / 2;
+        gap.shrink += w / 3;
+        gap.tag = PB_TAG_WORDSPACE;
+        gap.data = (uint32_t)(prev + 1);
+      } else if (pb_cclass_is_cjk(lk) && pb_cclass_is_cjk(rk)) {
+        /* §5: inter-character glue of Chinese text: no shrink, a little
+         * stretch (xeCJK's CJKglue), so full lines of Han sit on the grid. */
+        gap.stretch += em / 10;
+      }
+      /* Is a break allowed here?  UAX #14 (libunibreak) first. */
+      bool allow = false;
+      for (uint32_t k = l->c1 - 1; k < u->c0; k++)
+        if (brks[k] == LINEBREAK_ALLOWBREAK || brks[k] == LINEBREAK_MUSTBREAK)
+          allow = true;
+      /* clreq tailoring: Chinese text breaks between any two CJK boxes. */
+      if (pb_cclass_is_cjk(lk) && pb_cclass_is_cjk(rk)) allow = true;
+      if (pb_kinsoku_no_start(rc, rk, lc, s->kinsoku) ||
+          pb_kinsoku_no_end(lc, lk, rc, s->kinsoku))
+        allow = false;
+      if (pb_is_unbreakable_pair(lc, rc)) allow = false;
+      if ((lk == PB_CC_DIGIT || (lc >= 0xFF10 && lc <= 0xFF19)) &&
+          pb_is_number_unit(rc))
+        allow = false; /* §1.1: "2024 年", "40 ％" stay together */
+      if (p->cjk_text && tail[i] <= 1) allow = false; /* §5 last line */
+      bool hyphen_here = !spaced && (u->flags & PB_UNIT_HYPHEN_OK);
+      bool glue = gap.width || gap.stretch || gap.shrink || spaced;
+      if (glue) {
+        if (!allow && !pb_items_penalty(it, 0, PB_INF, false)) goto done;
+        pb_item g = {.kind = PB_ITEM_GLUE, .width = gap.width,
+                     .stretch = gap.stretch, .shrink = gap.shrink,
+                     .tag = gap.tag, .data = gap.data};
+        if (!pb_items_push(it, g)) goto done;
+      } else if (hyphen_here) {
+        uint32_t gid = 0;
+        pb_len w = 0;
+        if (pb_hyphen_glyph(sh, p, p->face[u->c0], &gid, &w)) {
+          pb_item pen = {.kind = PB_ITEM_PENALTY, .width = w,
+                         .penalty = PB_HYPHEN_PENALTY, .flagged = true,
+                         .tag = PB_TAG_HYPHEN, .data = (uint32_t)p->face[u->c0],
+                         .data2 = gid};
+          if (!pb_items_push(it, pen)) goto done;
+        }
+      } else if (allow) {
+        /* A break with no glue: after an explicit hyphen or a slash inside
+         * a word, or between marks.  Explicit hyphens count as flagged. */
+        bool flagged = lc == '-' || lc == 0x2010;
+        if (!pb_items_penalty(it, 0, flagged ? PB_HYPHEN_PENALTY : 0, flagged))
+          goto done;
+      }
+    }
+    pb_item box = {.kind = PB_ITEM_BOX, .width = u->width, .tag = PB_TAG_UNIT,
+                   .data = (uint32_t)i};
+    if (!pb_items_push(it, box)) goto done;
+    prev = (long)i;
+  }
+  /* \parfillskip: the last line may be short.  A mark's blank at the very
+   * end is dropped (§3 rule 3: line-end marks lose their blank). */
+  if (!pb_items_penalty(it, 0, PB_INF, false)) goto done;
+  pb_item fill = {.kind = PB_ITEM_GLUE, .stretch = PB_PARFILL_STRETCH,
+                  .tag = PB_TAG_PARFILL};
+  if (!pb_items_push(it, fill)) goto done;
+  if (!pb_items_penalty(it, 0, -PB_INF, false)) goto done;
+  st = PB_OK;
+done:
+  free(brks);
+  free(tail);
+  return st;
+}

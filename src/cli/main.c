@@ -1,0 +1,465 @@
+/* paiban command line (DESIGN.md §4).  The CLI owns stdio, exit codes and
+ * progress; the library only reports into pb_diags.
+ *
+ *   paiban [options] INPUT.md|DIR ...
+ * Exit status: 0 success, 1 a document had errors, 2 usage error.
+ */
+#include "paiban/paiban.h"
+#include "../atomic_file.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PB_MAX_INPUT_BYTES (256u << 20)
+
+typedef struct pb_cli {
+  const char *output;     /* -o */
+  const char *profile;    /* --profile */
+  const char *font_dir;   /* --fonts */
+  bool dump;
+  pb_dump_kind dump_kind;
+  int jobs;
+  bool quiet, verbose;
+  bool tty;
+} pb_cli;
+
+typedef struct pb_job {
+  char *input;
+  char *output;           /* NULL: dump to stdout */
+} pb_job;
+
+static void pb_usage(FILE *f) {
+  fputs(
+      "usage: paiban [options] INPUT.md|DIR ...\n"
+      "Typesets Markdown manuscripts (Chinese, English, mixed) into PDF.\n"
+      "\n"
+      "  -o, --output PATH       output file (one input) or existing directory\n"
+      "                          (default: INPUT.pdf next to the input)\n"
+      "      --profile print|ebook  output profile (default: front matter, else print)\n"
+      "      --dump lines|glyphs|pages  write a text dump of the layout instead\n"
+      "                          of a PDF (to -o, or to standard output)\n"
+      "      --fonts DIR         directory of font profiles (default: built in)\n"
+      "  -j, --jobs N            render N inputs in parallel (default: cores)\n"
+      "  -q, --quiet             print errors only\n"
+      "  -v, --verbose           print timings of each stage\n"
+      "      --version           print the version\n"
+      "  -h, --help              print this help\n"
+      "\n"
+      "Diagnostics: PATH:LINE:COL: error|warning: MESSAGE on standard error.\n"
+      "Exit status: 0 success, 1 a document had errors, 2 usage error.\n",
+      f);
+}
+
+static double pb_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void pb_print_diags(const pb_diags *d, bool quiet) {
+  char buf[1024];
+  for (size_t i = 0; i < d->count; i++) {
+    if (quiet && d->items[i].severity != PB_SEV_ERROR) continue;
+    pb_diag_format(&d->items[i], buf, sizeof buf);
+    /* One write per line so parallel jobs do not interleave mid-line. */
+    size_t n = strlen(buf);
+    if (n < sizeof buf - 1) {
+      buf[n++] = '\n';
+      buf[n] = 0;
+    }
+    fputs(buf, stderr);
+  }
+  if (d->dropped)
+    fprintf(stderr, "%s: note: %zu more diagnostics not shown\n",
+            d->path ? d->path : "paiban", d->dropped);
+  fflush(stderr);
+}
+
+/* Reads a whole file; errors go to diags. */
+static char *pb_read_file(const char *path, size_t *len, pb_diags *d) {
+  char *buf = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "cannot read: %s",
+                strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0},
+                "is a directory, not a manuscript");
+    goto fail;
+  }
+  size_t cap = 1 << 16, n = 0;
+  buf = malloc(cap);
+  if (!buf) goto nomem;
+  for (;;) {
+    if (n == cap) {
+      if (cap >= PB_MAX_INPUT_BYTES) {
+        pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0},
+                    "file is larger than %u MiB", PB_MAX_INPUT_BYTES >> 20);
+        goto fail;
+      }
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) goto nomem;
+      buf = nb;
+      cap *= 2;
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) break;
+  }
+  if (ferror(f)) {
+    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "cannot read: %s",
+                strerror(errno));
+    goto fail;
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+nomem:
+  pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+fail:
+  free(buf);
+  fclose(f);
+  return NULL;
+}
+
+/* Renders one manuscript.  Returns 0 on success, 1 on error. */
+static int pb_render(const pb_cli *cli, const pb_job *job) {
+  pb_diags d;
+  pb_doc doc = {0};
+  pb_layout lo = {0};
+  pb_fontset *fs = NULL;
+  pb_settings s;
+  size_t len = 0;
+  int rc = 1;
+  double t0 = pb_now_ms(), t_parse = 0, t_fonts = 0, t_layout = 0, t_out = 0;
+  pb_diags_init(&d, job->input);
+  char *src = pb_read_file(job->input, &len, &d);
+  if (!src) goto done;
+  if (pb_doc_parse(src, len, job->input, &doc, &d) != PB_OK || d.errors)
+    goto done;
+  t_parse = pb_now_ms();
+  if (cli->profile) {
+    free(doc.meta.profile);
+    doc.meta.profile = strdup(cli->profile);
+    if (!doc.meta.profile) goto done;
+  }
+  if (pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK) goto done;
+  if (s.date_epoch < 0) {
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) s.date_epoch = strtoll(sde, NULL, 10);
+  }
+  if (doc.nblocks == 0 && !doc.meta.title)
+    pb_diag_add(&d, PB_SEV_WARNING, (pb_pos){1, 1},
+                "the manuscript has no text; the output is one blank page");
+  fs = pb_fontset_load(cli->font_dir, doc.meta.fonts, s.lang, &d);
+  if (!fs) goto done;
+  t_fonts = pb_now_ms();
+  if (pb_typeset(&doc, &s, fs, &lo, &d) != PB_OK || d.errors) goto done;
+  t_layout = pb_now_ms();
+  if (cli->dump) {
+    if (!job->output) {
+      rc = pb_dump_write(&lo, fs, cli->dump_kind, stdout) == PB_OK ? 0 : 1;
+      fflush(stdout);
+      goto done;
+    }
+    pb_atomic_file af;
+    if (pb_atomic_open(&af, job->output, &d) != PB_OK) goto done;
+    FILE *f = pb_atomic_stream(&af, &d);
+    if (!f || pb_dump_write(&lo, fs, cli->dump_kind, f) != PB_OK) {
+      pb_atomic_abort(&af);
+      goto done;
+    }
+    if (pb_atomic_commit(&af, &d) != PB_OK) goto done;
+  } else {
+    pb_pdf_options po = {.compress = true};
+    if (pb_pdf_write(&lo, fs, &po, job->output, &d) != PB_OK) goto done;
+  }
+  t_out = pb_now_ms();
+  rc = 0;
+  if (!cli->quiet && job->output)
+    fprintf(stderr, "%s: %zu page%s, %.0f ms\n", job->output, lo.npages,
+            lo.npages == 1 ? "" : "s", t_out - t0);
+  if (cli->verbose)
+    fprintf(stderr,
+            "%s: parse %.1f ms, fonts %.1f ms, layout %.1f ms, output %.1f ms\n",
+            job->input, t_parse - t0, t_fonts - t_parse, t_layout - t_fonts,
+            t_out - t_layout);
+done:
+  if (d.errors) rc = 1;
+  pb_print_diags(&d, cli->quiet);
+  pb_layout_free(&lo);
+  pb_fontset_free(fs);
+  pb_doc_free(&doc);
+  free(src);
+  pb_diags_free(&d);
+  return rc;
+}
+
+static bool pb_is_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool pb_ends_with(const char *s, const char *suf) {
+  size_t n = strlen(s), m = strlen(suf);
+  return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/* Output path for input under dir (or next to the input when dir NULL). */
+static char *pb_output_for(const char *input, const char *dir, const char *ext) {
+  const char *base = strrchr(input, '/');
+  base = base ? base + 1 : input;
+  size_t blen = strlen(base);
+  if (blen > 3 && strcmp(base + blen - 3, ".md") == 0) blen -= 3;
+  size_t dlen = dir ? strlen(dir) : (size_t)(base - input);
+  char *out = malloc(dlen + blen + strlen(ext) + 2);
+  if (!out) return NULL;
+  if (dir)
+    sprintf(out, "%s%s%.*s%s", dir, pb_ends_with(dir, "/") ? "" : "/",
+            (int)blen, base, ext);
+  else
+    sprintf(out, "%.*s%.*s%s", (int)dlen, input, (int)blen, base, ext);
+  return out;
+}
+
+static int pb_cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Expands a directory argument into its *.md files, sorted. */
+static int pb_expand_dir(const char *dir, char ***list, size_t *n, size_t *cap) {
+  DIR *dp = opendir(dir);
+  if (!dp) {
+    fprintf(stderr, "%s: error: cannot read directory: %s\n", dir,
+            strerror(errno));
+    return 1;
+  }
+  size_t before = *n;
+  struct dirent *e;
+  while ((e = readdir(dp))) {
+    if (e->d_name[0] == '.' || !pb_ends_with(e->d_name, ".md")) continue;
+    if (*n == *cap) {
+      *cap = *cap ? *cap * 2 : 16;
+      char **nl = realloc(*list, *cap * sizeof **list);
+      if (!nl) break;
+      *list = nl;
+    }
+    size_t len = strlen(dir) + strlen(e->d_name) + 2;
+    char *p = malloc(len);
+    if (!p) break;
+    snprintf(p, len, "%s%s%s", dir, pb_ends_with(dir, "/") ? "" : "/",
+             e->d_name);
+    (*list)[(*n)++] = p;
+  }
+  closedir(dp);
+  if (*n == before) {
+    fprintf(stderr, "%s: error: directory holds no *.md manuscripts\n", dir);
+    return 1;
+  }
+  qsort(*list + before, *n - before, sizeof **list, pb_cmp_str);
+  return 0;
+}
+
+/* Runs the jobs, up to cli->jobs at a time in child processes (the library
+ * keeps no global state between documents, and processes keep fontconfig's
+ * and FreeType's caches apart).  One failing job does not stop the others. */
+static int pb_run_jobs(const pb_cli *cli, pb_job *jobs, size_t n) {
+  if (n == 1 || cli->jobs <= 1) {
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (cli->tty && n > 1 && !cli->quiet)
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s\n", i + 1, n, jobs[i].input);
+      rc |= pb_render(cli, &jobs[i]);
+    }
+    return rc;
+  }
+  int rc = 0;
+  size_t next = 0, running = 0, done = 0;
+  pid_t *pids = calloc(n, sizeof *pids);
+  if (!pids) {
+    fprintf(stderr, "paiban: error: out of memory\n");
+    return 1;
+  }
+  while (done < n) {
+    while (running < (size_t)cli->jobs && next < n) {
+      fflush(NULL);
+      pid_t pid = fork();
+      if (pid < 0) {
+        fprintf(stderr, "paiban: error: cannot start a job: %s\n",
+                strerror(errno));
+        rc = 1;
+        done++;
+        next++;
+        continue;
+      }
+      if (pid == 0) _exit(pb_render(cli, &jobs[next]));
+      pids[next++] = pid;
+      running++;
+    }
+    int status = 0;
+    pid_t pid = wait(&status);
+    if (pid < 0) break;
+    running--;
+    done++;
+    size_t which = 0;
+    while (which < n && pids[which] != pid) which++;
+    if (!WIFEXITED(status)) {
+      fprintf(stderr, "%s: error: rendering crashed (signal %d)\n",
+              which < n ? jobs[which].input : "?",
+              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+      rc = 1;
+    } else if (WEXITSTATUS(status) != 0) {
+      rc = 1;
+    }
+    if (cli->tty && !cli->quiet)
+      fprintf(stderr, "\r\033[K[%zu/%zu] done", done, n);
+  }
+  if (cli->tty && !cli->quiet) fputs("\r\033[K", stderr);
+  free(pids);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  pb_cli cli = {.jobs = 0};
+  enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION };
+  static const struct option longopts[] = {
+      {"output", required_argument, 0, 'o'},
+      {"profile", required_argument, 0, OPT_PROFILE},
+      {"dump", required_argument, 0, OPT_DUMP},
+      {"fonts", required_argument, 0, OPT_FONTS},
+      {"jobs", required_argument, 0, 'j'},
+      {"quiet", no_argument, 0, 'q'},
+      {"verbose", no_argument, 0, 'v'},
+      {"version", no_argument, 0, OPT_VERSION},
+      {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
+  int opt;
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, ":o:j:qvh", longopts, NULL)) != -1) {
+    switch (opt) {
+    case 'o': cli.output = optarg; break;
+    case OPT_PROFILE:
+      if (strcmp(optarg, "print") && strcmp(optarg, "ebook")) {
+        fprintf(stderr, "paiban: error: --profile must be print or ebook, not '%s'\n", optarg);
+        return 2;
+      }
+      cli.profile = optarg;
+      break;
+    case OPT_DUMP:
+      cli.dump = true;
+      if (strcmp(optarg, "lines") == 0) cli.dump_kind = PB_DUMP_LINES;
+      else if (strcmp(optarg, "glyphs") == 0) cli.dump_kind = PB_DUMP_GLYPHS;
+      else if (strcmp(optarg, "pages") == 0) cli.dump_kind = PB_DUMP_PAGES;
+      else {
+        fprintf(stderr, "paiban: error: --dump must be lines, glyphs or pages, not '%s'\n", optarg);
+        return 2;
+      }
+      break;
+    case OPT_FONTS: cli.font_dir = optarg; break;
+    case 'j': {
+      char *end = NULL;
+      long j = strtol(optarg, &end, 10);
+      if (!end || *end || j < 1 || j > 256) {
+        fprintf(stderr, "paiban: error: -j needs a number from 1 to 256, not '%s'\n", optarg);
+        return 2;
+      }
+      cli.jobs = (int)j;
+      break;
+    }
+    case 'q': cli.quiet = true; break;
+    case 'v': cli.verbose = true; break;
+    case OPT_VERSION: printf("paiban %s\n", pb_version()); return 0;
+    case 'h': pb_usage(stdout); return 0;
+    case ':':
+      fprintf(stderr, "paiban: error: option '%s' needs a value\n", argv[optind - 1]);
+      return 2;
+    default:
+      fprintf(stderr, "paiban: error: unknown option '%s' (see --help)\n", argv[optind - 1]);
+      return 2;
+    }
+  }
+  if (optind >= argc) {
+    pb_usage(stderr);
+    return 2;
+  }
+  if (cli.jobs == 0) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cli.jobs = cores > 0 ? (int)cores : 1;
+  }
+  cli.tty = isatty(STDERR_FILENO);
+
+  char **inputs = NULL;
+  size_t ninputs = 0, cap = 0;
+  int rc = 0;
+  for (int i = optind; i < argc; i++) {
+    if (pb_is_dir(argv[i])) {
+      rc |= pb_expand_dir(argv[i], &inputs, &ninputs, &cap);
+      continue;
+    }
+    if (ninputs == cap) {
+      cap = cap ? cap * 2 : 16;
+      char **nl = realloc(inputs, cap * sizeof *inputs);
+      if (!nl) return 1;
+      inputs = nl;
+    }
+    inputs[ninputs++] = strdup(argv[i]);
+  }
+  pb_job *jobs = calloc(ninputs ? ninputs : 1, sizeof *jobs);
+  if (!jobs) return 1;
+  const char *ext = cli.dump ? ".dump.txt" : ".pdf";
+  bool out_is_dir = cli.output && (pb_is_dir(cli.output) ||
+                                   pb_ends_with(cli.output, "/"));
+  if (cli.output && ninputs > 1 && !out_is_dir) {
+    fprintf(stderr, "paiban: error: with several inputs, -o must be an existing directory ('%s' is not)\n", cli.output);
+    rc = 2;
+    goto done;
+  }
+  if (cli.dump && !cli.output && ninputs > 1) {
+    fprintf(stderr, "paiban: error: --dump with several inputs needs -o DIR\n");
+    rc = 2;
+    goto done;
+  }
+  for (size_t i = 0; i < ninputs; i++) {
+    jobs[i].input = inputs[i];
+    if (cli.dump && !cli.output) continue; /* standard output */
+    if (cli.output && !out_is_dir)
+      jobs[i].output = strdup(cli.output);
+    else
+      jobs[i].output = pb_output_for(inputs[i], cli.output, ext);
+    if (!jobs[i].output) {
+      rc = 1;
+      goto done;
+    }
+  }
+  /* Two inputs must not write the same file (the second would silently
+   * replace the first). */
+  for (size_t i = 0; i < ninputs; i++)
+    for (size_t k = i + 1; k < ninputs; k++)
+      if (jobs[i].output && jobs[k].output &&
+          strcmp(jobs[i].output, jobs[k].output) == 0) {
+        fprintf(stderr, "%s: error: would write the same output '%s' as '%s'\n",
+                jobs[k].input, jobs[k].output, jobs[i].input);
+        rc = 1;
+        goto done;
+      }
+  if (ninputs) rc |= pb_run_jobs(&cli, jobs, ninputs);
+done:
+  for (size_t i = 0; i < ninputs; i++) {
+    free(jobs[i].output);
+    free(inputs[i]);
+  }
+  free(jobs);
+  free(inputs);
+  return rc;
+}

@@ -1,0 +1,388 @@
+/* Fonts: profiles, fontconfig lookup, FreeType faces under HarfBuzz
+ * (include/paiban/font.h, DESIGN.md §5). */
+#include "paiban/font.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_CID_H
+#include FT_FONT_FORMATS_H
+#include FT_TRUETYPE_TABLES_H
+#include <hb-ft.h>
+
+#ifndef PB_DEFAULT_FONT_DIR
+#define PB_DEFAULT_FONT_DIR "fonts"
+#endif
+
+#define PB_MAX_FACES 64
+#define PB_MAX_CHAIN 16
+
+enum { PB_CHAIN_CJK = 0, PB_CHAIN_LATIN = 1 };
+
+typedef struct pb_chain {
+  int face[PB_MAX_CHAIN];
+  int n;
+} pb_chain;
+
+struct pb_fontset {
+  FT_Library ft;
+  pb_face faces[PB_MAX_FACES];
+  bool loaded[PB_MAX_FACES];
+  size_t nfaces;
+  pb_chain chains[PB_ROLE_COUNT][2]; /* [role][cjk|latin] */
+  pb_chain fallback;
+};
+
+static const char *const pb_role_names[PB_ROLE_COUNT] = {"body", "emph",
+                                                         "strong", "code"};
+
+static char *pb_xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *p = malloc(n);
+  if (p) memcpy(p, s, n);
+  return p;
+}
+
+static void pb_face_close(pb_face *f) {
+  if (f->hb_font) hb_font_destroy(f->hb_font);
+  if (f->hb_face) hb_face_destroy(f->hb_face);
+  if (f->ft_face) FT_Done_Face((FT_Face)f->ft_face);
+  if (f->blob) hb_blob_destroy(f->blob);
+  free(f->family);
+  free(f->file);
+  free(f->ps_name);
+  memset(f, 0, sizeof *f);
+}
+
+void pb_fontset_free(pb_fontset *fs) {
+  if (!fs) return;
+  for (size_t i = 0; i < fs->nfaces; i++) pb_face_close(&fs->faces[i]);
+  if (fs->ft) FT_Done_FreeType(fs->ft);
+  free(fs);
+}
+
+size_t pb_fontset_face_count(const pb_fontset *fs) { return fs->nfaces; }
+
+const pb_face *pb_fontset_face(const pb_fontset *fs, size_t i) {
+  return i < fs->nfaces ? &fs->faces[i] : NULL;
+}
+
+/* Opens the font file behind face f: the bytes are mapped once (hb_blob),
+ * FreeType reads the face from them, HarfBuzz shapes with FreeType's glyph
+ * metrics (hb_ft_font_set_funcs) at a scale of upem*64 (26.6 font units). */
+static bool pb_face_open(pb_fontset *fs, pb_face *f) {
+  f->blob = hb_blob_create_from_file_or_fail(f->file);
+  if (!f->blob) return false;
+  unsigned len = 0;
+  const char *data = hb_blob_get_data(f->blob, &len);
+  FT_Face ft = NULL;
+  if (FT_New_Memory_Face(fs->ft, (const FT_Byte *)data, (FT_Long)len,
+                         f->index, &ft))
+    return false;
+  f->ft_face = ft;
+  f->upem = ft->units_per_EM ? ft->units_per_EM : 1000;
+  f->hb_face = hb_face_create(f->blob, (unsigned)f->index);
+  f->hb_font = hb_font_create(f->hb_face);
+  if (!f->hb_font || hb_font_get_empty() == f->hb_font) return false;
+  hb_font_set_scale(f->hb_font, (int)f->upem * 64, (int)f->upem * 64);
+  hb_ft_font_set_funcs(f->hb_font);
+  hb_ft_font_set_load_flags(f->hb_font, FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
+
+  const char *ps = FT_Get_Postscript_Name(ft);
+  f->ps_name = pb_xstrdup(ps ? ps : "Unnamed");
+  const char *fmt = FT_Get_Font_Format(ft);
+  f->is_cff = fmt && strcmp(fmt, "CFF") == 0;
+  FT_Bool cid = 0;
+  if (f->is_cff && FT_Get_CID_Is_Internally_CID_Keyed(ft, &cid) == 0)
+    f->cff_cid_keyed = cid != 0;
+  f->is_cjk = FT_Get_Char_Index(ft, 0x4E00) && FT_Get_Char_Index(ft, 0x3002);
+  f->ascent = ft->ascender;
+  f->descent = ft->descender;
+  f->x_min = (int)ft->bbox.xMin;
+  f->y_min = (int)ft->bbox.yMin;
+  f->x_max = (int)ft->bbox.xMax;
+  f->y_max = (int)ft->bbox.yMax;
+  f->italic = (ft->style_flags & FT_STYLE_FLAG_ITALIC) != 0;
+  f->fixed_pitch = FT_IS_FIXED_WIDTH(ft);
+  TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
+  f->cap_height = os2 && os2->version >= 2 ? os2->sCapHeight : f->ascent;
+  /* PANOSE serif style 11..13 are sans; families named "Sans" likewise. */
+  f->serif = !(f->family && strstr(f->family, "Sans"));
+  TT_Postscript *post = FT_Get_Sfnt_Table(ft, FT_SFNT_POST);
+  f->italic_angle = post ? (double)post->italicAngle / 65536.0 : 0.0;
+  return f->ps_name != NULL;
+}
+
+/* Ensures face i is open; false if it cannot be (it then covers nothing). */
+static bool pb_face_ready(pb_fontset *fs, int i) {
+  if (fs->loaded[i]) return fs->faces[i].hb_font != NULL;
+  fs->loaded[i] = true;
+  if (!pb_face_open(fs, &fs->faces[i])) {
+    /* Keep the names for messages; drop the rest. */
+    pb_face *f = &fs->faces[i];
+    if (f->hb_font) hb_font_destroy(f->hb_font);
+    if (f->hb_face) hb_face_destroy(f->hb_face);
+    if (f->ft_face) FT_Done_Face((FT_Face)f->ft_face);
+    if (f->blob) hb_blob_destroy(f->blob);
+    f->hb_font = NULL;
+    f->hb_face = NULL;
+    f->ft_face = NULL;
+    f->blob = NULL;
+    return false;
+  }
+  return true;
+}
+
+uint32_t pb_face_glyph(const pb_face *f, uint32_t cp) {
+  if (!f->ft_face) return 0;
+  return FT_Get_Char_Index((FT_Face)f->ft_face, cp);
+}
+
+/* Case-insensitive equality of a requested family and one fontconfig gives. */
+static bool pb_family_eq(const char *a, const char *b) {
+  for (; *a && *b; a++, b++)
+    if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+  return *a == *b;
+}
+
+/* Resolves one fontconfig pattern to a face index (deduplicated by file and
+ * index).  Returns -1 when no installed font has the requested family. */
+static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
+                      size_t whylen) {
+  int result = -1;
+  FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
+  FcPattern *match = NULL;
+  if (!pat) {
+    snprintf(why, whylen, "not a valid fontconfig pattern");
+    goto done;
+  }
+  FcChar8 *want = NULL;
+  if (FcPatternGetString(pat, FC_FAMILY, 0, &want) != FcResultMatch) {
+    snprintf(why, whylen, "no family name");
+    goto done;
+  }
+  FcConfigSubstitute(NULL, pat, FcMatchPattern);
+  FcDefaultSubstitute(pat);
+  FcResult res;
+  match = FcFontMatch(NULL, pat, &res);
+  if (!match) {
+    snprintf(why, whylen, "fontconfig found nothing");
+    goto done;
+  }
+  FcChar8 *fam = NULL, *file = NULL;
+  int index = 0;
+  bool family_ok = false;
+  for (int k = 0; FcPatternGetString(match, FC_FAMILY, k, &fam) == FcResultMatch;
+       k++)
+    if (pb_family_eq((const char *)fam, (const char *)want)) family_ok = true;
+  if (!family_ok) {
+    FcPatternGetString(match, FC_FAMILY, 0, &fam);
+    snprintf(why, whylen, "not installed (fontconfig would substitute '%s')",
+             fam ? (const char *)fam : "?");
+    goto done;
+  }
+  if (FcPatternGetString(match, FC_FILE, 0, &file) != FcResultMatch) {
+    snprintf(why, whylen, "fontconfig gives no file");
+    goto done;
+  }
+  FcPatternGetInteger(match, FC_INDEX, 0, &index);
+  for (size_t i = 0; i < fs->nfaces; i++)
+    if (fs->faces[i].index == index &&
+        strcmp(fs->faces[i].file, (const char *)file) == 0) {
+      result = (int)i;
+      goto done;
+    }
+  if (fs->nfaces == PB_MAX_FACES) {
+    snprintf(why, whylen, "too many fonts in one profile (max %d)",
+             PB_MAX_FACES);
+    goto done;
+  }
+  pb_face *f = &fs->faces[fs->nfaces];
+  memset(f, 0, sizeof *f);
+  f->file = pb_xstrdup((const char *)file);
+  f->family = pb_xstrdup((const char *)want);
+  f->index = index;
+  if (!f->file || !f->family) {
+    free(f->file);
+    free(f->family);
+    snprintf(why, whylen, "out of memory");
+    goto done;
+  }
+  result = (int)fs->nfaces++;
+done:
+  if (match) FcPatternDestroy(match);
+  if (pat) FcPatternDestroy(pat);
+  return result;
+}
+
+static char *pb_trim(char *s) {
+  while (*s == ' ' || *s == '\t') s++;
+  char *e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+                   e[-1] == '\n'))
+    *--e = 0;
+  return s;
+}
+
+/* Parses one "key = pattern, pattern" line of a profile. */
+static void pb_profile_line(pb_fontset *fs, const char *path, uint32_t lineno,
+                            char *line, pb_diags *d) {
+  char *eq = strchr(line, '=');
+  if (!eq) {
+    pb_diag_add_at(d, PB_SEV_ERROR, path, (pb_pos){lineno, 1},
+                   "expected 'role.chain = font, font...'");
+    return;
+  }
+  *eq = 0;
+  char *key = pb_trim(line);
+  char *val = eq + 1;
+  pb_chain *chain = NULL;
+  bool optional = false;
+  if (strcmp(key, "fallback") == 0) {
+    chain = &fs->fallback;
+    optional = true;
+  } else {
+    char *dot = strchr(key, '.');
+    if (dot) {
+      *dot = 0;
+      for (int r = 0; r < PB_ROLE_COUNT; r++)
+        if (strcmp(key, pb_role_names[r]) == 0) {
+          if (strcmp(dot + 1, "cjk") == 0) chain = &fs->chains[r][PB_CHAIN_CJK];
+          if (strcmp(dot + 1, "latin") == 0)
+            chain = &fs->chains[r][PB_CHAIN_LATIN];
+        }
+      *dot = '.';
+    }
+  }
+  if (!chain) {
+    pb_diag_add_at(d, PB_SEV_ERROR, path, (pb_pos){lineno, 1},
+                   "unknown key '%s' (expected body|emph|strong|code . "
+                   "cjk|latin, or fallback)",
+                   key);
+    return;
+  }
+  uint32_t col = (uint32_t)(val - line) + 1;
+  char *save = NULL;
+  for (char *tok = strtok_r(val, ",", &save); tok;
+       tok = strtok_r(NULL, ",", &save)) {
+    char *pat = pb_trim(tok);
+    uint32_t pcol = col + (uint32_t)(pat - val);
+    if (!*pat) continue;
+    char why[200];
+    int fi = pb_resolve(fs, pat, why, sizeof why);
+    if (fi < 0) {
+      if (!optional)
+        pb_diag_add_at(d, PB_SEV_ERROR, path, (pb_pos){lineno, pcol},
+                       "font '%s' cannot be found: %s", pat, why);
+      continue;
+    }
+    if (chain->n < PB_MAX_CHAIN) chain->face[chain->n++] = fi;
+  }
+}
+
+static const char *pb_profile_for_lang(const char *lang) {
+  if (!lang) return "zh-Hant";
+  if (strncasecmp(lang, "en", 2) == 0) return "en";
+  if (strncasecmp(lang, "zh-Hans", 7) == 0 || strcasecmp(lang, "zh-CN") == 0 ||
+      strcasecmp(lang, "zh-SG") == 0 || strcasecmp(lang, "zh") == 0)
+    return "zh-Hans";
+  return "zh-Hant";
+}
+
+pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
+                            const char *lang, pb_diags *diags) {
+  pb_fontset *fs = NULL;
+  FILE *fp = NULL;
+  char *line = NULL;
+  size_t cap = 0;
+  char path[4096];
+  size_t errors_before = diags->errors;
+
+  if (!font_dir) font_dir = getenv("PAIBAN_FONT_DIR");
+  if (!font_dir || !*font_dir) font_dir = PB_DEFAULT_FONT_DIR;
+  if (!name) name = pb_profile_for_lang(lang);
+  snprintf(path, sizeof path, "%s/%s.conf", font_dir, name);
+
+  fs = calloc(1, sizeof *fs);
+  if (!fs) {
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+    goto fail;
+  }
+  if (FT_Init_FreeType(&fs->ft)) {
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
+                "cannot initialise FreeType");
+    goto fail;
+  }
+  if (!FcInit()) {
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
+                "cannot initialise fontconfig");
+    goto fail;
+  }
+  fp = fopen(path, "r");
+  if (!fp) {
+    pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
+                   "cannot read font profile '%s': %s", name, strerror(errno));
+    goto fail;
+  }
+  uint32_t lineno = 0;
+  while (getline(&line, &cap, fp) > 0) {
+    lineno++;
+    char *s = pb_trim(line);
+    if (!*s || *s == '#') continue;
+    pb_profile_line(fs, path, lineno, s, diags);
+  }
+  if (diags->errors > errors_before) goto fail;
+  if (fs->chains[PB_ROLE_BODY][PB_CHAIN_CJK].n == 0 &&
+      fs->chains[PB_ROLE_BODY][PB_CHAIN_LATIN].n == 0) {
+    pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
+                   "font profile names no body font");
+    goto fail;
+  }
+  /* Open the body fonts now, so an unreadable file is reported here. */
+  for (int c = 0; c < 2; c++) {
+    pb_chain *ch = &fs->chains[PB_ROLE_BODY][c];
+    for (int k = 0; k < ch->n; k++)
+      if (!pb_face_ready(fs, ch->face[k])) {
+        pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
+                       "font file '%s' cannot be read",
+                       fs->faces[ch->face[k]].file);
+        goto fail;
+      }
+  }
+  free(line);
+  fclose(fp);
+  return fs;
+fail:
+  free(line);
+  if (fp) fclose(fp);
+  pb_fontset_free(fs);
+  return NULL;
+}
+
+static int pb_chain_pick(pb_fontset *fs, const pb_chain *ch, uint32_t cp) {
+  for (int k = 0; k < ch->n; k++) {
+    int fi = ch->face[k];
+    if (pb_face_ready(fs, fi) && pb_face_glyph(&fs->faces[fi], cp)) return fi;
+  }
+  return -1;
+}
+
+int pb_fontset_pick(pb_fontset *fs, pb_role role, pb_script_pref pref,
+                    uint32_t cp) {
+  int first = pref == PB_PREF_LATIN ? PB_CHAIN_LATIN : PB_CHAIN_CJK;
+  int order[4][2] = {{(int)role, first},
+                     {(int)role, 1 - first},
+                     {PB_ROLE_BODY, first},
+                     {PB_ROLE_BODY, 1 - first}};
+  for (int k = 0; k < 4; k++) {
+    int fi = pb_chain_pick(fs, &fs->chains[order[k][0]][order[k][1]], cp);
+    if (fi >= 0) return fi;
+  }
+  return pb_chain_pick(fs, &fs->fallback, cp);
+}

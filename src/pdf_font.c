@@ -1,0 +1,939 @@
+/* The PDF backend's CID fonts: Type0 + CIDFont + FontDescriptor + embedded
+ * hb-subset subset + /W + ToUnicode, built with libharu's object API
+ * (src/pdf_font.h, DESIGN.md §7, docs/pdf-fonts.md). */
+#include "pdf_font.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hb-subset.h>
+#include <hb.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
+
+/* ---------------------------------------------------------------------- */
+/* Buffers and numbers                                                    */
+
+static bool pb_pdfbuf_reserve(pb_pdfbuf *b, size_t n) {
+  if (b->oom) return false;
+  if (b->cap - b->len >= n) return true;
+  size_t cap = b->cap ? b->cap : 4096;
+  while (cap - b->len < n) {
+    if (cap > SIZE_MAX / 2) {
+      b->oom = true;
+      return false;
+    }
+    cap *= 2;
+  }
+  char *p = realloc(b->data, cap);
+  if (!p) {
+    b->oom = true;
+    return false;
+  }
+  b->data = p;
+  b->cap = cap;
+  return true;
+}
+
+void pb_pdfbuf_free(pb_pdfbuf *b) {
+  free(b->data);
+  memset(b, 0, sizeof *b);
+}
+
+void pb_pdfbuf_put(pb_pdfbuf *b, const char *s, size_t n) {
+  if (!pb_pdfbuf_reserve(b, n)) return;
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+}
+
+void pb_pdfbuf_puts(pb_pdfbuf *b, const char *s) { pb_pdfbuf_put(b, s, strlen(s)); }
+
+void pb_pdfbuf_int(pb_pdfbuf *b, int64_t v) {
+  char tmp[24];
+  size_t i = sizeof tmp;
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do {
+    tmp[--i] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0) tmp[--i] = '-';
+  pb_pdfbuf_put(b, tmp + i, sizeof tmp - i);
+}
+
+void pb_pdfbuf_milli(pb_pdfbuf *b, int64_t v) {
+  /* Integer arithmetic only: printf("%.3f") would depend on LC_NUMERIC. */
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  uint64_t ip = u / 1000, fp = u % 1000;
+  if (v < 0) pb_pdfbuf_put(b, "-", 1);
+  pb_pdfbuf_int(b, (int64_t)ip);
+  if (fp) {
+    char d[4] = {'.', (char)('0' + fp / 100), (char)('0' + fp / 10 % 10),
+                 (char)('0' + fp % 10)};
+    size_t n = 4;
+    while (d[n - 1] == '0') n--;
+    pb_pdfbuf_put(b, d, n);
+  }
+}
+
+void pb_pdfbuf_hex4(pb_pdfbuf *b, unsigned v) {
+  static const char hx[] = "0123456789ABCDEF";
+  char d[4] = {hx[(v >> 12) & 15], hx[(v >> 8) & 15], hx[(v >> 4) & 15],
+               hx[v & 15]};
+  pb_pdfbuf_put(b, d, 4);
+}
+
+int64_t pb_pdf_round_div(int64_t num, int64_t den) {
+  if (num >= 0) return (num + den / 2) / den;
+  return -((-num + den / 2) / den);
+}
+
+size_t pb_pdf_utf16_hex(const uint32_t *cps, size_t n, char *out) {
+  static const char hx[] = "0123456789ABCDEF";
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = cps[i];
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) c = 0xFFFD;
+    uint32_t units[2];
+    int nu = 1;
+    if (c >= 0x10000) {
+      /* UTF-16 surrogate pair: 10 high bits, then 10 low bits. */
+      c -= 0x10000;
+      units[0] = 0xD800 | (c >> 10);
+      units[1] = 0xDC00 | (c & 0x3FF);
+      nu = 2;
+    } else {
+      units[0] = c;
+    }
+    for (int u = 0; u < nu; u++)
+      for (int s = 12; s >= 0; s -= 4) out[k++] = hx[(units[u] >> s) & 15];
+  }
+  out[k] = '\0';
+  return k;
+}
+
+void pb_pdf_subset_tag(const char *ps_name, const uint16_t *codes, size_t n,
+                       char out[7]) {
+  /* FNV-1a, 64-bit. */
+  uint64_t h = 0xcbf29ce484222325u;
+  for (const char *p = ps_name ? ps_name : ""; *p; p++) {
+    h ^= (unsigned char)*p;
+    h *= 0x100000001b3u;
+  }
+  for (size_t i = 0; i < n; i++) {
+    h ^= codes[i] & 0xFF;
+    h *= 0x100000001b3u;
+    h ^= codes[i] >> 8;
+    h *= 0x100000001b3u;
+  }
+  for (int i = 0; i < 6; i++) {
+    out[i] = (char)('A' + h % 26);
+    h /= 26;
+  }
+  out[6] = '\0';
+}
+
+/* ---------------------------------------------------------------------- */
+/* CFF charset: glyph id -> CID                                           */
+
+/* In a CIDFontType0 with a CID-keyed CFF program, a code (= CID under
+ * Identity-H) selects a glyph through the CFF charset (PDF 32000 9.7.4.2),
+ * and hb-subset keeps the original CIDs in the subset's charset.  So the
+ * codes written are the original CIDs.  Noto CJK's charset is the identity
+ * (CID = GID), but other CID-keyed fonts need not be. */
+
+typedef struct pb_cff {
+  const uint8_t *p;
+  size_t len;
+} pb_cff;
+
+static bool pb_cff_u16(const pb_cff *c, size_t off, unsigned *v) {
+  if (off + 2 > c->len) return false;
+  *v = (unsigned)c->p[off] << 8 | c->p[off + 1];
+  return true;
+}
+
+/* An INDEX at off: number of items, offset of item 0's data and of the end
+ * of the INDEX.  first/last bound item 0 (when count > 0). */
+static bool pb_cff_index(const pb_cff *c, size_t off, unsigned *count,
+                         size_t *first, size_t *last, size_t *end) {
+  unsigned n;
+  if (!pb_cff_u16(c, off, &n)) return false;
+  *count = n;
+  if (n == 0) {
+    *first = *last = *end = off + 2;
+    return true;
+  }
+  if (off + 3 > c->len) return false;
+  unsigned osz = c->p[off + 2];
+  if (osz < 1 || osz > 4) return false;
+  size_t arr = off + 3;
+  if (arr + (size_t)(n + 1) * osz > c->len) return false;
+  /* Offsets are 1-based, relative to the byte before the data. */
+  size_t base = arr + (size_t)(n + 1) * osz - 1;
+  size_t o[3];
+  size_t idx[3] = {0, 1, n};
+  for (int k = 0; k < 3; k++) {
+    size_t v = 0;
+    for (unsigned j = 0; j < osz; j++) v = v << 8 | c->p[arr + idx[k] * osz + j];
+    o[k] = base + v;
+  }
+  if (o[0] > o[1] || o[1] > o[2] || o[2] > c->len) return false;
+  *first = o[0];
+  *last = o[1];
+  *end = o[2];
+  return true;
+}
+
+/* Reads the Top DICT for the charset (15) and CharStrings (17) offsets and
+ * whether ROS (12 30) is present. */
+static bool pb_cff_top(const pb_cff *c, size_t a, size_t b, long *charset,
+                       long *charstrings, bool *ros) {
+  long stack[48];
+  int sp = 0;
+  *charset = 0;
+  *charstrings = -1;
+  *ros = false;
+  while (a < b) {
+    unsigned b0 = c->p[a++];
+    if (b0 <= 21) {
+      unsigned op = b0;
+      if (b0 == 12) {
+        if (a >= b) return false;
+        op = 1200 + c->p[a++];
+      }
+      if (op == 15 && sp > 0) *charset = stack[sp - 1];
+      if (op == 17 && sp > 0) *charstrings = stack[sp - 1];
+      if (op == 1230) *ros = true;
+      sp = 0;
+      continue;
+    }
+    long v;
+    if (b0 >= 32 && b0 <= 246) {
+      v = (long)b0 - 139;
+    } else if (b0 >= 247 && b0 <= 250) {
+      if (a >= b) return false;
+      v = ((long)b0 - 247) * 256 + c->p[a++] + 108;
+    } else if (b0 >= 251 && b0 <= 254) {
+      if (a >= b) return false;
+      v = -((long)b0 - 251) * 256 - c->p[a++] - 108;
+    } else if (b0 == 28) {
+      if (a + 2 > b) return false;
+      v = (int16_t)(c->p[a] << 8 | c->p[a + 1]);
+      a += 2;
+    } else if (b0 == 29) {
+      if (a + 4 > b) return false;
+      v = (int32_t)((uint32_t)c->p[a] << 24 | (uint32_t)c->p[a + 1] << 16 |
+                    (uint32_t)c->p[a + 2] << 8 | c->p[a + 3]);
+      a += 4;
+    } else if (b0 == 30) {
+      /* A real: nibbles up to the 0xf terminator; its value is unused. */
+      v = 0;
+      for (;;) {
+        if (a >= b) return false;
+        unsigned x = c->p[a++];
+        if ((x & 0x0F) == 0x0F || (x >> 4) == 0x0F) break;
+      }
+    } else {
+      return false;
+    }
+    if (sp == 48) return false;
+    stack[sp++] = v;
+  }
+  return true;
+}
+
+int pb_pdf_cff_cids(hb_face_t *face, unsigned nglyphs, uint16_t **cid) {
+  *cid = NULL;
+  hb_blob_t *blob = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
+  unsigned blen = 0;
+  pb_cff c = {(const uint8_t *)hb_blob_get_data(blob, &blen), 0};
+  c.len = blen;
+  int ok = -1;
+  uint16_t *map = NULL;
+  unsigned cnt, ncs;
+  size_t first, last, end, top_a, top_b;
+  long charset, charstrings;
+  bool ros;
+  if (c.len < 4) goto done;
+  /* Header: major, minor, hdrSize, offSize; then the Name INDEX. */
+  if (!pb_cff_index(&c, c.p[2], &cnt, &first, &last, &end)) goto done;
+  if (!pb_cff_index(&c, end, &cnt, &top_a, &top_b, &end) || cnt < 1)
+    goto done;
+  if (!pb_cff_top(&c, top_a, top_b, &charset, &charstrings, &ros)) goto done;
+  if (!ros) {
+    ok = 0; /* not CID-keyed: codes are glyph ids */
+    goto done;
+  }
+  if (charstrings <= 0 || (size_t)charstrings >= c.len || charset <= 2 ||
+      (size_t)charset >= c.len)
+    goto done;
+  if (!pb_cff_index(&c, (size_t)charstrings, &ncs, &first, &last, &end))
+    goto done;
+  if (ncs > nglyphs) ncs = nglyphs;
+  map = calloc(nglyphs ? nglyphs : 1, sizeof *map);
+  if (!map) {
+    ok = -2;
+    goto done;
+  }
+  /* Glyphs beyond the charset keep CID = GID (a malformed font). */
+  for (unsigned g = 0; g < nglyphs; g++) map[g] = (uint16_t)g;
+  size_t off = (size_t)charset;
+  unsigned fmt = c.p[off++];
+  unsigned g = 1;
+  if (fmt == 0) {
+    for (; g < ncs; g++, off += 2) {
+      unsigned v;
+      if (!pb_cff_u16(&c, off, &v)) goto done;
+      map[g] = (uint16_t)v;
+    }
+  } else if (fmt == 1 || fmt == 2) {
+    while (g < ncs) {
+      unsigned f, left;
+      if (!pb_cff_u16(&c, off, &f)) goto done;
+      off += 2;
+      if (fmt == 1) {
+        if (off >= c.len) goto done;
+        left = c.p[off++];
+      } else {
+        if (!pb_cff_u16(&c, off, &left)) goto done;
+        off += 2;
+      }
+      for (unsigned k = 0; k <= left && g < ncs; k++, g++)
+        map[g] = (uint16_t)(f + k);
+    }
+  } else {
+    goto done;
+  }
+  ok = 0;
+  bool identity = true;
+  for (unsigned i = 0; i < nglyphs && identity; i++)
+    identity = map[i] == i;
+  if (!identity) {
+    *cid = map;
+    map = NULL;
+  }
+done:
+  free(map);
+  hb_blob_destroy(blob);
+  return ok;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Fonts                                                                  */
+
+typedef struct pb_gid_info {
+  int32_t width;      /* 1/1000 em */
+  uint32_t text_off;  /* cluster text for ToUnicode (first one wins) */
+  uint32_t text_len;  /* 0 = none yet */
+  bool used;
+} pb_gid_info;
+
+typedef enum pb_font_kind {
+  PB_KIND_GLYF = 0,   /* TrueType outlines: CIDFontType2 + FontFile2 */
+  PB_KIND_CFF_CID,    /* CID-keyed CFF: CIDFontType0 + CIDFontType0C */
+  PB_KIND_CFF_NAME,   /* name-keyed CFF: same, glyph ids retained */
+} pb_font_kind;
+
+typedef struct pb_pdf_font {
+  const pb_face *face;
+  size_t index;        /* in the fontset */
+  unsigned nglyphs;
+  int xscale;          /* hb_font scale: advances are in these units */
+  pb_font_kind kind;
+  pb_gid_info *gi;     /* nglyphs entries (calloc: untouched pages stay
+                          unmapped, so never scan it whole) */
+  uint16_t *cid;       /* gid -> code, NULL = identity */
+  uint16_t *used;      /* used glyph ids in order of first use */
+  size_t nused, used_cap;
+  HPDF_Dict type0;
+} pb_pdf_font;
+
+struct pb_pdf_fonts {
+  HPDF_Doc pdf;
+  const pb_fontset *fs;
+  const pb_layout *lo;
+  bool compress;
+  pb_diags *diags;
+  const char *path;
+  size_t nfaces;
+  pb_pdf_font **by_face;  /* nfaces entries, NULL = unused */
+  pb_pdf_font **order;    /* used fonts in order of first use */
+  size_t norder;
+};
+
+static const pb_pos pb_nopos = {0, 0};
+
+static pb_status pb_pf_nomem(pb_pdf_fonts *pf) {
+  pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
+                 "cannot write PDF: out of memory");
+  return PB_ERR_NOMEM;
+}
+
+/* A failed libharu call: its error code is in the document. */
+static pb_status pb_pf_hpdf(pb_pdf_fonts *pf) {
+  HPDF_STATUS e = HPDF_GetError(pf->pdf);
+  if (e == HPDF_FAILD_TO_ALLOC_MEM) return pb_pf_nomem(pf);
+  pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
+                 "cannot write PDF: libharu error 0x%04X (detail %u)",
+                 (unsigned)e, (unsigned)HPDF_GetErrorDetail(pf->pdf));
+  return PB_ERR_INTERNAL;
+}
+
+pb_pdf_fonts *pb_pdf_fonts_new(HPDF_Doc pdf, const pb_fontset *fs,
+                               const pb_layout *lo, bool compress,
+                               pb_diags *diags, const char *path) {
+  pb_pdf_fonts *pf = calloc(1, sizeof *pf);
+  if (!pf) return NULL;
+  pf->pdf = pdf;
+  pf->fs = fs;
+  pf->lo = lo;
+  pf->compress = compress;
+  pf->diags = diags;
+  pf->path = path;
+  pf->nfaces = fs ? pb_fontset_face_count(fs) : 0;
+  if (pf->nfaces) {
+    pf->by_face = calloc(pf->nfaces, sizeof *pf->by_face);
+    pf->order = calloc(pf->nfaces, sizeof *pf->order);
+    if (!pf->by_face || !pf->order) {
+      pb_pdf_fonts_free(pf);
+      return NULL;
+    }
+  }
+  return pf;
+}
+
+void pb_pdf_fonts_free(pb_pdf_fonts *pf) {
+  if (!pf) return;
+  for (size_t i = 0; i < pf->norder; i++) {
+    free(pf->order[i]->gi);
+    free(pf->order[i]->cid);
+    free(pf->order[i]->used);
+    free(pf->order[i]);
+  }
+  free(pf->by_face);
+  free(pf->order);
+  free(pf);
+}
+
+/* A new indirect dictionary.  libharu: an object must be registered in the
+ * xref before it is put into a dict or array, or it is copied in as a
+ * direct object (and freed with its parent). */
+static HPDF_Dict pb_pf_dict(pb_pdf_fonts *pf) {
+  HPDF_Dict d = HPDF_Dict_New(pf->pdf->mmgr);
+  if (!d) return NULL;
+  /* HPDF_Xref_Add frees the object itself when it fails. */
+  if (HPDF_Xref_Add(pf->pdf->xref, d) != HPDF_OK) return NULL;
+  return d;
+}
+
+/* A stream object holding data.  HPDF_DictStream_New registers itself in
+ * the xref; HPDF_SetCompressionMode covers only libharu's own streams, so
+ * the Flate filter is set here. */
+static HPDF_Dict pb_pf_stream(pb_pdf_fonts *pf, const void *data, size_t len) {
+  if (len > 0xFFFFFFFFu) return NULL;
+  HPDF_Dict d = HPDF_DictStream_New(pf->pdf->mmgr, pf->pdf->xref);
+  if (!d) return NULL;
+  if (pf->compress) d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  if (len && HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data,
+                               (HPDF_UINT)len) != HPDF_OK)
+    return NULL;
+  return d;
+}
+
+static pb_pdf_font *pb_pf_open(pb_pdf_fonts *pf, size_t fi, pb_status *st) {
+  const pb_face *face = pb_fontset_face(pf->fs, fi);
+  if (!face || !face->hb_face || !face->hb_font) {
+    pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
+                   "cannot write PDF: font %zu is not loaded", fi);
+    *st = PB_ERR_INTERNAL;
+    return NULL;
+  }
+  pb_pdf_font *f = calloc(1, sizeof *f);
+  if (!f) {
+    *st = pb_pf_nomem(pf);
+    return NULL;
+  }
+  f->face = face;
+  f->index = fi;
+  f->nglyphs = hb_face_get_glyph_count(face->hb_face);
+  int ys = 0;
+  /* Advances come in the font's scale (upem * 64 with FreeType funcs). */
+  hb_font_get_scale(face->hb_font, &f->xscale, &ys);
+  if (f->xscale <= 0) f->xscale = (int)(face->upem ? face->upem : 1000);
+  f->kind = !face->is_cff          ? PB_KIND_GLYF
+            : face->cff_cid_keyed ? PB_KIND_CFF_CID
+                                  : PB_KIND_CFF_NAME;
+  f->gi = calloc(f->nglyphs ? f->nglyphs : 1, sizeof *f->gi);
+  int r = f->gi ? 0 : -2;
+  if (!r && f->kind == PB_KIND_CFF_CID)
+    r = pb_pdf_cff_cids(face->hb_face, f->nglyphs, &f->cid);
+  if (r == -1) {
+    pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
+                   "cannot embed font %s: cannot read its CFF table",
+                   face->ps_name ? face->ps_name : "?");
+    *st = PB_ERR_FONT;
+  } else if (r == -2) {
+    *st = pb_pf_nomem(pf);
+  } else {
+    /* The Type0 dict exists from the first use so pages can name it; the
+     * rest of the font is built after the last page. */
+    HPDF_STATUS hs = HPDF_OK;
+    f->type0 = pb_pf_dict(pf);
+    if (f->type0) {
+      hs |= HPDF_Dict_AddName(f->type0, "Type", "Font");
+      hs |= HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
+      hs |= HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
+    }
+    if (f->type0 && hs == HPDF_OK) return f;
+    *st = pb_pf_hpdf(pf);
+  }
+  free(f->gi);
+  free(f->cid);
+  free(f);
+  return NULL;
+}
+
+pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
+                           pb_pdf_glyph *out) {
+  if (g->face >= pf->nfaces) {
+    pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
+                   "cannot write PDF: glyph refers to font %u of %zu",
+                   (unsigned)g->face, pf->nfaces);
+    return PB_ERR_INTERNAL;
+  }
+  pb_pdf_font *f = pf->by_face[g->face];
+  if (!f) {
+    pb_status st = PB_OK;
+    f = pb_pf_open(pf, g->face, &st);
+    if (!f) return st;
+    pf->by_face[g->face] = f;
+    pf->order[pf->norder++] = f;
+  }
+  if (g->gid >= f->nglyphs || g->gid > 0xFFFF) {
+    pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
+                   "cannot write PDF: glyph %u is not in font %s (%u glyphs)",
+                   (unsigned)g->gid, f->face->ps_name ? f->face->ps_name : "?",
+                   f->nglyphs);
+    return PB_ERR_INTERNAL;
+  }
+  if ((uint64_t)g->text_off + g->text_len > pf->lo->text_len) {
+    pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
+                   "cannot write PDF: glyph text %u+%u outside the text pool",
+                   (unsigned)g->text_off, (unsigned)g->text_len);
+    return PB_ERR_INTERNAL;
+  }
+  pb_gid_info *gi = &f->gi[g->gid];
+  if (!gi->used) {
+    if (f->nused == f->used_cap) {
+      size_t cap = f->used_cap ? 2 * f->used_cap : 256;
+      uint16_t *p = realloc(f->used, cap * sizeof *p);
+      if (!p) return pb_pf_nomem(pf);
+      f->used = p;
+      f->used_cap = cap;
+    }
+    f->used[f->nused++] = (uint16_t)g->gid;
+    gi->used = true;
+    hb_position_t adv = hb_font_get_glyph_h_advance(f->face->hb_font, g->gid);
+    gi->width = (int32_t)pb_pdf_round_div((int64_t)adv * 1000, f->xscale);
+  }
+  /* ToUnicode: the first cluster text seen for a glyph wins; glyphs that
+   * continue a cluster (text_len 0) may still get text later. */
+  if (!gi->text_len && g->text_len) {
+    gi->text_off = g->text_off;
+    gi->text_len = g->text_len;
+  }
+  out->font = f->type0;
+  out->key = f;
+  out->code = f->cid ? f->cid[g->gid] : (uint16_t)g->gid;
+  out->width = gi->width;
+  return PB_OK;
+}
+
+/* One used glyph, sorted by code for /W, ToUnicode and CIDToGIDMap. */
+typedef struct pb_used {
+  uint16_t code;
+  uint16_t gid;
+} pb_used;
+
+static int pb_used_cmp(const void *a, const void *b) {
+  const pb_used *x = a, *y = b;
+  if (x->code != y->code) return (x->code > y->code) - (x->code < y->code);
+  return (x->gid > y->gid) - (x->gid < y->gid);
+}
+
+/* A PDF name from a PostScript name: printable ASCII without delimiters,
+ * at most 100 bytes (names are limited to 127). */
+static void pb_pf_psname(const pb_face *face, size_t fi, char *out, size_t cap) {
+  size_t k = 0;
+  for (const char *p = face->ps_name ? face->ps_name : ""; *p && k + 1 < cap;
+       p++) {
+    unsigned char ch = (unsigned char)*p;
+    if (ch > 32 && ch < 127 && !strchr("()<>[]{}/%#", ch)) out[k++] = (char)ch;
+  }
+  if (k == 0) k = (size_t)snprintf(out, cap, "Font%zu", fi);
+  out[k < cap ? k : cap - 1] = '\0';
+}
+
+/* Flags for the FontDescriptor (PDF 32000 Table 123).  Symbolic, not
+ * Nonsymbolic: the glyphs are addressed by CID, outside any standard Latin
+ * encoding. */
+static int pb_pf_flags(const pb_face *face) {
+  int fl = 4;
+  if (face->fixed_pitch) fl |= 1;
+  if (face->serif) fl |= 2;
+  if (face->italic) fl |= 64;
+  return fl;
+}
+
+/* StemV is only used by viewers that substitute a font; estimate it from
+ * the OS/2 weight class (400 -> 88, 700 -> 166), 80 when unknown. */
+static int pb_pf_stemv(const pb_face *face) {
+  hb_blob_t *os2 = hb_face_reference_table(face->hb_face, HB_TAG('O', 'S', '/', '2'));
+  unsigned len = 0;
+  const uint8_t *p = (const uint8_t *)hb_blob_get_data(os2, &len);
+  int stemv = 80;
+  if (len >= 6) {
+    unsigned wc = (unsigned)p[4] << 8 | p[5];
+    if (wc >= 100 && wc <= 1000) stemv = 50 + (int)((wc / 65.0) * (wc / 65.0));
+  }
+  hb_blob_destroy(os2);
+  return stemv;
+}
+
+static int32_t pb_pf_em(const pb_face *face, int v) {
+  unsigned upem = face->upem ? face->upem : 1000;
+  return (int32_t)pb_pdf_round_div((int64_t)v * 1000, upem);
+}
+
+/* /W: "c [w1 w2 ...]" for runs of consecutive codes; glyphs as wide as /DW
+ * (1000, every ideograph) need no entry, and /W is left out when none has
+ * one.  libharu arrays hold at most
+ * 32,767 elements, so runs are split, and a font whose runs would not fit
+ * gets one dense range (unused codes are never drawn). */
+#define PB_W_MAX 32000
+static HPDF_STATUS pb_pf_widths(pb_pdf_fonts *pf, const pb_pdf_font *f,
+                                const pb_used *u, size_t n, HPDF_Array w) {
+  HPDF_MMgr mm = pf->pdf->mmgr;
+  size_t runs = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (f->gi[u[i].gid].width == 1000) continue;
+    if (i == 0 || u[i].code != u[i - 1].code + 1 ||
+        f->gi[u[i - 1].gid].width == 1000)
+      runs++;
+  }
+  HPDF_STATUS hs = HPDF_OK;
+  if (runs * 2 <= PB_W_MAX) {
+    HPDF_Array sub = NULL;
+    size_t sublen = 0;
+    for (size_t i = 0; i < n && hs == HPDF_OK; i++) {
+      int32_t wd = f->gi[u[i].gid].width;
+      if (wd == 1000) {
+        sub = NULL;
+        continue;
+      }
+      if (!sub || u[i].code != u[i - 1].code + 1 || sublen == PB_W_MAX) {
+        hs |= HPDF_Array_AddNumber(w, u[i].code);
+        sub = HPDF_Array_New(mm);
+        hs |= HPDF_Array_Add(w, sub); /* frees nothing on NULL: error set */
+        if (hs != HPDF_OK) break;
+        sublen = 0;
+      }
+      hs |= HPDF_Array_AddNumber(sub, wd);
+      sublen++;
+    }
+    return hs;
+  }
+  unsigned lo = u[0].code, hi = u[n - 1].code;
+  size_t i = 0;
+  for (unsigned c = lo; c <= hi && hs == HPDF_OK; c += PB_W_MAX) {
+    HPDF_Array sub = HPDF_Array_New(mm);
+    hs |= HPDF_Array_AddNumber(w, (HPDF_INT32)c);
+    hs |= HPDF_Array_Add(w, sub);
+    if (hs != HPDF_OK) break;
+    for (unsigned k = c; k <= hi && k < c + PB_W_MAX && hs == HPDF_OK; k++) {
+      int32_t wd = 1000;
+      if (i < n && u[i].code == k) wd = f->gi[u[i++].gid].width;
+      hs |= HPDF_Array_AddNumber(sub, wd);
+    }
+  }
+  return hs;
+}
+
+/* The ToUnicode CMap (PDF 32000 9.10.3): one bfchar entry per code with
+ * text, in code order, at most 100 per block. */
+static void pb_pf_tounicode(const pb_pdf_fonts *pf, const pb_pdf_font *f,
+                            const pb_used *u, size_t n, pb_pdfbuf *b) {
+  pb_pdfbuf_puts(b,
+                 "/CIDInit /ProcSet findresource begin\n"
+                 "12 dict begin\n"
+                 "begincmap\n"
+                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+                 "/Supplement 0 >> def\n"
+                 "/CMapName /Adobe-Identity-UCS def\n"
+                 "/CMapType 2 def\n"
+                 "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++)
+    if (f->gi[u[i].gid].text_len) total++;
+  /* A destination string holds at most 512 bytes: 64 characters. */
+  enum { MAXC = 64 };
+  char hex[8 * MAXC + 1];
+  size_t done = 0;
+  for (size_t i = 0; i < n; i++) {
+    const pb_gid_info *gi = &f->gi[u[i].gid];
+    if (!gi->text_len) continue;
+    if (done % 100 == 0) {
+      size_t blk = total - done < 100 ? total - done : 100;
+      pb_pdfbuf_int(b, (int64_t)blk);
+      pb_pdfbuf_puts(b, " beginbfchar\n");
+    }
+    size_t len = gi->text_len < MAXC ? gi->text_len : MAXC;
+    size_t hl = pb_pdf_utf16_hex(pf->lo->text + gi->text_off, len, hex);
+    pb_pdfbuf_put(b, "<", 1);
+    pb_pdfbuf_hex4(b, u[i].code);
+    pb_pdfbuf_put(b, "> <", 3);
+    pb_pdfbuf_put(b, hex, hl);
+    pb_pdfbuf_put(b, ">\n", 2);
+    done++;
+    if (done % 100 == 0 || done == total) pb_pdfbuf_puts(b, "endbfchar\n");
+  }
+  pb_pdfbuf_puts(b,
+                 "endcmap\n"
+                 "CMapName currentdict /CMap defineresource pop\n"
+                 "end\nend\n");
+}
+
+/* The source face for subsetting a CFF font: the face's tables, except
+ * that its cmap looks empty.  Given a glyph set, hb-subset 6.0 builds a map
+ * of the whole cmap to match characters with glyphs (~14 ms for the 65,000
+ * entries of Noto CJK, as much as subsetting the essay); only the CFF table
+ * of the subset is embedded, so its cmap does not matter. */
+static hb_blob_t *pb_pf_no_cmap(hb_face_t *proxy, hb_tag_t tag, void *face) {
+  (void)proxy;
+  if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_get_empty();
+  return hb_face_reference_table(face, tag);
+}
+
+/* Subsets the face to the used glyphs (+ .notdef).  Layout tables go: the
+ * PDF draws positioned glyphs, and keeping GSUB would pull every glyph a
+ * substitution can reach into the subset.  For CFF only the CFF table is
+ * embedded, so everything else goes too. */
+static hb_subset_plan_t *pb_pf_plan(const pb_pdf_font *f, const pb_used *u,
+                                    size_t n) {
+  hb_subset_input_t *in = hb_subset_input_create_or_fail();
+  if (!in) return NULL;
+  hb_set_t *glyphs = hb_subset_input_glyph_set(in);
+  hb_set_add(glyphs, 0);
+  for (size_t i = 0; i < n; i++) hb_set_add(glyphs, u[i].gid);
+  hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+  static const char *const layout_tags[] = {
+      "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "COLR", "CPAL",
+      "SVG ", "vhea", "vmtx", "VORG", "kern", "DSIG", "morx", "kerx",
+      "mort", "feat", "trak", "prop", "EBDT", "EBLC", "EBSC", "CBDT",
+      "CBLC", "sbix", "STAT", "meta", "LTSH", "hdmx", "VDMX", "PCLT"};
+  static const char *const cff_extra[] = {"cmap", "hmtx", "hhea", "name",
+                                          "post", "OS/2", "gasp"};
+  for (size_t i = 0; i < sizeof layout_tags / sizeof *layout_tags; i++)
+    hb_set_add(drop, hb_tag_from_string(layout_tags[i], 4));
+  if (f->kind != PB_KIND_GLYF)
+    for (size_t i = 0; i < sizeof cff_extra / sizeof *cff_extra; i++)
+      hb_set_add(drop, hb_tag_from_string(cff_extra[i], 4));
+  unsigned flags = HB_SUBSET_FLAGS_DEFAULT;
+  /* Desubroutinized CFF subsets of Noto CJK are smaller after Flate (the
+   * essay's 480 ideographs: 171 KB against 197 KB; 8,000: 2.70 MB against
+   * 2.85 MB) and take a fifth of the time to make. */
+  if (f->kind != PB_KIND_GLYF) flags |= HB_SUBSET_FLAGS_DESUBROUTINIZE;
+  /* Name-keyed CFF in a CIDFontType0: CIDs are used directly as glyph
+   * indices, and a remapped subset drew wrong glyphs in poppler, mupdf and
+   * Ghostscript: keep the glyph ids. */
+  if (f->kind == PB_KIND_CFF_NAME) flags |= HB_SUBSET_FLAGS_RETAIN_GIDS;
+  /* Draw .notdef as the font's box when the layout uses it. */
+  if (f->gi[0].used) flags |= HB_SUBSET_FLAGS_NOTDEF_OUTLINE;
+  hb_subset_input_set_flags(in, flags);
+  hb_face_t *src = f->face->hb_face;
+  if (f->kind != PB_KIND_GLYF) {
+    src = hb_face_create_for_tables(pb_pf_no_cmap, f->face->hb_face, NULL);
+    hb_face_set_index(src, hb_face_get_index(f->face->hb_face));
+  }
+  hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(src, in);
+  /* The plan holds its own reference to the source face. */
+  if (src != f->face->hb_face) hb_face_destroy(src);
+  hb_subset_input_destroy(in);
+  return plan;
+}
+
+static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_pdf_font *f) {
+  HPDF_Doc pdf = pf->pdf;
+  HPDF_MMgr mm = pdf->mmgr;
+  const pb_face *face = f->face;
+  pb_status st = PB_OK;
+  pb_used *u = malloc((f->nused ? f->nused : 1) * sizeof *u);
+  uint16_t *codes = malloc((f->nused ? f->nused : 1) * sizeof *codes);
+  uint8_t *map = NULL;
+  hb_subset_plan_t *plan = NULL;
+  hb_face_t *sub = NULL;
+  hb_blob_t *prog = NULL;
+  pb_pdfbuf cmap = {0};
+  if (!u || !codes) {
+    st = pb_pf_nomem(pf);
+    goto done;
+  }
+
+  size_t n = f->nused;
+  for (size_t i = 0; i < n; i++) {
+    uint16_t g = f->used[i];
+    u[i] = (pb_used){f->cid ? f->cid[g] : g, g};
+  }
+  qsort(u, n, sizeof *u, pb_used_cmp);
+  /* Two glyphs on one CID (a broken charset): keep the first. */
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (k == 0 || u[i].code != u[k - 1].code) u[k++] = u[i];
+  n = k;
+  for (size_t i = 0; i < n; i++) codes[i] = u[i].code;
+
+  char ps[104], tag[7], base[128], type0name[140];
+  pb_pf_psname(face, f->index, ps, sizeof ps);
+  pb_pdf_subset_tag(ps, codes, n, tag);
+  snprintf(base, sizeof base, "%s+%s", tag, ps);
+  snprintf(type0name, sizeof type0name, "%s-Identity-H", base);
+
+  /* The subset: the whole sfnt for glyf (FontFile2), the bare CFF table
+   * for CFF (FontFile3 /CIDFontType0C; never FontFile3 /OpenType, which
+   * poppler does not draw with a remapped CFF). */
+  plan = n ? pb_pf_plan(f, u, n) : NULL;
+  if (plan) sub = hb_subset_plan_execute_or_fail(plan);
+  if (sub)
+    prog = f->kind == PB_KIND_GLYF
+               ? hb_face_reference_blob(sub)
+               : hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
+  unsigned plen = 0;
+  const char *pdata = prog ? hb_blob_get_data(prog, &plen) : NULL;
+  if (!pdata || plen == 0) {
+    pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
+                   "cannot subset font %s (%s)",
+                   face->ps_name ? face->ps_name : "?",
+                   face->file ? face->file : "?");
+    st = PB_ERR_FONT;
+    goto done;
+  }
+
+  HPDF_STATUS hs = HPDF_OK;
+  HPDF_Dict file = pb_pf_stream(pf, pdata, plen);
+  HPDF_Dict desc = file ? pb_pf_dict(pf) : NULL;
+  HPDF_Dict cid = desc ? pb_pf_dict(pf) : NULL;
+  if (!cid) goto hpdf_fail;
+  if (f->kind == PB_KIND_GLYF) {
+    /* /Length1: the decoded length of a TrueType program. */
+    hs |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)plen);
+  } else {
+    hs |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+  }
+
+  hs |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+  hs |= HPDF_Dict_AddName(desc, "FontName", base);
+  hs |= HPDF_Dict_AddNumber(desc, "Flags", pb_pf_flags(face));
+  HPDF_Array bbox = HPDF_Array_New(mm);
+  hs |= HPDF_Dict_Add(desc, "FontBBox", bbox);
+  if (hs != HPDF_OK) goto hpdf_fail;
+  hs |= HPDF_Array_AddNumber(bbox, pb_pf_em(face, face->x_min));
+  hs |= HPDF_Array_AddNumber(bbox, pb_pf_em(face, face->y_min));
+  hs |= HPDF_Array_AddNumber(bbox, pb_pf_em(face, face->x_max));
+  hs |= HPDF_Array_AddNumber(bbox, pb_pf_em(face, face->y_max));
+  /* ItalicAngle in whole degrees keeps libharu's float formatting exact. */
+  hs |= HPDF_Dict_AddNumber(desc, "ItalicAngle",
+                            (HPDF_INT32)(face->italic_angle < 0
+                                             ? face->italic_angle - 0.5
+                                             : face->italic_angle + 0.5));
+  hs |= HPDF_Dict_AddNumber(desc, "Ascent", pb_pf_em(face, face->ascent));
+  hs |= HPDF_Dict_AddNumber(desc, "Descent", pb_pf_em(face, face->descent));
+  hs |= HPDF_Dict_AddNumber(
+      desc, "CapHeight",
+      pb_pf_em(face, face->cap_height ? face->cap_height : face->ascent));
+  hs |= HPDF_Dict_AddNumber(desc, "StemV", pb_pf_stemv(face));
+  hs |= HPDF_Dict_Add(desc, f->kind == PB_KIND_GLYF ? "FontFile2" : "FontFile3",
+                      file);
+
+  hs |= HPDF_Dict_AddName(cid, "Type", "Font");
+  hs |= HPDF_Dict_AddName(cid, "Subtype", f->kind == PB_KIND_GLYF
+                                              ? "CIDFontType2"
+                                              : "CIDFontType0");
+  hs |= HPDF_Dict_AddName(cid, "BaseFont", base);
+  HPDF_Dict csi = HPDF_Dict_New(mm);
+  hs |= HPDF_Dict_Add(cid, "CIDSystemInfo", csi);
+  if (hs != HPDF_OK) goto hpdf_fail;
+  hs |= HPDF_Dict_Add(csi, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+  hs |= HPDF_Dict_Add(csi, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+  hs |= HPDF_Dict_AddNumber(csi, "Supplement", 0);
+  hs |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
+  hs |= HPDF_Dict_AddNumber(cid, "DW", 1000);
+  bool narrow = false;
+  for (size_t i = 0; i < n && !narrow; i++)
+    narrow = f->gi[u[i].gid].width != 1000;
+  if (narrow) {
+    HPDF_Array w = HPDF_Array_New(mm);
+    hs |= HPDF_Dict_Add(cid, "W", w);
+    if (hs != HPDF_OK) goto hpdf_fail;
+    hs |= pb_pf_widths(pf, f, u, n, w);
+  }
+  if (hs != HPDF_OK) goto hpdf_fail;
+
+  if (f->kind == PB_KIND_GLYF) {
+    /* CIDToGIDMap: 2 bytes per CID (= original gid), the subset's gid. */
+    const hb_map_t *o2n = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    size_t ncodes = (size_t)u[n - 1].code + 1;
+    map = calloc(ncodes, 2);
+    if (!map) {
+      st = pb_pf_nomem(pf);
+      goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+      hb_codepoint_t ng = hb_map_get(o2n, u[i].gid);
+      if (ng == HB_MAP_VALUE_INVALID) ng = 0;
+      map[2 * (size_t)u[i].code] = (uint8_t)(ng >> 8);
+      map[2 * (size_t)u[i].code + 1] = (uint8_t)ng;
+    }
+    HPDF_Dict ms = pb_pf_stream(pf, map, ncodes * 2);
+    if (!ms) goto hpdf_fail;
+    hs |= HPDF_Dict_Add(cid, "CIDToGIDMap", ms);
+  }
+
+  pb_pf_tounicode(pf, f, u, n, &cmap);
+  if (cmap.oom) {
+    st = pb_pf_nomem(pf);
+    goto done;
+  }
+  HPDF_Dict tu = pb_pf_stream(pf, cmap.data, cmap.len);
+  if (!tu) goto hpdf_fail;
+
+  HPDF_Array desc_fonts = HPDF_Array_New(mm);
+  hs |= HPDF_Dict_AddName(f->type0, "BaseFont", type0name);
+  hs |= HPDF_Dict_Add(f->type0, "DescendantFonts", desc_fonts);
+  if (hs != HPDF_OK) goto hpdf_fail;
+  hs |= HPDF_Array_Add(desc_fonts, cid);
+  hs |= HPDF_Dict_Add(f->type0, "ToUnicode", tu);
+  if (hs != HPDF_OK) goto hpdf_fail;
+  goto done;
+
+hpdf_fail:
+  st = pb_pf_hpdf(pf);
+done:
+  pb_pdfbuf_free(&cmap);
+  free(map);
+  hb_blob_destroy(prog);
+  hb_face_destroy(sub);
+  hb_subset_plan_destroy(plan);
+  free(codes);
+  free(u);
+  return st;
+}
+
+pb_status pb_pdf_fonts_finish(pb_pdf_fonts *pf) {
+  for (size_t i = 0; i < pf->norder; i++) {
+    pb_status st = pb_pf_finish_one(pf, pf->order[i]);
+    if (st != PB_OK) return st;
+  }
+  return PB_OK;
+}

@@ -1,0 +1,559 @@
+/* The typesetting driver (DESIGN.md §1): for each block, shape
+ * (shape.c), build break items (breakitems.c), break lines (linebreak.c),
+ * and set the lines into a galley; then cut the galley into pages with
+ * widow/orphan control and folios (pagebuild). */
+#include "para.h"
+#include "utf8.h"
+
+#include <linebreak.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One line in the galley: glyphs relative to the line's origin. */
+typedef struct pb_gline {
+  size_t g0, g1;        /* glyphs in pb_galley.glyphs */
+  pb_len x;             /* left edge relative to the text block */
+  pb_len width, natural;
+  double ratio;
+  pb_len advance;       /* baseline distance from the previous line */
+  pb_len space_before;  /* extra space above (dropped at a page top) */
+  pb_pos pos;
+  uint32_t block;
+  uint16_t kind;
+  bool first, last;     /* first/last line of its block */
+  bool keep_with_next;  /* headings: never the last thing on a page */
+  int heading_level;    /* > 0: an outline entry starts here */
+  size_t outline_text;  /* offset of the heading text (UTF-8) in outline buffer */
+} pb_gline;
+
+typedef struct pb_galley {
+  pb_gline *lines;
+  size_t nlines, lines_cap;
+  pb_placed_glyph *glyphs; /* x relative to the line start, y = offset */
+  size_t nglyphs, glyphs_cap;
+} pb_galley;
+
+typedef struct pb_ctx {
+  const pb_doc *doc;
+  const pb_settings *s;
+  pb_shaper sh;
+  pb_galley gal;
+  pb_layout *lo;
+  pb_diags *diags;
+  bool after_heading;
+} pb_ctx;
+
+static bool pb_grow(void **v, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return true;
+  size_t n = *cap ? *cap : 64;
+  while (n < need) n *= 2;
+  void *q = realloc(*v, n * elem);
+  if (!q) return false;
+  *v = q;
+  *cap = n;
+  return true;
+}
+
+static bool pb_gal_glyph(pb_galley *g, pb_placed_glyph pg) {
+  if (!pb_grow((void **)&g->glyphs, &g->glyphs_cap, g->nglyphs + 1,
+               sizeof pg))
+    return false;
+  g->glyphs[g->nglyphs++] = pg;
+  return true;
+}
+
+/* Adds a glyph carrying the text [c0, c1) of the paragraph (or none). */
+static bool pb_emit_glyph(pb_ctx *c, const pb_para *p, const pb_glyph *g,
+                          pb_len x, uint32_t c0, uint32_t c1, uint16_t flags) {
+  pb_placed_glyph pg = {.gid = g->gid, .face = g->face, .flags = flags,
+                        .size = p->size, .x = x + g->x_off, .y = g->y_off};
+  if (c1 > c0) {
+    if (!pb_layout_add_text(c->lo, p->text + c0, c1 - c0, &pg.text_off))
+      return false;
+    pg.text_len = c1 - c0;
+  }
+  return pb_gal_glyph(&c->gal, pg);
+}
+
+typedef struct pb_para_opts {
+  pb_len measure;       /* line width */
+  pb_len x;             /* left edge within the text block */
+  pb_len indent;        /* first-line indent */
+  pb_len advance;       /* baseline distance */
+  pb_len space_before;  /* above the first line */
+  uint16_t kind;
+  bool center;          /* centre each line at its natural width */
+  bool ragged;          /* do not justify (headings, code) */
+  bool keep_with_next;
+  int heading_level;
+} pb_para_opts;
+
+/* Sets the lines of one paragraph into the galley. */
+static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
+                              const pb_para_opts *o, uint32_t block) {
+  const pb_items *it = &p->items;
+  size_t start = 0;
+  for (size_t b = 0; b < br->len; b++) {
+    const pb_break *bk = &br->v[b];
+    /* Skip the discardable items that begin a line (after a break). */
+    if (b > 0)
+      while (start < bk->index && it->v[start].kind != PB_ITEM_BOX) start++;
+    double r = o->ragged ? 0.0 : bk->ratio;
+    if (r < -1.0) r = -1.0; /* overfull: shrink fully, let it stick out */
+    bool last = b + 1 == br->len;
+    if (last && r > 0) r = 0; /* the parfill glue took the slack */
+    size_t g_begin = c->gal.nglyphs;
+    pb_len x = 0;
+    pb_pos first_pos = {0, 0};
+    for (size_t k = start; k <= bk->index && k < it->len; k++) {
+      const pb_item *item = &it->v[k];
+      if (item->kind == PB_ITEM_BOX) {
+        if (item->tag == PB_TAG_UNIT) {
+          const pb_unit *u = &p->units[item->data];
+          if (!first_pos.line && p->pos) first_pos = p->pos[u->c0];
+          pb_len gx = x - u->lead;
+          for (uint32_t g = u->g0; g < u->g1; g++) {
+            bool firstg = g == u->g0;
+            if (!pb_emit_glyph(c, p, &p->glyphs[g], gx, firstg ? u->c0 : 0,
+                               firstg ? u->c1 : 0, 0))
+              return PB_ERR_NOMEM;
+            gx += p->glyphs[g].advance;
+          }
+        }
+        x += item->width;
+      } else if (item->kind == PB_ITEM_GLUE) {
+        if (k == bk->index || item->tag == PB_TAG_PARFILL) continue;
+        pb_len w = item->width;
+        if (r > 0) w += (pb_len)lround(r * item->stretch);
+        else if (r < 0) w += (pb_len)lround(r * item->shrink);
+        if (item->tag == PB_TAG_WORDSPACE) {
+          /* Draw the space glyph so the text copies out with its spaces. */
+          const pb_unit *u = &p->units[item->data];
+          for (uint32_t g = u->g0; g < u->g1; g++)
+            if (!pb_emit_glyph(c, p, &p->glyphs[g], x, g == u->g0 ? u->c0 : 0,
+                               g == u->g0 ? u->c0 + 1 : 0, PB_GLYPH_SPACE))
+              return PB_ERR_NOMEM;
+        }
+        x += w;
+      } else if (k == bk->index && item->tag == PB_TAG_HYPHEN) {
+        pb_glyph hy = {.gid = item->data2, .face = (uint16_t)item->data};
+        static const uint32_t minus = '-';
+        pb_para tmp = *p;
+        tmp.text = &minus;
+        if (!pb_emit_glyph(c, &tmp, &hy, x, 0, 1, 0)) return PB_ERR_NOMEM;
+        x += item->width;
+      }
+    }
+    if (!pb_grow((void **)&c->gal.lines, &c->gal.lines_cap, c->gal.nlines + 1,
+                 sizeof *c->gal.lines))
+      return PB_ERR_NOMEM;
+    pb_gline *l = &c->gal.lines[c->gal.nlines++];
+    memset(l, 0, sizeof *l);
+    l->g0 = g_begin;
+    l->g1 = c->gal.nglyphs;
+    l->x = o->x + (o->center ? (o->measure - x) / 2 : 0);
+    l->width = o->measure;
+    l->natural = bk->natural;
+    l->ratio = r;
+    l->advance = o->advance;
+    l->space_before = b == 0 ? o->space_before : 0;
+    l->pos = first_pos;
+    l->block = block;
+    l->kind = o->kind;
+    l->first = b == 0;
+    l->last = last;
+    l->keep_with_next = o->keep_with_next;
+    l->heading_level = b == 0 ? o->heading_level : 0;
+    if (bk->overfull && !o->center)
+      pb_diag_add(c->diags, PB_SEV_WARNING, first_pos,
+                  "overfull line: %.1f pt wider than the %.1f pt measure",
+                  pb_len_to_pt(bk->natural - bk->shrink - o->measure +
+                               (o->indent && b == 0 ? 0 : 0)),
+                  pb_len_to_pt(o->measure));
+    else if (bk->underfull && !last && !o->ragged)
+      pb_diag_add(c->diags, PB_SEV_WARNING, first_pos,
+                  "underfull line (stretched %.2f times its stretchability)",
+                  bk->ratio);
+    start = bk->index + 1;
+  }
+  return PB_OK;
+}
+
+/* Shapes, breaks and sets one run of text. */
+static pb_status pb_typeset_text(pb_ctx *c, const uint32_t *text,
+                                 const uint8_t *style, const pb_pos *pos,
+                                 size_t len, pb_len size, pb_role role,
+                                 const pb_para_opts *o, uint32_t block) {
+  pb_para p = {.text = text, .style = style, .pos = pos, .len = len,
+               .size = size, .role = role,
+               .cjk_text = c->s->script != PB_TEXT_LATIN};
+  pb_breaks br = {0};
+  pb_items_init(&p.items);
+  pb_status st = pb_para_shape(&c->sh, &p);
+  if (st == PB_OK) st = pb_para_items(&c->sh, &p, o->indent);
+  if (st == PB_OK) {
+    pb_break_params bp = pb_break_params_default(o->measure);
+    if (c->s->script != PB_TEXT_LATIN) {
+      /* Chinese text breaks almost anywhere: no hyphenation pass needed
+       * first, and a tight tolerance keeps Han–Han glue near the grid. */
+      bp.pretolerance = 100;
+    }
+    st = pb_linebreak(&p.items, &bp, &br);
+  }
+  if (st == PB_OK) st = pb_set_lines(c, &p, &br, o, block);
+  pb_breaks_free(&br);
+  pb_para_free(&p);
+  return st;
+}
+
+/* Typesets a NUL-free UTF-8 string (title, folio, list marker) as its own
+ * paragraph. */
+static pb_status pb_typeset_utf8(pb_ctx *c, const char *s, pb_len size,
+                                 pb_role role, const pb_para_opts *o,
+                                 pb_pos pos) {
+  size_t n = strlen(s);
+  uint32_t *cps = malloc((n + 1) * sizeof *cps);
+  pb_pos *poss = malloc((n + 1) * sizeof *poss);
+  pb_status st = PB_ERR_NOMEM;
+  if (!cps || !poss) goto done;
+  size_t m = 0, i = 0;
+  while (i < n) {
+    uint32_t cp;
+    size_t used = pb_utf8_decode(s + i, n - i, &cp);
+    if (used == 0) {
+      cp = 0xFFFD;
+      used = 1;
+    }
+    i += used;
+    if (cp == '\n' || cp == '\r' || cp == '\t') cp = ' ';
+    if (cp == ' ' && (m == 0 || cps[m - 1] == ' ')) continue;
+    poss[m] = pos;
+    cps[m++] = cp;
+  }
+  while (m > 0 && cps[m - 1] == ' ') m--;
+  st = m ? pb_typeset_text(c, cps, NULL, poss, m, size, role, o, UINT32_MAX)
+         : PB_OK;
+done:
+  free(cps);
+  free(poss);
+  return st;
+}
+
+static pb_status pb_title_block(pb_ctx *c) {
+  const pb_meta *m = &c->doc->meta;
+  const pb_settings *s = c->s;
+  pb_status st = PB_OK;
+  if (m->title) {
+    pb_len size = s->font_size * 16 / 10; /* 16.8 pt at 10.5 */
+    pb_para_opts o = {.measure = s->measure, .advance = size * 3 / 2,
+                      .kind = PB_LINE_TITLE, .center = true, .ragged = true,
+                      .keep_with_next = true};
+    st = pb_typeset_utf8(c, m->title, size, PB_ROLE_STRONG, &o, m->title_pos);
+  }
+  if (st == PB_OK && m->subtitle) {
+    pb_len size = s->font_size * 12 / 10;
+    pb_para_opts o = {.measure = s->measure, .advance = size * 3 / 2,
+                      .kind = PB_LINE_TITLE, .center = true, .ragged = true,
+                      .keep_with_next = true};
+    st = pb_typeset_utf8(c, m->subtitle, size, PB_ROLE_BODY, &o, (pb_pos){0, 0});
+  }
+  if (st == PB_OK && m->author) {
+    pb_para_opts o = {.measure = s->measure, .advance = s->line_pitch,
+                      .space_before = s->line_pitch / 2, .kind = PB_LINE_TITLE,
+                      .center = true, .ragged = true, .keep_with_next = true};
+    st = pb_typeset_utf8(c, m->author, s->font_size, PB_ROLE_BODY, &o,
+                         (pb_pos){0, 0});
+  }
+  /* One blank line between the title block and the text. */
+  if (st == PB_OK && c->gal.nlines) c->gal.lines[c->gal.nlines - 1].keep_with_next = true;
+  return st;
+}
+
+static pb_status pb_set_block(pb_ctx *c, size_t bi) {
+  const pb_block *b = &c->doc->blocks[bi];
+  const pb_settings *s = c->s;
+  pb_len em = s->font_size;
+  pb_len inset = (pb_len)(b->quote_depth + b->list_depth) * 2 * em;
+  if (inset > s->measure - 8 * em) inset = s->measure - 8 * em;
+  if (inset < 0) inset = 0;
+  pb_para_opts o = {.measure = s->measure - inset, .x = inset,
+                    .advance = s->line_pitch, .kind = PB_LINE_BODY};
+  bool first_block = c->gal.nlines == 0;
+  if (!first_block && c->gal.lines[c->gal.nlines - 1].kind == PB_LINE_TITLE)
+    o.space_before = s->line_pitch;
+  switch (b->kind) {
+  case PB_BLOCK_HEADING: {
+    int lv = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
+    pb_len size = lv == 1 ? em * 3 / 2 : lv == 2 ? em * 13 / 10 : em * 23 / 20;
+    o.advance = size * 3 / 2;
+    o.space_before = first_block ? 0 : s->line_pitch;
+    o.kind = PB_LINE_HEADING;
+    o.ragged = true;
+    o.center = lv == 1;
+    o.keep_with_next = true;
+    o.heading_level = lv;
+    c->after_heading = true;
+    return b->len ? pb_typeset_text(c, b->text, b->style, b->pos, b->len, size,
+                                    PB_ROLE_STRONG, &o, (uint32_t)bi)
+                  : PB_OK;
+  }
+  case PB_BLOCK_THEMATIC_BREAK: {
+    static const char stars[] = "* * *";
+    o.center = true;
+    o.ragged = true;
+    o.space_before = s->line_pitch / 2;
+    return pb_typeset_utf8(c, stars, em, PB_ROLE_BODY, &o, b->start);
+  }
+  case PB_BLOCK_CODE: {
+    o.ragged = true;
+    size_t start = 0;
+    for (size_t i = 0; i <= b->len; i++) {
+      if (i < b->len && b->text[i] != '\n') continue;
+      if (i > start) {
+        pb_status st = pb_typeset_text(c, b->text + start, b->style + start,
+                                       b->pos + start, i - start, em * 9 / 10,
+                                       PB_ROLE_CODE, &o, (uint32_t)bi);
+        if (st != PB_OK) return st;
+      }
+      start = i + 1;
+    }
+    return PB_OK;
+  }
+  case PB_BLOCK_FOOTNOTE:
+    o.advance = s->line_pitch * 8 / 10;
+    o.kind = PB_LINE_FOOTNOTE;
+    return b->len ? pb_typeset_text(c, b->text, b->style, b->pos, b->len,
+                                    em * 8 / 10, PB_ROLE_BODY, &o, (uint32_t)bi)
+                  : PB_OK;
+  case PB_BLOCK_PARAGRAPH:
+  default:
+    break;
+  }
+  if (!b->len) return PB_OK;
+  /* §5: 2 em indent on every Chinese paragraph; English: 1 em, none right
+   * after a heading; none for a list item's first paragraph. */
+  o.indent = s->indent;
+  if (s->script == PB_TEXT_LATIN && c->after_heading) o.indent = 0;
+  if (b->list_depth > 0) o.indent = 0;
+  c->after_heading = false;
+  size_t first_line = c->gal.nlines;
+  pb_status st = pb_typeset_text(c, b->text, b->style, b->pos, b->len,
+                                 s->font_size, PB_ROLE_BODY, &o, (uint32_t)bi);
+  if (st != PB_OK || !b->list_item_start || first_line == c->gal.nlines)
+    return st;
+  /* A list marker hangs in the inset, left of the first line. */
+  char marker[32];
+  if (b->list_ordered)
+    snprintf(marker, sizeof marker, "%d.", b->list_number);
+  else
+    snprintf(marker, sizeof marker, "\xE2\x80\xA2"); /* • */
+  size_t g_before = c->gal.nglyphs, l_before = c->gal.nlines;
+  pb_para_opts mo = {.measure = 2 * em, .ragged = true};
+  st = pb_typeset_utf8(c, marker, s->font_size, PB_ROLE_BODY, &mo, b->start);
+  if (st != PB_OK) return st;
+  /* Move the marker's glyphs into the item's first line: galley glyphs of a
+   * line are contiguous, so re-home them by swapping order is not needed —
+   * the marker line is simply dropped and its glyphs attached. */
+  pb_gline *first = &c->gal.lines[first_line];
+  if (c->gal.nlines > l_before) {
+    pb_gline marker_line = c->gal.lines[l_before];
+    c->gal.nlines = l_before;
+    /* Glyphs of first line are [first->g0, first->g1); the marker's are at
+     * the end of the array.  Rotate them in right after the first line. */
+    size_t nm = marker_line.g1 - marker_line.g0;
+    pb_placed_glyph *tmp = malloc(nm * sizeof *tmp);
+    if (!tmp) return PB_ERR_NOMEM;
+    memcpy(tmp, c->gal.glyphs + marker_line.g0, nm * sizeof *tmp);
+    memmove(c->gal.glyphs + first->g1 + nm, c->gal.glyphs + first->g1,
+            (g_before - first->g1) * sizeof *tmp);
+    for (size_t k = 0; k < nm; k++) {
+      tmp[k].x -= 3 * em / 2;
+      c->gal.glyphs[first->g1 + k] = tmp[k];
+    }
+    free(tmp);
+    first->g1 += nm;
+    for (size_t l = first_line + 1; l < c->gal.nlines; l++) {
+      c->gal.lines[l].g0 += nm;
+      c->gal.lines[l].g1 += nm;
+    }
+  }
+  return PB_OK;
+}
+
+/* Page building: cut the galley into pages.  No page ends with a
+ * paragraph's first line alone (orphan) or starts with its last line alone
+ * (widow), and a heading is never the last line of a page
+ * (clreq-digest §5, issue "grid and last lines"). */
+static size_t pb_page_end(const pb_galley *g, size_t i, size_t j) {
+  if (j >= g->nlines) return j;
+  size_t k = j;
+  const pb_gline *L = g->lines;
+  /* Widow: the next page would start with a paragraph's last line. */
+  if (L[k].last && !L[k].first && k - 1 > i && L[k - 1].block == L[k].block)
+    k--;
+  /* Orphan: this page would end with a paragraph's first line alone. */
+  if (k > i + 1 && L[k - 1].first && !L[k - 1].last &&
+      L[k].block == L[k - 1].block)
+    k--;
+  /* Keep headings and the title with what follows. */
+  while (k > i + 1 && L[k - 1].keep_with_next) k--;
+  return k > i ? k : j;
+}
+
+static pb_status pb_add_folio(pb_ctx *c, pb_page *pg, int number) {
+  char num[16];
+  snprintf(num, sizeof num, "%d", number);
+  size_t g0 = c->gal.nglyphs, l0 = c->gal.nlines;
+  pb_para_opts o = {.measure = c->s->measure, .center = true, .ragged = true,
+                    .kind = PB_LINE_FOLIO};
+  pb_status st = pb_typeset_utf8(c, num, c->s->font_size * 9 / 10,
+                                 PB_ROLE_BODY, &o, (pb_pos){0, 0});
+  if (st != PB_OK) return st;
+  pb_len left = (c->s->paper_w - c->s->measure) / 2;
+  pb_len y = c->s->margin_bottom / 2;
+  for (size_t l = l0; l < c->gal.nlines; l++) {
+    const pb_gline *gl = &c->gal.lines[l];
+    for (size_t k = gl->g0; k < gl->g1; k++) {
+      pb_placed_glyph pgl = c->gal.glyphs[k];
+      pgl.x += left + gl->x;
+      pgl.y += y;
+      if (!pb_page_add_glyph(pg, pgl)) return PB_ERR_NOMEM;
+    }
+    pb_placed_line pl = {.first_glyph = (uint32_t)(pg->nglyphs - (gl->g1 - gl->g0)),
+                         .glyph_count = (uint32_t)(gl->g1 - gl->g0),
+                         .x = left, .y = y, .width = c->s->measure,
+                         .natural = gl->natural, .kind = PB_LINE_FOLIO,
+                         .block = UINT32_MAX, .last_of_block = true};
+    if (!pb_page_add_line(pg, pl)) return PB_ERR_NOMEM;
+  }
+  c->gal.nglyphs = g0;
+  c->gal.nlines = l0;
+  return PB_OK;
+}
+
+static pb_status pb_outline_add(pb_ctx *c, const pb_gline *l, uint32_t page,
+                                pb_len y) {
+  const pb_block *b = &c->doc->blocks[l->block];
+  size_t cap = b->len * 4 + 1;
+  char *t = malloc(cap);
+  if (!t) return PB_ERR_NOMEM;
+  size_t n = 0;
+  for (size_t i = 0; i < b->len; i++)
+    n += pb_utf8_encode(b->text[i], t + n);
+  t[n] = 0;
+  if (!pb_grow((void **)&c->lo->outline, &c->lo->outline_cap,
+               c->lo->noutline + 1, sizeof *c->lo->outline)) {
+    free(t);
+    return PB_ERR_NOMEM;
+  }
+  c->lo->outline[c->lo->noutline++] =
+      (pb_outline_entry){.title = t, .level = l->heading_level, .page = page,
+                         .y = y};
+  return PB_OK;
+}
+
+static pb_status pb_build_pages(pb_ctx *c) {
+  const pb_settings *s = c->s;
+  pb_galley *g = &c->gal;
+  size_t nbody = g->nlines; /* folios are appended to the galley later */
+  pb_len left = (s->paper_w - s->measure) / 2;
+  pb_len top = s->paper_h - s->margin_top - s->font_size;
+  pb_len bottom = s->margin_bottom;
+  size_t i = 0;
+  do {
+    /* Find how many lines fit. */
+    size_t j = i;
+    pb_len y = top;
+    while (j < nbody) {
+      pb_len ny = j == i ? top : y - g->lines[j].advance - g->lines[j].space_before;
+      if (j > i && ny < bottom) break;
+      y = ny;
+      j++;
+    }
+    size_t k = pb_page_end(g, i, j);
+    pb_page *pg = pb_layout_add_page(c->lo);
+    if (!pg) return PB_ERR_NOMEM;
+    uint32_t page_index = (uint32_t)(c->lo->npages - 1);
+    y = top;
+    for (size_t l = i; l < k; l++) {
+      const pb_gline *gl = &g->lines[l];
+      if (l > i) y -= gl->advance + gl->space_before;
+      uint32_t first = (uint32_t)pg->nglyphs;
+      for (size_t q = gl->g0; q < gl->g1; q++) {
+        pb_placed_glyph pgl = g->glyphs[q];
+        pgl.x += left + gl->x;
+        pgl.y += y;
+        if (!pb_page_add_glyph(pg, pgl)) return PB_ERR_NOMEM;
+      }
+      pb_placed_line pl = {.first_glyph = first,
+                           .glyph_count = (uint32_t)(gl->g1 - gl->g0),
+                           .x = left + gl->x, .y = y, .width = gl->width,
+                           .natural = gl->natural, .ratio = gl->ratio,
+                           .pos = gl->pos, .block = gl->block, .kind = gl->kind,
+                           .last_of_block = gl->last};
+      if (!pb_page_add_line(pg, pl)) return PB_ERR_NOMEM;
+      if (gl->heading_level > 0 && gl->block != UINT32_MAX) {
+        pb_status st = pb_outline_add(c, gl, page_index, y + s->line_pitch);
+        if (st != PB_OK) return st;
+      }
+    }
+    pb_status st = pb_add_folio(c, pg, pg->folio);
+    if (st != PB_OK) return st;
+    i = k;
+  } while (i < nbody);
+  return PB_OK;
+}
+
+static char *pb_dup(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *p = malloc(n);
+  if (p) memcpy(p, s, n);
+  return p;
+}
+
+pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
+                     pb_layout *out, pb_diags *diags) {
+  pb_ctx c = {.doc = doc, .s = s, .lo = out, .diags = diags};
+  pb_status st = PB_ERR_NOMEM;
+  memset(out, 0, sizeof *out);
+  init_linebreak();
+  if (!pb_shaper_init(&c.sh, fs, s, diags)) goto done;
+  if (s->hyphenate && !c.sh.hyphen && s->script == PB_TEXT_LATIN)
+    pb_diag_add(diags, PB_SEV_WARNING, doc->meta.lang_pos,
+                "hyphenation patterns '%s' not found; English text is not "
+                "hyphenated",
+                s->hyphen_dict);
+  out->media_w = out->trim_w = s->paper_w;
+  out->media_h = out->trim_h = s->paper_h;
+  out->rgb = s->profile == PB_PROFILE_EBOOK;
+  out->date_epoch = s->date_epoch;
+  char producer[64];
+  snprintf(producer, sizeof producer, "paiban %s", pb_version());
+  out->title = pb_dup(doc->meta.title);
+  out->subtitle = pb_dup(doc->meta.subtitle);
+  out->author = pb_dup(doc->meta.author);
+  out->lang = pb_dup(s->lang);
+  out->producer = pb_dup(producer);
+  if ((doc->meta.title && !out->title) || !out->lang || !out->producer)
+    goto done;
+  if (doc->nlinks) {
+    out->links = calloc(doc->nlinks, sizeof *out->links);
+    if (!out->links) goto done;
+    out->nlinks = doc->nlinks;
+    for (size_t i = 0; i < doc->nlinks; i++)
+      if (!(out->links[i] = pb_dup(doc->links[i]))) goto done;
+  }
+  st = pb_title_block(&c);
+  for (size_t i = 0; st == PB_OK && i < doc->nblocks; i++) st = pb_set_block(&c, i);
+  if (st == PB_OK) st = pb_build_pages(&c);
+done:
+  if (st == PB_ERR_NOMEM)
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+  free(c.gal.lines);
+  free(c.gal.glyphs);
+  pb_shaper_free(&c.sh);
+  return st;
+}

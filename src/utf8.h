@@ -1,0 +1,37 @@
+/* paiban — internal UTF-8 helpers (not part of the public API). */
+#ifndef PB_UTF8_H
+#define PB_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes the UTF-8 sequence at s (n bytes available).  Returns its length
+ * (1..4) and stores the code point in *cp.  Returns 0 and stores U+FFFD if
+ * the bytes are not valid UTF-8: a stray continuation byte, a byte that can
+ * never start a sequence (C0, C1, F5..FF), an overlong form, a surrogate
+ * (U+D800..U+DFFF), a value above U+10FFFF, or a sequence cut short by n or
+ * by a non-continuation byte.  n == 0 also returns 0. */
+size_t pb_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Encodes cp into out (not NUL-terminated).  Returns the number of bytes
+ * (1..4), or 0 if cp is a surrogate or above U+10FFFF. */
+size_t pb_utf8_encode(uint32_t cp, char out[4]);
+
+/* Length of the longest valid UTF-8 prefix of s[0..n): n if all of s is
+ * valid, else the offset of the first byte of the first invalid sequence. */
+size_t pb_utf8_valid_prefix(const char *s, size_t n);
+
+/* Number of code points in valid UTF-8 s[0..n) (an invalid byte counts as
+ * one). */
+size_t pb_utf8_count(const char *s, size_t n);
+
+/* True for characters set solid in CJK text: Han ideographs (URO, Ext A..I,
+ * radicals, strokes, compatibility ideographs), CJK symbols and punctuation
+ * U+3000..303F, kana (incl. half-width katakana and the kana supplements),
+ * bopomofo, full-width forms U+FF00..FF60 and U+FFE0..FFE6, CJK
+ * compatibility forms U+FE30..FE4F and vertical forms U+FE10..FE1F.
+ * Hangul is deliberately not included: Korean separates words by spaces. */
+bool pb_is_cjk_char(uint32_t cp);
+
+#endif

@@ -1,0 +1,152 @@
+#!/bin/sh
+# Command-line behaviour and every bad-input class: each case expects a
+# diagnostic "path:line:col: error: ...", exit status 1 (2 for usage
+# errors), and no output file damaged or left behind.
+. "$(dirname "$0")/lib.sh"
+cd "$TMP" || exit 1
+
+# expect_error NAME EXPECTED_STATUS PATTERN -- ARGS...: runs paiban, checks
+# the status, that stderr matches PATTERN (grep -E), and that no temporary
+# file was left in the current directory.
+expect() {
+  name=$1 want=$2 pattern=$3
+  shift 4
+  timeout 20 "$PAIBAN" "$@" >"$TMP/out.txt" 2>"$TMP/err.txt"
+  got=$?
+  if [ "$got" != "$want" ]; then
+    fail "$name: exit status $got, expected $want; stderr: $(head -c 300 "$TMP/err.txt")"
+    return
+  fi
+  if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$TMP/err.txt"; then
+    fail "$name: stderr does not match /$pattern/: $(head -c 300 "$TMP/err.txt")"
+    return
+  fi
+  if ls -a | grep -q '^\.[^.].*\.[A-Za-z0-9]\{6\}$'; then
+    fail "$name: a temporary file was left behind: $(ls -a | tr '\n' ' ')"
+    return
+  fi
+  pass
+}
+no_file() { if [ -e "$1" ]; then fail "$2: $1 exists"; else pass; fi; }
+
+printf -- '---\ntitle: 測試\nlang: zh-Hant\n---\n\n中文段落，含有 English 與數字 2024。\n' >good.md
+
+# --- usage ---------------------------------------------------------------
+expect "help" 0 "" -- --help
+expect "version" 0 "" -- --version
+grep -q "^paiban [0-9]" out.txt && pass || fail "version prints 'paiban N.N.N'"
+expect "no arguments" 2 "usage" --
+expect "unknown option" 2 "unknown option" -- --frobnicate good.md
+expect "bad -j" 2 "-j needs a number" -- -j 0 good.md
+expect "bad --dump" 2 "--dump must be" -- --dump words good.md
+expect "bad --profile" 2 "--profile must be" -- --profile poster good.md
+
+# --- a good render -------------------------------------------------------
+expect "render" 0 "" -- -q -o good.pdf good.md
+[ "$(head -c 8 good.pdf)" = "%PDF-1.6" ] && pass || fail "output is PDF 1.6"
+expect "render again" 0 "" -- -q -o good2.pdf good.md
+cmp -s good.pdf good2.pdf && pass || fail "two renders are byte-identical"
+expect "default output next to input" 0 "" -- -q good.md
+[ -s good.pdf ] && pass || fail "good.md renders to good.pdf by default"
+
+# --- bad bytes -----------------------------------------------------------
+printf -- 'line one\nline two\nab\377cd\n' >badutf8.md
+expect "invalid UTF-8" 1 "^badutf8.md:3:3: error: .*UTF-8" -- -o badutf8.pdf badutf8.md
+no_file badutf8.pdf "invalid UTF-8"
+printf -- '第一行\n第二\000行\n' >nul.md
+expect "NUL byte" 1 "^nul.md:2:3: error: .*NUL" -- -o nul.pdf nul.md
+no_file nul.pdf "NUL byte"
+printf -- 'bell \007 here\n' >ctrl.md
+expect "control character" 1 "^ctrl.md:1:6: error: .*U\\+0007" -- -o ctrl.pdf ctrl.md
+printf -- '\357\273\277---\ntitle: BOM\n---\n\n有 BOM 的稿件。\n' >bom.md
+expect "byte-order mark" 0 "" -- -q -o bom.pdf bom.md
+printf -- '---\r\ntitle: CRLF\r\n---\r\n\r\n第一段，\r\n續行。\r\n' >crlf.md
+printf -- '---\ntitle: CRLF\n---\n\n第一段，\n續行。\n' >lf.md
+"$PAIBAN" -q --dump lines crlf.md >crlf.dump 2>/dev/null
+"$PAIBAN" -q --dump lines lf.md >lf.dump 2>/dev/null
+[ -s lf.dump ] && cmp -s crlf.dump lf.dump && pass || fail "CRLF and LF manuscripts lay out alike"
+: >empty.md
+expect "empty file" 0 "warning: .*no text" -- -o empty.pdf empty.md
+[ -s empty.pdf ] && pass || fail "empty manuscript still gives a PDF"
+
+# --- front matter --------------------------------------------------------
+printf -- '---\ntitle: 無結尾\n\n正文。\n' >unterminated.md
+expect "unterminated front matter" 1 "^unterminated.md:1:1: error: .*front matter" -- -o u.pdf unterminated.md
+no_file u.pdf "unterminated front matter"
+printf -- '---\ntitle: [unclosed\n---\n\n正文。\n' >notyaml.md
+expect "front matter not YAML" 1 "^notyaml.md:[23]:[0-9]+: error:" -- -o n.pdf notyaml.md
+printf -- '---\n- a\n- b\n---\n\n正文。\n' >notmap.md
+expect "front matter not a mapping" 1 "^notmap.md:2:[0-9]+: error:" -- -o n.pdf notmap.md
+printf -- '---\ntitle: 未知鍵\ncolour: red\n---\n\n正文。\n' >unknownkey.md
+expect "unknown key is a warning" 0 "^unknownkey.md:3:1: warning: .*colour" -- -o k.pdf unknownkey.md
+printf -- '---\ntitle: 負\nfont-size: -3\n---\n\n正文。\n' >negsize.md
+expect "negative size" 1 "^negsize.md:3:[0-9]+: error: .*font-size" -- -o n.pdf negsize.md
+printf -- '---\npaper: A9\n---\n\n正文。\n' >paper.md
+expect "unknown paper" 1 "^paper.md:2:[0-9]+: error: .*paper" -- -o n.pdf paper.md
+printf -- '---\nlang: tlh\n---\n\n正文。\n' >lang.md
+expect "unknown language" 1 "^lang.md:2:[0-9]+: error: .*language" -- -o n.pdf lang.md
+printf -- '---\ntitle: a\ntitle: b\n---\n\n正文。\n' >dup.md
+expect "duplicate key" 1 "^dup.md:3:[0-9]+: error: .*title" -- -o n.pdf dup.md
+no_file n.pdf "front-matter errors"
+
+# --- fonts ---------------------------------------------------------------
+mkdir -p fonts
+printf 'body.cjk = No Such Font Family\nbody.latin = Noto Serif\n' >fonts/zh-Hant.conf
+expect "font not found" 1 "zh-Hant.conf:1:[0-9]+: error: font 'No Such Font Family' cannot be found" -- --fonts fonts -o f.pdf good.md
+no_file f.pdf "font not found"
+printf -- '私用區字元 \356\200\200 在此。\n' >missing.md
+expect "character in no font" 0 "^missing.md:1:7: warning: character U\\+E000" -- -o m.pdf missing.md
+
+# --- outputs -------------------------------------------------------------
+expect "missing output directory" 1 "no/such/dir/x.pdf: error: " -- -o no/such/dir/x.pdf good.md
+mkdir -p ro && chmod 555 ro
+if [ "$(id -u)" != 0 ]; then
+  expect "unwritable output directory" 1 "ro/x.pdf: error: " -- -o ro/x.pdf good.md
+fi
+cp good.pdf keep.pdf
+expect "failed render keeps the old output" 1 "error" -- -o keep.pdf badutf8.md
+cmp -s keep.pdf good.pdf && pass || fail "a failed render clobbered the previous output"
+mkdir -p adir
+expect "input is a directory without manuscripts" 1 "adir: error: .*no \\*\\.md" -- adir
+expect "missing input" 1 "^nosuch.md: error: cannot read" -- nosuch.md
+mkdir -p a b outdir
+cp good.md a/same.md
+cp good.md b/same.md
+expect "two inputs, one output" 1 "would write the same output" -- -o outdir a/same.md b/same.md
+expect "several inputs need an output directory" 2 "must be an existing directory" -- -o single.pdf a/same.md good.md
+
+# --- batch -------------------------------------------------------------------
+mkdir -p batch batchout
+for i in 1 2 3 4 5; do cp good.md "batch/doc$i.md"; done
+cp badutf8.md batch/doc3.md
+expect "batch with one failure" 1 "doc3.md:3:3: error" -- -q -j 2 -o batchout batch
+n=$(ls batchout/*.pdf 2>/dev/null | wc -l)
+[ "$n" = 4 ] && pass || fail "batch: the 4 good manuscripts rendered ($n PDFs)"
+
+# --- hostile sizes (bounded time: timeout in expect) ---------------------------
+python3 -c "print('a' * 100000)" >longword.md
+expect "100,000-letter word" 0 "warning: overfull line" -- -o lw.pdf longword.md
+python3 -c "print('中文字句，' * 40000)" >longpara.md
+expect "200,000-character paragraph" 0 "" -- -q -o lp.pdf longpara.md
+python3 -c "
+for i in range(5000): print('第%d段。\n' % i)" >many.md
+expect "5,000 tiny paragraphs" 0 "" -- -q -o many.pdf many.md
+python3 -c "print('> ' * 5000 + '深')" >deep.md
+expect "block quotes nested 5,000 deep" 1 "^deep.md:1:[0-9]+: error: .*nest" -- -o deep.pdf deep.md
+no_file deep.pdf "deep nesting"
+
+# --- Chinese whitespace rules (DESIGN.md §3) -----------------------------------
+printf '這是一段硬換行的\n中文稿件，換行處\n不應出現空格。\n' >wrapped.md
+printf '這是一段硬換行的中文稿件，換行處不應出現空格。\n' >unwrapped.md
+"$PAIBAN" -q --dump glyphs wrapped.md >w.dump 2>/dev/null
+"$PAIBAN" -q --dump glyphs unwrapped.md >u.dump 2>/dev/null
+sed 's/ @[0-9]*:[0-9]*//' w.dump >w2.dump
+sed 's/ @[0-9]*:[0-9]*//' u.dump >u2.dump
+[ -s w2.dump ] && cmp -s w2.dump u2.dump && pass || fail "hard-wrapped and unwrapped Chinese lay out alike"
+printf '在 2024 年，OpenAI 與 Google 都在。\n' >spaced.md
+printf '在2024年，OpenAI與Google都在。\n' >unspaced.md
+"$PAIBAN" -q --dump glyphs spaced.md | sed 's/ @[0-9]*:[0-9]*//' >s.dump 2>/dev/null
+"$PAIBAN" -q --dump glyphs unspaced.md | sed 's/ @[0-9]*:[0-9]*//' >n.dump 2>/dev/null
+[ -s s.dump ] && cmp -s s.dump n.dump && pass || fail "'在 2024 年' and '在2024年' lay out alike"
+
+summary cli

@@ -1,0 +1,51 @@
+#!/bin/sh
+# End-to-end: render every manuscript in manuscripts/ and check the PDFs
+# with independent tools (tests/pdfcheck.py: qpdf, pdffonts, pdftotext,
+# mutool), render them with poppler and mupdf, and hold the essay to its
+# size budget.
+. "$(dirname "$0")/lib.sh"
+for md in "$ROOT"/manuscripts/*.md; do
+  name=$(basename "$md" .md)
+  pdf="$TMP/$name.pdf"
+  if ! "$PAIBAN" -q -o "$pdf" "$md" 2>"$TMP/err"; then
+    fail "$name: render failed: $(head -n 3 "$TMP/err")"
+    continue
+  fi
+  if python3 "$ROOT/tests/pdfcheck.py" "$pdf" "$md" >"$TMP/check" 2>&1; then
+    n=$(grep -c '^ok' "$TMP/check"); PASSED=$((PASSED + n))
+  else
+    n=$(grep -c '^ok' "$TMP/check"); PASSED=$((PASSED + n))
+    while read -r line; do fail "$name: $line"; done <<EOT
+$(grep -v '^ok' "$TMP/check")
+EOT
+  fi
+  # Both renderers draw every page without complaint (missing glyphs,
+  # broken fonts or streams all print to stderr).
+  pdftoppm -r 30 -png "$pdf" "$TMP/$name-p" 2>"$TMP/poppler.err"
+  [ ! -s "$TMP/poppler.err" ] && pass || fail "$name: poppler: $(head -c 200 "$TMP/poppler.err")"
+  # (Debian's mupdf is built without ICC support and says so; not ours.)
+  mutool draw -q -r 30 -o "$TMP/$name-m%d.png" "$pdf" 2>&1 | grep -v "ICC support is not available" >"$TMP/mupdf.err"
+  [ ! -s "$TMP/mupdf.err" ] && pass || fail "$name: mupdf: $(head -c 200 "$TMP/mupdf.err")"
+  pdfinfo "$pdf" >"$TMP/info" 2>&1
+  grep -q "^PDF version: *1.6" "$TMP/info" && pass || fail "$name: not PDF 1.6"
+  grep -q "^Title: *[^ ]" "$TMP/info" && pass || fail "$name: no Title in the info dictionary"
+  grep -q "^Producer: *paiban" "$TMP/info" && pass || fail "$name: Producer is not paiban"
+done
+
+essay="$TMP/essay.zh-Hant.pdf"
+if [ -f "$essay" ]; then
+  size=$(wc -c <"$essay")
+  [ "$size" -lt 307200 ] && pass || fail "essay PDF is $size bytes (budget 300 KB)"
+  qpdf --qdf --object-streams=disable "$essay" "$TMP/essay.qdf" 2>/dev/null
+  grep -aq "/Lang (zh-Hant)" "$TMP/essay.qdf" && pass || fail "essay has no /Lang (zh-Hant)"
+  grep -aq "/TrimBox" "$TMP/essay.qdf" && pass || fail "essay pages have no TrimBox"
+  # A5 trim: 419.53 x 595.28 pt.
+  pdfinfo -box "$essay" | grep -Eq "TrimBox: +0\.00 +0\.00 +419\.5[0-9] +595\.2[0-9]" && pass ||
+    fail "essay TrimBox is not A5: $(pdfinfo -box "$essay" | grep TrimBox)"
+  # Astral characters copy out (UTF-16 surrogates in ToUnicode).
+  printf '甲骨文有「\360\240\200\200」字（U+20000），與 Latin 混排。\n' >"$TMP/astral.md"
+  "$PAIBAN" -q -o "$TMP/astral.pdf" "$TMP/astral.md" 2>/dev/null
+  pdftotext -raw "$TMP/astral.pdf" - 2>/dev/null | tr -d ' \n' | grep -q "$(printf '\360\240\200\200')" && pass ||
+    fail "an astral character does not copy out of the PDF"
+fi
+summary e2e

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""pdfcheck.py -- the project's own end-to-end checks of a rendered PDF.
+
+Usage: pdfcheck.py FILE.pdf MANUSCRIPT.md [--measure-pt W]
+
+Checks, with independent tools (qpdf, pdffonts, pdftotext, mutool):
+  valid      qpdf --check reports no errors
+  fonts      every font is embedded and subset (pdffonts)
+  text       pdftotext -raw, whitespace removed and page numbers dropped,
+             contains every paragraph of the manuscript (whitespace removed,
+             Markdown markup removed) in order
+  kinsoku    no line starts with a mark of clreq's NO_START set nor ends
+             with one of NO_END (clreq-digest §1.1, basic level)
+  flush      every line that is not the last of its paragraph ends at the
+             right edge of the text block (within 0.75 pt; a line-end mark
+             whose blank was trimmed may reach up to 0.75 em past it)
+Prints one line per check ("ok NAME" / "FAIL NAME: why") and exits 1 if
+any failed.  Standard library only.
+"""
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+NO_START = set("、，。．：；！？‼⁇⁈⁉」』）》〉】〗〕］｝〙〛｠〞〟”’–～·‧・")
+NO_END = set("「『（《〈【〖〔［｛〘〚｟〝“‘")
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def manuscript_paragraphs(path):
+    text = open(path, encoding="utf-8-sig").read().replace("\r\n", "\n")
+    if text.startswith("---\n"):
+        end = re.search(r"\n(---|\.\.\.)[ \t]*\n", text[4:])
+        text = text[4 + end.end():] if end else ""
+    paras = []
+    for block in re.split(r"\n\s*\n", text):
+        b = re.sub(r"^\s{0,3}(#+|>|[-*+]|\d+\.)\s+", "", block, flags=re.M)
+        b = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", b)  # links
+        b = re.sub(r"[*_`]", "", b)
+        b = re.sub(r"\s+", "", b)
+        if b:
+            paras.append(b)
+    return paras
+
+
+def check_text(pdf, paras):
+    out = run(["pdftotext", "-raw", "-enc", "UTF-8", pdf, "-"]).stdout
+    pages = out.split("\f")
+    kept = []
+    for page in pages:
+        lines = [l for l in page.split("\n") if l.strip()]
+        if lines and re.fullmatch(r"\s*\d+\s*", lines[-1]):
+            lines = lines[:-1]  # the folio
+        kept.extend(lines)
+    # A line-end hyphen that splits a word is not part of the text.
+    joined = ""
+    for l in kept:
+        l = l.strip()
+        if joined.endswith("-") and re.search(r"[A-Za-z]-$", joined) and l[:1].islower():
+            joined = joined[:-1]
+        joined += l
+    flat = re.sub(r"\s+", "", joined)
+    pos = 0
+    for i, p in enumerate(paras):
+        k = flat.find(p, pos)
+        if k < 0:
+            # Find how far it matches, for the message.
+            n = 0
+            while n < len(p) and flat.find(p[: n + 1], pos) >= 0:
+                n += 1
+            return "paragraph %d not found intact; first %d chars match, then %r" % (
+                i + 1, n, p[n : n + 20])
+        pos = k + len(p)
+    return None
+
+
+def stext_lines(pdf):
+    """Lines as lists of (char, x0, x1, size), from mutool's structured text."""
+    xml = run(["mutool", "draw", "-q", "-F", "stext", "-o", "-", pdf]).stdout
+    root = ET.fromstring(xml)
+    result = []
+    for pno, page in enumerate(root.iter("page")):
+        rows = {}
+        for font in page.iter("font"):
+            size = float(font.get("size"))
+            for ch in font.iter("char"):
+                q = [float(v) for v in ch.get("quad").split()]
+                y = round(float(ch.get("y")), 1)
+                rows.setdefault(y, []).append((ch.get("c"), q[0], q[2], size))
+        for y in sorted(rows):
+            chars = sorted(rows[y], key=lambda c: c[1])
+            result.append((pno, y, [c for c in chars if c[0].strip()]))
+    return result
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 2:
+        print(__doc__)
+        return 2
+    pdf, src = args[0], args[1]
+    failures = 0
+
+    def report(name, why):
+        nonlocal failures
+        if why:
+            failures += 1
+            print("FAIL %s: %s" % (name, why))
+        else:
+            print("ok %s" % name)
+
+    r = run(["qpdf", "--check", pdf])
+    report("valid", None if r.returncode == 0 else r.stdout[-300:] + r.stderr[-300:])
+
+    r = run(["pdffonts", pdf])
+    bad = []
+    for line in r.stdout.splitlines()[2:]:
+        cols = line.split()
+        # name type... emb sub uni object ID: the 5th/4th/3rd from the end
+        if len(cols) >= 7 and (cols[-5] != "yes" or cols[-4] != "yes" or cols[-3] != "yes"):
+            bad.append(cols[0])
+        if not re.match(r"[A-Z]{6}\+", cols[0]):
+            bad.append(cols[0])
+    report("fonts", "not embedded/subset/ToUnicode: %s" % bad if bad or r.returncode else None)
+
+    report("text", check_text(pdf, manuscript_paragraphs(src)))
+
+    lines = stext_lines(pdf)
+    body = [l for l in lines if len(l[2]) > 3]
+    viol = []
+    for pno, y, chars in body:
+        if chars[0][0] in NO_START:
+            viol.append("page %d y %.1f starts with %s" % (pno + 1, y, chars[0][0]))
+        if chars[-1][0] in NO_END:
+            viol.append("page %d y %.1f ends with %s" % (pno + 1, y, chars[-1][0]))
+    report("kinsoku", "; ".join(viol[:5]) if viol else None)
+
+    # Text block edges: the most common line start / end.
+    if body:
+        left = min(l[2][0][1] for l in body)
+        ends = sorted(round(l[2][-1][2], 1) for l in body)
+        right = max(set(ends), key=ends.count)
+        ragged = []
+        for i, (pno, y, chars) in enumerate(body):
+            nxt = body[i + 1] if i + 1 < len(body) else None
+            # Last line of a paragraph: the next line is indented, or is on a
+            # later page and indented, or there is none.
+            last = nxt is None or nxt[2][0][1] > left + 0.9 * nxt[2][0][3]
+            if last:
+                continue
+            end, size = chars[-1][2], chars[-1][3]
+            if abs(end - right) <= 0.75:
+                continue
+            if chars[-1][0] in NO_START and right - 0.75 <= end <= right + 0.75 * size:
+                continue
+            ragged.append("page %d y %.1f ends at %.2f, edge %.2f (%s)" % (
+                pno + 1, y, end, right, "".join(c[0] for c in chars[-6:])))
+        report("flush", "; ".join(ragged[:5]) if ragged else None)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,498 @@
+/* Unit tests for src/parse.c: Markdown + front matter into pb_doc. */
+#include "check.h"
+#include "paiban/doc.h"
+#include "utf8.h"
+
+#include <stdlib.h>
+
+static pb_doc doc;
+static pb_diags diags;
+
+/* Parses s (NUL-terminated) into the globals, freeing the previous ones. */
+static pb_status parse_n(const char *s, size_t n) {
+  pb_doc_free(&doc);
+  pb_diags_free(&diags);
+  pb_diags_init(&diags, "t.md");
+  return pb_doc_parse(s, n, "t.md", &doc, &diags);
+}
+static pb_status parse(const char *s) { return parse_n(s, strlen(s)); }
+
+/* Block i's text as UTF-8 (U+2028 shown as "<BR>"), in a static buffer. */
+static const char *text(size_t i) {
+  static char out[4096];
+  if (i >= doc.nblocks)
+    return "(no such block)";
+  size_t o = 0;
+  const pb_block *b = &doc.blocks[i];
+  for (size_t j = 0; j < b->len && o + 8 < sizeof out; j++) {
+    if (b->text[j] == 0x2028) {
+      memcpy(out + o, "<BR>", 4);
+      o += 4;
+    } else {
+      o += pb_utf8_encode(b->text[j], out + o);
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* Index of the first character of block i equal to cp, or -1. */
+static long find_char(size_t i, uint32_t cp) {
+  if (i >= doc.nblocks)
+    return -1;
+  for (size_t j = 0; j < doc.blocks[i].len; j++)
+    if (doc.blocks[i].text[j] == cp)
+      return (long)j;
+  return -1;
+}
+
+/* Position of the first cp in block i, as line * 1000 + col (0 if none). */
+static long pos_of(size_t i, uint32_t cp) {
+  long j = find_char(i, cp);
+  if (j < 0)
+    return 0;
+  pb_pos p = doc.blocks[i].pos[j];
+  return (long)p.line * 1000 + p.col;
+}
+
+/* Does a diagnostic of severity sev at line:col contain needle? */
+static bool has_diag(pb_severity sev, uint32_t line, uint32_t col,
+                     const char *needle) {
+  for (size_t i = 0; i < diags.count; i++) {
+    const pb_diag *d = &diags.items[i];
+    if (d->severity == sev && (line == 0 || d->pos.line == line) &&
+        (col == 0 || d->pos.col == col) && strstr(d->message, needle))
+      return true;
+  }
+  return false;
+}
+
+static void dump_diags(void) {
+  for (size_t i = 0; i < diags.count; i++) {
+    char buf[512];
+    pb_diag_format(&diags.items[i], buf, sizeof buf);
+    fprintf(stderr, "  diag: %s\n", buf);
+  }
+}
+
+static void test_whitespace(void) {
+  /* An essay paragraph wrapped across lines: no spaces between CJK. */
+  CHECK_EQ_INT(parse("我們在這裡討論排版，\n"
+                     "特別是中文的排版。\n"
+                     "  行首的空白也不算。\n"),
+               PB_OK);
+  CHECK_EQ_INT(doc.nblocks, 1);
+  CHECK_EQ_STR(text(0),
+               "我們在這裡討論排版，特別是中文的排版。行首的空白也不算。");
+
+  parse("在 2024 年出版\n");
+  CHECK_EQ_STR(text(0), "在 2024 年出版");
+  parse("中 *文*\n");
+  CHECK_EQ_STR(text(0), "中文");
+  parse("*中* 文\n");
+  CHECK_EQ_STR(text(0), "中文");
+  parse("中\n文\n");
+  CHECK_EQ_STR(text(0), "中文");
+  parse("中文\nEnglish\n");
+  CHECK_EQ_STR(text(0), "中文 English");
+  parse("one   two\t three\nfour  \n");
+  CHECK_EQ_STR(text(0), "one two three four");
+  parse("   lead and trail   \n");
+  CHECK_EQ_STR(text(0), "lead and trail");
+  parse("「引號」 和 （括號）\n");
+  CHECK_EQ_STR(text(0), "「引號」和（括號）");
+  parse("他說：“好”\n然後走了——\n就這樣\n");
+  CHECK_EQ_STR(text(0), "他說：“好”然後走了——就這樣");
+  parse("한국어 문장\n");
+  CHECK_EQ_STR(text(0), "한국어 문장");
+  /* Hard breaks, both kinds. */
+  parse("第一行  \n第二行\\\n third\n");
+  CHECK_EQ_STR(text(0), "第一行<BR>第二行<BR>third");
+}
+
+static void test_styles(void) {
+  parse("a *em* **st** `co de` ~~del~~ b\n");
+  CHECK_EQ_STR(text(0), "a em st co de del b");
+  const pb_block *b = &doc.blocks[0];
+  CHECK_EQ_INT(b->style[0], 0);
+  CHECK_EQ_INT(b->style[2], PB_STYLE_EMPH);
+  CHECK_EQ_INT(b->style[5], PB_STYLE_STRONG);
+  CHECK_EQ_INT(b->style[8], PB_STYLE_CODE);
+  CHECK_EQ_INT(b->style[10], PB_STYLE_CODE); /* the space inside the span */
+  CHECK_EQ_INT(b->style[14], PB_STYLE_STRIKE);
+  CHECK_EQ_INT(b->style[18], 0);
+  parse("1~2 和 3~4\n"); /* a single tilde is a range, not strikethrough */
+  CHECK_EQ_STR(text(0), "1~2 和 3~4");
+  CHECK_EQ_INT(doc.blocks[0].style[2], 0);
+  parse("***both***\n");
+  CHECK_EQ_INT(doc.blocks[0].style[0], PB_STYLE_EMPH | PB_STYLE_STRONG);
+  /* Escapes and entities. */
+  parse("\\*not em\\* &amp; &#x4E2D;\n");
+  CHECK_EQ_STR(text(0), "*not em* & 中");
+  CHECK_EQ_INT(doc.blocks[0].style[0], 0);
+  /* Images give their alt text. */
+  parse("看 ![一張*圖*](a.png) 吧\n");
+  CHECK_EQ_STR(text(0), "看一張圖吧");
+  /* Raw HTML is dropped with a warning. */
+  CHECK_EQ_INT(parse("a <b>bold</b> c\n"), PB_OK);
+  CHECK_EQ_STR(text(0), "a bold c");
+  CHECK(has_diag(PB_SEV_WARNING, 1, 3, "raw HTML"));
+  CHECK(has_diag(PB_SEV_WARNING, 1, 10, "raw HTML"));
+  CHECK_EQ_INT(parse("<div>\nblock\n</div>\n\n<!-- a comment -->\n\ntext\n"),
+               PB_OK);
+  CHECK_EQ_INT(doc.nblocks, 1);
+  CHECK_EQ_STR(text(0), "text");
+  CHECK(has_diag(PB_SEV_WARNING, 1, 1, "raw HTML block"));
+  CHECK_EQ_INT(diags.count, 1); /* not for the comment */
+}
+
+static void test_links(void) {
+  parse("見 [網站](https://example.org/a \"t\") 與 <https://b.example> 及 "
+        "[再一次](https://example.org/a)\n");
+  CHECK_EQ_STR(text(0), "見網站與 https://b.example 及再一次");
+  CHECK_EQ_INT(doc.nlinks, 3);
+  CHECK_EQ_STR(doc.links[0], "https://example.org/a");
+  CHECK_EQ_STR(doc.links[1], "https://b.example");
+  const pb_block *b = &doc.blocks[0];
+  CHECK_EQ_INT(b->link[0], 0);
+  CHECK_EQ_INT(b->link[1], 1);
+  CHECK_EQ_INT(b->link[2], 1);
+  CHECK_EQ_INT(b->style[1], PB_STYLE_LINK);
+  CHECK_EQ_INT(b->link[3], 0);
+  long j = find_char(0, 'h');
+  CHECK_EQ_INT(b->link[j], 2);
+  CHECK_EQ_INT(b->link[b->len - 1], 3);
+  /* Reference-style link. */
+  parse("[text][r]\n\n[r]: http://r.example\n");
+  CHECK_EQ_INT(doc.nblocks, 1);
+  CHECK_EQ_INT(doc.nlinks, 1);
+  CHECK_EQ_STR(doc.links[0], "http://r.example");
+}
+
+static void test_blocks(void) {
+  parse("# 第一章\n\n## Two ##\n\nSetext\n======\n\n***\n\n```c\nint x;\n"
+        "  y\n```\n\n    indented\n");
+  CHECK_EQ_INT(doc.nblocks, 6);
+  CHECK_EQ_INT(doc.blocks[0].kind, PB_BLOCK_HEADING);
+  CHECK_EQ_INT(doc.blocks[0].level, 1);
+  CHECK_EQ_STR(text(0), "第一章");
+  CHECK_EQ_INT(doc.blocks[1].level, 2);
+  CHECK_EQ_STR(text(1), "Two");
+  CHECK_EQ_INT(doc.blocks[2].kind, PB_BLOCK_HEADING);
+  CHECK_EQ_INT(doc.blocks[2].level, 1);
+  CHECK_EQ_INT(doc.blocks[3].kind, PB_BLOCK_THEMATIC_BREAK);
+  CHECK_EQ_INT(doc.blocks[3].len, 0);
+  CHECK_EQ_INT(doc.blocks[3].start.line, 8);
+  CHECK_EQ_INT(doc.blocks[4].kind, PB_BLOCK_CODE);
+  CHECK_EQ_STR(text(4), "int x;\n  y");
+  CHECK_EQ_INT(doc.blocks[4].style[0], PB_STYLE_CODE);
+  CHECK_EQ_INT(doc.blocks[4].pos[0].line, 11);
+  CHECK_EQ_INT(doc.blocks[4].pos[0].col, 1);
+  CHECK_EQ_INT(pos_of(4, 'y'), 12003);
+  CHECK_EQ_INT(doc.blocks[5].kind, PB_BLOCK_CODE);
+  CHECK_EQ_STR(text(5), "indented");
+  CHECK_EQ_INT(pos_of(5, 'i'), 15005);
+
+  /* Block quotes. */
+  parse("> 一\n>\n> > 二\n\n三\n");
+  CHECK_EQ_INT(doc.nblocks, 3);
+  CHECK_EQ_INT(doc.blocks[0].quote_depth, 1);
+  CHECK_EQ_INT(doc.blocks[1].quote_depth, 2);
+  CHECK_EQ_STR(text(1), "二");
+  CHECK_EQ_INT(pos_of(1, 0x4E8C), 3005);
+  CHECK_EQ_INT(doc.blocks[2].quote_depth, 0);
+
+  /* Lists. */
+  parse("- a\n  - b\n\n    b2\n- c\n\n3. x\n4. y\n-\n");
+  CHECK_EQ_INT(doc.nblocks, 7);
+  CHECK_EQ_STR(text(0), "a");
+  CHECK_EQ_INT(doc.blocks[0].list_depth, 1);
+  CHECK(doc.blocks[0].list_item_start);
+  CHECK(!doc.blocks[0].list_ordered);
+  CHECK_EQ_INT(doc.blocks[1].list_depth, 2);
+  CHECK(doc.blocks[1].list_item_start);
+  CHECK_EQ_STR(text(2), "b2");
+  CHECK_EQ_INT(doc.blocks[2].list_depth, 2);
+  CHECK(!doc.blocks[2].list_item_start);
+  CHECK_EQ_INT(doc.blocks[3].list_depth, 1);
+  CHECK(doc.blocks[3].list_item_start);
+  CHECK(doc.blocks[4].list_ordered);
+  CHECK_EQ_INT(doc.blocks[4].list_number, 3);
+  CHECK_EQ_INT(doc.blocks[5].list_number, 4);
+  /* The empty item still has a block for its marker. */
+  CHECK_EQ_INT(doc.blocks[6].len, 0);
+  CHECK(doc.blocks[6].list_item_start);
+  CHECK_EQ_INT(doc.blocks[6].start.line, 9);
+
+  /* A list inside a quote. */
+  parse("> 1. 甲\n");
+  CHECK_EQ_INT(doc.blocks[0].quote_depth, 1);
+  CHECK_EQ_INT(doc.blocks[0].list_depth, 1);
+  CHECK_EQ_INT(doc.blocks[0].list_number, 1);
+}
+
+static void test_footnotes(void) {
+  CHECK_EQ_INT(parse("正文[^b]，再一個[^a]。\n\n[^a]: 註甲\n\n[^b]: 註乙\n"
+                     "    第二行\n\n後文\n"),
+               PB_OK);
+  CHECK_EQ_INT(doc.nblocks, 4);
+  CHECK_EQ_STR(text(0), "正文1，再一個2。");
+  const pb_block *b = &doc.blocks[0];
+  long j = find_char(0, '1');
+  CHECK_EQ_INT(b->style[j], PB_STYLE_FNREF);
+  CHECK_EQ_INT(b->fnref[j], 1);
+  CHECK_EQ_INT(b->pos[j].line, 1);
+  CHECK_EQ_INT(b->pos[j].col, 3); /* the '[' */
+  CHECK_EQ_INT(b->fnref[find_char(0, '2')], 2);
+  CHECK_EQ_INT(b->fnref[0], 0);
+  CHECK_EQ_STR(text(1), "後文");
+  /* Definitions come after the body, in the order of their numbers. */
+  CHECK_EQ_INT(doc.blocks[2].kind, PB_BLOCK_FOOTNOTE);
+  CHECK_EQ_INT(doc.blocks[2].footnote_index, 1);
+  CHECK_EQ_STR(text(2), "註乙第二行");
+  CHECK_EQ_INT(pos_of(2, 0x7B2C), 6005); /* 第 */
+  CHECK_EQ_INT(doc.blocks[3].footnote_index, 2);
+  CHECK_EQ_STR(text(3), "註甲");
+  CHECK_EQ_INT(doc.blocks[3].start.line, 3);
+  /* A footnote mark attaches to CJK text even across a line break. */
+  parse("中文[^n]\n接著\n\n[^n]: x\n");
+  CHECK_EQ_STR(text(0), "中文1接著");
+  /* An undefined reference stays as text. */
+  parse("a[^zz] b\n");
+  CHECK_EQ_STR(text(0), "a[^zz] b");
+}
+
+static void test_positions(void) {
+  parse("ab 中文 *x*\n  [連結](u) é\n");
+  CHECK_EQ_INT(pos_of(0, 'a'), 1001);
+  CHECK_EQ_INT(pos_of(0, 0x6587), 1005); /* 文 after the multi-byte 中 */
+  CHECK_EQ_INT(pos_of(0, 'x'), 1008);
+  CHECK_EQ_INT(pos_of(0, 0x9023), 2004); /* 連 */
+  CHECK_EQ_INT(pos_of(0, 0xE9), 2011);   /* é */
+  CHECK_EQ_INT(doc.blocks[0].start.line, 1);
+  CHECK_EQ_INT(doc.blocks[0].start.col, 1);
+
+  /* With front matter: lines count in the whole file. */
+  parse("---\ntitle: 書\n---\n\n# 標題\n\n段落，\n第二行。\n");
+  CHECK_EQ_INT(doc.body_line, 4);
+  CHECK_EQ_INT(doc.blocks[0].start.line, 5);
+  CHECK_EQ_INT(pos_of(0, 0x984C), 5004); /* 題 */
+  CHECK_EQ_INT(pos_of(1, 0x7B2C), 8001); /* 第 */
+  CHECK_EQ_INT(pos_of(1, 0x3002), 8004); /* 。 */
+
+  /* BOM: columns start after it; CRLF and CR line ends. */
+  CHECK_EQ_INT(parse("\xEF\xBB\xBF"
+                     "ab\r\n中文\rc\r\n"),
+               PB_OK);
+  CHECK_EQ_STR(text(0), "ab 中文 c");
+  CHECK_EQ_INT(pos_of(0, 'a'), 1001);
+  CHECK_EQ_INT(pos_of(0, 0x6587), 2002);
+  CHECK_EQ_INT(pos_of(0, 'c'), 3001);
+  CHECK_EQ_INT(parse("\xEF\xBB\xBF---\r\nlang: en\r\n---\r\n\r\nhi\r\n"),
+               PB_OK);
+  CHECK_EQ_STR(doc.meta.lang, "en");
+  CHECK_EQ_INT(pos_of(0, 'h'), 5001);
+}
+
+static void test_front_matter(void) {
+  CHECK_EQ_INT(parse("---\ntitle: 我的書\nsubtitle: 副\nauthor: 某人\n"
+                     "date: 2024-01-02\nlang: zh-hant\npaper: a5\n"
+                     "font-size: 10.5pt\nline-pitch: 1.75\nmeasure: 40\n"
+                     "kinsoku: strict\npunctuation: hant-centered\n"
+                     "hanging: yes\nprofile: ebook\nfonts: my.font_1-x\n"
+                     "...\n正文\n"),
+               PB_OK);
+  dump_diags();
+  pb_meta *m = &doc.meta;
+  CHECK_EQ_STR(m->title, "我的書");
+  CHECK_EQ_INT(m->title_pos.line, 2);
+  CHECK_EQ_INT(m->title_pos.col, 8);
+  CHECK_EQ_STR(m->subtitle, "副");
+  CHECK_EQ_STR(m->author, "某人");
+  CHECK_EQ_STR(m->date, "2024-01-02");
+  CHECK_EQ_STR(m->lang, "zh-hant");
+  CHECK_EQ_STR(m->paper, "A5");
+  CHECK_EQ_INT(m->paper_pos.line, 7);
+  CHECK(m->font_size == 10.5);
+  CHECK(m->line_pitch == 1.75);
+  CHECK_EQ_INT(m->measure, 40);
+  CHECK_EQ_STR(m->kinsoku, "strict");
+  CHECK_EQ_STR(m->punctuation, "hant-centered");
+  CHECK_EQ_INT(m->hanging, 1);
+  CHECK_EQ_STR(m->profile, "ebook");
+  CHECK_EQ_STR(m->fonts, "my.font_1-x");
+  CHECK_EQ_STR(text(0), "正文");
+  CHECK_EQ_INT(doc.body_line, 17);
+
+  parse("正文\n");
+  CHECK_EQ_INT(doc.meta.hanging, -1);
+  CHECK(doc.meta.title == NULL);
+
+  /* Empty front matter, empty file, front matter only. */
+  CHECK_EQ_INT(parse("---\n---\n"), PB_OK);
+  CHECK_EQ_INT(doc.nblocks, 0);
+  CHECK_EQ_INT(parse(""), PB_OK);
+  CHECK_EQ_INT(doc.nblocks, 0);
+  CHECK_EQ_INT(diags.count, 0);
+  CHECK_EQ_INT(parse("---\ntitle: x\n---\n"), PB_OK);
+  CHECK_EQ_INT(doc.nblocks, 0);
+  CHECK_EQ_INT(parse("\n\n"), PB_OK);
+  CHECK_EQ_INT(doc.nblocks, 0);
+
+  /* Unknown keys warn. */
+  CHECK_EQ_INT(parse("---\ncolour: red\ntitle: x\n---\nhi\n"), PB_OK);
+  CHECK(has_diag(PB_SEV_WARNING, 2, 1, "unknown front-matter key 'colour'"));
+  CHECK_EQ_STR(doc.meta.title, "x");
+  /* Keys are case-sensitive. */
+  CHECK_EQ_INT(parse("---\nTitle: x\n---\n"), PB_OK);
+  CHECK(has_diag(PB_SEV_WARNING, 2, 1, "'Title'"));
+}
+
+static void test_front_matter_errors(void) {
+  CHECK_EQ_INT(parse("---\ntitle: x\n\nbody\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 1, 1, "no closing '---'"));
+  CHECK_EQ_INT(doc.nblocks, 0);
+
+  CHECK_EQ_INT(parse("---\ntitle: x\nlang: [zh\n---\nbody\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 4, 0, "invalid YAML"));
+  CHECK_EQ_INT(parse("---\n標題: a: b\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 6, "invalid YAML")); /* col in chars */
+
+  CHECK_EQ_INT(parse("---\n- a\n- b\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 1, "must be a mapping"));
+  CHECK_EQ_INT(parse("---\njust text\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 1, "must be a mapping"));
+
+  CHECK_EQ_INT(parse("---\nfont-size: -3\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 12, "'font-size'"));
+  CHECK(doc.meta.font_size == 0);
+  CHECK_EQ_INT(parse("---\nfont-size: 73\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\nfont-size: big\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\nfont-size: 12\n---\n"), PB_OK);
+  CHECK(doc.meta.font_size == 12);
+  CHECK_EQ_INT(parse("---\npaper: A3\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 8, "unknown paper size 'A3'"));
+  CHECK_EQ_INT(parse("---\nlang: fr\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 7, "unknown language 'fr' in 'lang'"));
+  CHECK_EQ_INT(parse("---\ntitle: a\nlang: en\ntitle: b\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 4, 1, "duplicate front-matter key 'title'"));
+  CHECK_EQ_INT(parse("---\nauthor:\n  - a\n  - b\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 3, 3, "key 'author' must be a single value"));
+  CHECK_EQ_INT(parse("---\nline-pitch: 0.5\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\nmeasure: 300\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\nkinsoku: loose\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\npunctuation: x\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\nhanging: maybe\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\nprofile: web\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\nfonts: ../x\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\ntitle: \"a\\x07b\"\n---\n"), PB_ERR_INPUT);
+  /* A null value leaves the setting unset. */
+  CHECK_EQ_INT(parse("---\nsubtitle:\npaper: ~\n---\n"), PB_OK);
+  CHECK(doc.meta.subtitle == NULL);
+  CHECK(doc.meta.paper == NULL);
+  /* Deeply nested flow collections are refused before libyaml sees them. */
+  char fm[400] = "---\nx: ";
+  for (int i = 0; i < 200; i++)
+    strcat(fm, "[");
+  strcat(fm, "\n---\n");
+  CHECK_EQ_INT(parse(fm), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 68, "nested too deeply"));
+  /* Several errors are all reported; the body is still read. */
+  CHECK_EQ_INT(parse("---\npaper: Q\nlang: q\n---\ntext\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(diags.errors, 2);
+  CHECK_EQ_STR(text(0), "text");
+}
+
+static void test_bad_input(void) {
+  /* Invalid UTF-8: position of the first bad byte, in characters. */
+  CHECK_EQ_INT(parse("ok\n中文\xFF\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 3, "invalid UTF-8 byte 0xFF"));
+  CHECK_EQ_INT(parse("a\xE4\xB8"
+                     "b\n"),
+               PB_ERR_INPUT); /* truncated */
+  CHECK(has_diag(PB_SEV_ERROR, 1, 2, "invalid UTF-8 byte 0xE4"));
+  CHECK_EQ_INT(parse("\xC0\x80\n"), PB_ERR_INPUT); /* overlong */
+  CHECK(has_diag(PB_SEV_ERROR, 1, 1, "0xC0"));
+  CHECK_EQ_INT(parse("x\xED\xA0\x80\n"), PB_ERR_INPUT); /* surrogate */
+  CHECK(has_diag(PB_SEV_ERROR, 1, 2, "0xED"));
+  /* One report per line. */
+  CHECK_EQ_INT(parse("\xFF\xFF\xFF\n\xFE\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(diags.errors, 2);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 1, "0xFE"));
+
+  CHECK_EQ_INT(parse_n("ab\0c\n", 5), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 1, 3, "NUL byte"));
+  CHECK_EQ_INT(parse("ab\ncd\a\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 3, "U+0007"));
+  CHECK_EQ_INT(parse("\x7F\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 1, 1, "U+007F"));
+  CHECK_EQ_INT(parse("\xC2\x85\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 1, 1, "U+0085"));
+  CHECK_EQ_INT(parse("tab\tok\n"), PB_OK);
+  CHECK_EQ_STR(text(0), "tab ok");
+
+  /* The number of reports is capped. */
+  char many[200];
+  for (int i = 0; i < 100; i++) {
+    many[2 * i] = '\x01';
+    many[2 * i + 1] = '\n';
+  }
+  CHECK_EQ_INT(parse_n(many, 200), PB_ERR_INPUT);
+  CHECK(diags.errors <= 21);
+
+  /* Nesting too deep: 5,000 levels must not crash. */
+  size_t n = 5000;
+  char *deep = malloc(n + 8);
+  CHECK(deep != NULL);
+  if (deep) {
+    memset(deep, '>', n);
+    memcpy(deep + n, " x\n", 4);
+    CHECK_EQ_INT(parse(deep), PB_ERR_INPUT);
+    CHECK_EQ_INT(diags.errors, 1);
+    CHECK(has_diag(PB_SEV_ERROR, 1, PB_MAX_NESTING + 1, "nesting too deep"));
+    for (size_t i = 0; i < n; i += 2)
+      memcpy(deep + i, "- ", 2);
+    memcpy(deep + n, "x\n", 3);
+    CHECK_EQ_INT(parse(deep), PB_ERR_INPUT);
+    CHECK(has_diag(PB_SEV_ERROR, 1, 0, "nesting too deep"));
+    free(deep);
+  }
+  /* Exactly the limit is fine. */
+  char ok[PB_MAX_NESTING + 8];
+  memset(ok, '>', PB_MAX_NESTING);
+  memcpy(ok + PB_MAX_NESTING, " x\n", 4);
+  CHECK_EQ_INT(parse(ok), PB_OK);
+  CHECK_EQ_INT(doc.blocks[0].quote_depth, PB_MAX_NESTING);
+}
+
+static void test_misc(void) {
+  CHECK(pb_lang_is_known("zh-Hant"));
+  CHECK(pb_lang_is_known("ZH-hans-cn"));
+  CHECK(pb_lang_is_known("en-GB"));
+  CHECK(!pb_lang_is_known("fr"));
+  CHECK(!pb_lang_is_known("zh-Hant-"));
+  CHECK(!pb_lang_is_known(NULL));
+  pb_doc z;
+  memset(&z, 0, sizeof z);
+  pb_doc_free(&z);
+  pb_doc_free(NULL);
+  CHECK(1);
+  CHECK_EQ_INT(parse_n(NULL, 0), PB_OK);
+}
+
+int main(void) {
+  pb_diags_init(&diags, "t.md");
+  test_whitespace();
+  test_styles();
+  test_links();
+  test_blocks();
+  test_footnotes();
+  test_positions();
+  test_front_matter();
+  test_front_matter_errors();
+  test_bad_input();
+  test_misc();
+  pb_doc_free(&doc);
+  pb_diags_free(&diags);
+  CHECK_DONE("parse");
+}
