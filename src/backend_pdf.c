@@ -268,7 +268,10 @@ static pb_status pb_page_text(pb_pdfw *w, HPDF_Page page, const pb_page *pg) {
   for (size_t i = 0; i < pg->nglyphs; i++) {
     const pb_placed_glyph *g = &pg->glyphs[i];
     pb_pdf_glyph pgl;
-    pb_status st = pb_pdf_fonts_use(w->fonts, g, &pgl);
+    /* Further glyphs of a cluster carry no text (layout.h). */
+    bool sole = g->text_len &&
+                (i + 1 == pg->nglyphs || pg->glyphs[i + 1].text_len != 0);
+    pb_status st = pb_pdf_fonts_use(w->fonts, g, sole, &pgl);
     if (st != PB_OK) {
       w->reported = true;
       return st;
@@ -317,8 +320,9 @@ static pb_status pb_page_text(pb_pdfw *w, HPDF_Page page, const pb_page *pg) {
       pb_pdfbuf_milli(b, pb_milli(g->y));
       pb_pdfbuf_puts(b, " Tm\n[");
       r.open = true;
-      /* The first glyph sits at the written Tm (within 0.0005 pt). */
-      r.pen = pb_run_mu(&r, g->x);
+      /* The first glyph sits at the written Tm, within 0.0005 pt of its x;
+       * the pen is where the viewer has it. */
+      r.pen = 0;
     } else if (adj != 0 || b->len - r.line_start > 200) {
       /* Keep content lines short: break between array elements. */
       if (r.hex) pb_pdfbuf_put(b, ">", 1);

@@ -185,17 +185,25 @@ pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent) {
         gap.shrink = gap.width;
       }
       bool lhan = lk == PB_CC_HAN, rhan = rk == PB_CC_HAN;
-      if ((lhan && pb_cclass_is_alnum(rk)) || (pb_cclass_is_alnum(lk) && rhan)) {
+      /* Latin on the other side of a Han character: a letter or digit, or
+       * Latin punctuation that belongs to it ("40% 的", "Ph.D. 學位"). */
+      bool llat = pb_cclass_is_alnum(lk) || lk == PB_CC_LATIN_PUNCT;
+      bool rlat = pb_cclass_is_alnum(rk) || rk == PB_CC_LATIN_PUNCT;
+      if ((lhan && rlat) || (llat && rhan)) {
         /* §4: Han–Latin space, replacing a source space if there was one. */
         gap.width += em / 4;
         gap.stretch += em / 4;
         gap.shrink += em / 8;
       } else if (spaced && !lpunct && !rpunct && !lhan && !rhan) {
-        /* A word space: the font's space, TeX-like stretch and shrink. */
+        /* A word space: the font's space with TeX-like shrink (a third);
+         * stretch to ½ em at ratio 1 (clreq-digest §5 expansion step 1),
+         * at least TeX's half a space. */
         pb_unit *sp = &p->units[prev + 1];
         pb_len w = sp->width > 0 ? sp->width : em / 4;
+        pb_len stretch = em / 2 - w;
+        if (stretch < w / 2) stretch = w / 2;
         gap.width += w;
-        gap.stretch += w / 2;
+        gap.stretch += stretch;
         gap.shrink += w / 3;
         gap.tag = PB_TAG_WORDSPACE;
         gap.data = (uint32_t)(prev + 1);

@@ -328,6 +328,7 @@ typedef struct pb_gid_info {
   uint32_t text_off;  /* cluster text for ToUnicode (first one wins) */
   uint32_t text_len;  /* 0 = none yet */
   bool used;
+  bool weak_text;     /* text from a cluster of several glyphs */
 } pb_gid_info;
 
 typedef enum pb_font_kind {
@@ -496,7 +497,7 @@ static pb_pdf_font *pb_pf_open(pb_pdf_fonts *pf, size_t fi, pb_status *st) {
 }
 
 pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
-                           pb_pdf_glyph *out) {
+                           bool sole, pb_pdf_glyph *out) {
   if (g->face >= pf->nfaces) {
     pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
                    "cannot write PDF: glyph refers to font %u of %zu",
@@ -518,7 +519,7 @@ pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
                    f->nglyphs);
     return PB_ERR_INTERNAL;
   }
-  if ((uint64_t)g->text_off + g->text_len > pf->lo->text_len) {
+  if (g->text_len && (uint64_t)g->text_off + g->text_len > pf->lo->text_len) {
     pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
                    "cannot write PDF: glyph text %u+%u outside the text pool",
                    (unsigned)g->text_off, (unsigned)g->text_len);
@@ -538,11 +539,16 @@ pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
     hb_position_t adv = hb_font_get_glyph_h_advance(f->face->hb_font, g->gid);
     gi->width = (int32_t)pb_pdf_round_div((int64_t)adv * 1000, f->xscale);
   }
-  /* ToUnicode: the first cluster text seen for a glyph wins; glyphs that
-   * continue a cluster (text_len 0) may still get text later. */
-  if (!gi->text_len && g->text_len) {
+  /* ToUnicode maps a glyph to one text: the first cluster text seen for it
+   * wins, except that text from a cluster the glyph makes alone (a letter,
+   * an ideograph, a ligature) replaces text from a cluster of several
+   * glyphs (an "e" carrying "é" with a separate accent glyph), so one such
+   * cluster does not change every other "e".  Glyphs that continue a
+   * cluster (text_len 0) may still get text later. */
+  if (g->text_len && (!gi->text_len || (gi->weak_text && sole))) {
     gi->text_off = g->text_off;
     gi->text_len = g->text_len;
+    gi->weak_text = !sole;
   }
   out->font = f->type0;
   out->key = f;

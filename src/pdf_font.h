@@ -77,11 +77,12 @@ typedef struct pb_pdf_glyph {
 } pb_pdf_glyph;
 
 /* Registers glyph g of the layout (face, gid, cluster text) and returns how
- * to draw it.  The first glyph of a face creates its Type0 font.  Returns
- * PB_OK, or an error status after reporting (bad face index or glyph id,
- * out of memory, libharu failure). */
+ * to draw it; sole: g is the only glyph of its cluster (the next glyph does
+ * not continue it).  The first glyph of a face creates its Type0 font.
+ * Returns PB_OK, or an error status after reporting (bad face index or
+ * glyph id, out of memory, libharu failure). */
 pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
-                           pb_pdf_glyph *out);
+                           bool sole, pb_pdf_glyph *out);
 
 /* Subsets every used face and completes its font objects. */
 pb_status pb_pdf_fonts_finish(pb_pdf_fonts *pf);

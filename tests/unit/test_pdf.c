@@ -228,6 +228,94 @@ static void test_helpers(void) {
   CHECK(upper);
 }
 
+/* A minimal CFF table: header, Name INDEX, Top DICT INDEX (optional ROS,
+ * charset, CharStrings), a format-2 charset and 5 empty charstrings. */
+static hb_face_t *cff_face(bool ros, const uint8_t *charset, size_t cslen,
+                           size_t truncate) {
+  uint8_t b[128];
+  size_t n = 0;
+  const uint8_t head[] = {1, 0, 4, 1, /* Name INDEX */ 0, 1, 1, 1, 2, 'A'};
+  memcpy(b, head, sizeof head);
+  n = sizeof head;
+  uint8_t dict[32];
+  size_t dl = 0;
+  if (ros) {
+    /* 391 392 0 ROS */
+    const uint8_t r[] = {248, 27, 248, 28, 139, 12, 30};
+    memcpy(dict, r, sizeof r);
+    dl = sizeof r;
+  }
+  /* charset and CharStrings offsets as 16-bit operands (28 hi lo) */
+  size_t top_len = 5 + dl + 8; /* INDEX header + dict */
+  size_t charset_off = n + top_len, charstrings_off = charset_off + cslen;
+  const uint8_t ops[] = {28, (uint8_t)(charset_off >> 8), (uint8_t)charset_off,
+                         15, 28, (uint8_t)(charstrings_off >> 8),
+                         (uint8_t)charstrings_off, 17};
+  memcpy(dict + dl, ops, sizeof ops);
+  dl += sizeof ops;
+  b[n++] = 0;
+  b[n++] = 1;
+  b[n++] = 1;
+  b[n++] = 1;
+  b[n++] = (uint8_t)(1 + dl);
+  memcpy(b + n, dict, dl);
+  n += dl;
+  memcpy(b + n, charset, cslen);
+  n += cslen;
+  const uint8_t cstr[] = {0, 5, 1, 1, 2, 3, 4, 5, 6, 14, 14, 14, 14, 14};
+  memcpy(b + n, cstr, sizeof cstr);
+  n += sizeof cstr;
+  if (truncate) n = truncate;
+  hb_blob_t *blob =
+      hb_blob_create((const char *)b, (unsigned)n, HB_MEMORY_MODE_DUPLICATE,
+                     NULL, NULL);
+  hb_face_t *face = hb_face_builder_create();
+  hb_face_builder_add_table(face, HB_TAG('C', 'F', 'F', ' '), blob);
+  hb_blob_destroy(blob);
+  return face;
+}
+
+static void test_cff_charset(void) {
+  /* format 2: gids 1-3 -> CIDs 100-102, gid 4 -> CID 5 */
+  const uint8_t fmt2[] = {2, 0, 100, 0, 2, 0, 5, 0, 0};
+  hb_face_t *f = cff_face(true, fmt2, sizeof fmt2, 0);
+  uint16_t *cid = NULL;
+  CHECK_EQ_INT(pb_pdf_cff_cids(f, 5, &cid), 0);
+  CHECK(cid != NULL);
+  if (cid) {
+    CHECK_EQ_INT(cid[0], 0);
+    CHECK_EQ_INT(cid[1], 100);
+    CHECK_EQ_INT(cid[3], 102);
+    CHECK_EQ_INT(cid[4], 5);
+  }
+  free(cid);
+  hb_face_destroy(f);
+  /* format 1 (8-bit counts), identity: no table needed */
+  const uint8_t fmt1[] = {1, 0, 1, 3};
+  f = cff_face(true, fmt1, sizeof fmt1, 0);
+  CHECK_EQ_INT(pb_pdf_cff_cids(f, 5, &cid), 0);
+  CHECK(cid == NULL);
+  hb_face_destroy(f);
+  /* format 0 */
+  const uint8_t fmt0[] = {0, 0, 7, 0, 2, 0, 3, 0, 4};
+  f = cff_face(true, fmt0, sizeof fmt0, 0);
+  CHECK_EQ_INT(pb_pdf_cff_cids(f, 5, &cid), 0);
+  CHECK(cid && cid[1] == 7 && cid[2] == 2 && cid[4] == 4);
+  free(cid);
+  hb_face_destroy(f);
+  /* name-keyed (no ROS): glyph ids are the codes */
+  f = cff_face(false, fmt2, sizeof fmt2, 0);
+  cid = NULL;
+  CHECK_EQ_INT(pb_pdf_cff_cids(f, 5, &cid), 0);
+  CHECK(cid == NULL);
+  hb_face_destroy(f);
+  /* cut short inside the Top DICT */
+  f = cff_face(true, fmt2, sizeof fmt2, 17);
+  CHECK_EQ_INT(pb_pdf_cff_cids(f, 5, &cid), -1);
+  CHECK(cid == NULL);
+  hb_face_destroy(f);
+}
+
 /* ---- the layout --------------------------------------------------------- */
 
 static const char *const cjk_line = "排版測試：中文書籍。";
@@ -236,14 +324,15 @@ static const char *const latin_line = "Efficient office ffi 2024";
 static bool build_layout(pb_layout *lo, const pb_fontset *fs, int cjk,
                          int latin) {
   memset(lo, 0, sizeof *lo);
-  lo->media_w = PB_MM(154);
-  lo->media_h = PB_MM(216);
-  lo->trim_x = PB_MM(3);
-  lo->trim_y = PB_MM(3);
+  /* A5 trim with 3 mm bleed, on media with room for crop marks. */
+  lo->media_w = PB_MM(172);
+  lo->media_h = PB_MM(234);
+  lo->trim_x = PB_MM(12);
+  lo->trim_y = PB_MM(12);
   lo->trim_w = PB_MM(148);
   lo->trim_h = PB_MM(210);
   lo->bleed = PB_MM(3);
-  lo->crop_marks = false;
+  lo->crop_marks = true;
   lo->title = dupstr("排版測試");
   lo->subtitle = dupstr("A test (with parens)");
   lo->author = dupstr("Paiban Tester");
@@ -363,7 +452,7 @@ static void test_write(const pb_fontset *fs, int cjk, int latin) {
     CHECK_EQ_STR(info_value(info, "Author"), "Paiban Tester");
     CHECK_EQ_STR(info_value(info, "Subject"), "A test (with parens)");
     CHECK(strncmp(info_value(info, "Producer"), "paiban ", 7) == 0);
-    CHECK_EQ_STR(info_value(info, "Page size"), "436.535 x 612.283 pts");
+    CHECK_EQ_STR(info_value(info, "Page size"), "487.559 x 663.307 pts");
   }
   free(info);
 
@@ -400,6 +489,8 @@ static void test_write(const pb_fontset *fs, int cjk, int latin) {
     CHECK(contains(r, rl, ">-95.238<"));
     /* black text, DeviceGray */
     CHECK(contains(r, rl, "q\n0 g\nBT\n"));
+    /* crop marks: 3 mm (the bleed) to 8 mm outside the trim box corner */
+    CHECK(contains(r, rl, "q\n0 G\n0.25 w\n25.512 34.016 m\n11.339 34.016 l\n"));
     CHECK(contains(r, rl, " Tf\n1 0 0 1 "));
     /* percent-encoded; libharu escapes '/' and '%' as octal in strings */
     CHECK(contains(r, rl, "/URI (https:\\057\\057example.org\\057\\045E6"
@@ -539,6 +630,7 @@ static void test_name_keyed_cff(void) {
     lo.media_w = PB_MM(148);
     lo.media_h = PB_MM(210);
     lo.date_epoch = -1;
+    lo.rgb = true;
     pb_page *pg = pb_layout_add_page(&lo);
     CHECK(pg != NULL);
     place(&lo, pg, fs, latin, latin_line, PB_MM(20), PB_MM(180), PB_PT(11), 0);
@@ -547,9 +639,16 @@ static void test_name_keyed_cff(void) {
     char p[128], t[128];
     snprintf(p, sizeof p, "%s/garamond.pdf", tmpdir);
     snprintf(t, sizeof t, "%s/garamond.txt", tmpdir);
-    CHECK_EQ_INT(pb_pdf_write(&lo, fs, NULL, p, &d), PB_OK);
+    pb_pdf_options raw = {.compress = false};
+    CHECK_EQ_INT(pb_pdf_write(&lo, fs, &raw, p, &d), PB_OK);
     CHECK_EQ_INT(run("qpdf --check '%s' > /dev/null%s", p, ""), 0);
     check_pdffonts(p, 1);
+    size_t rl = 0;
+    char *r = read_file(p, &rl);
+    CHECK(r && contains(r, rl, "q\n0 0 0 rg\nBT\n"));
+    CHECK(r && contains(r, rl, "/Subtype /CIDFontType0C"));
+    CHECK(r && !contains(r, rl, "/CIDToGIDMap"));
+    free(r);
     CHECK_EQ_INT(run("pdftotext -raw -enc UTF-8 '%s' '%s'", p, t), 0);
     char *txt = read_file(t, NULL);
     CHECK(txt && strstr(txt, latin_line) && strstr(txt, "Quaint fjords"));
@@ -562,6 +661,7 @@ static void test_name_keyed_cff(void) {
 
 int main(void) {
   test_helpers();
+  test_cff_charset();
 
   const char *base = getenv("TMPDIR");
   snprintf(tmpdir, sizeof tmpdir, "%s/pb_test_pdf.XXXXXX",
