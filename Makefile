@@ -87,3 +87,5 @@ update-golden: build
 
 clean:
 	rm -rf build build-asan build-fuzz out
+
+include tests/fuzz/fuzz.mk

@@ -8,7 +8,7 @@ libunibreak-dev libhyphen-dev hyphen-en-us libcmark-gfm-dev
 libcmark-gfm-extensions-dev libyaml-dev libopencc-dev opencc
 fonts-noto-cjk fonts-noto-core fonts-noto-mono
 qpdf poppler-utils mupdf-tools python3 time"
-[ "${1:-}" = "--test" ] && PKGS="$PKGS valgrind clang libclang-rt-14-dev hyperfine"
+[ "${1:-}" = "--test" ] && PKGS="$PKGS valgrind clang libclang-rt-14-dev hyperfine fonts-ebgaramond"
 
 missing=""
 for p in $PKGS; do

@@ -105,3 +105,20 @@ size_t pb_diag_format(const pb_diag *dg, char *buf, size_t size) {
     n = snprintf(buf, size, "%s: %s: %s", path, sev, dg->message);
   return n < 0 ? 0 : (size_t)n;
 }
+
+void pb_diags_move(pb_diags *dst, pb_diags *src) {
+  for (size_t i = 0; i < src->count; i++) {
+    pb_diag *dg = &src->items[i];
+    pb_diag_add_at(dst, dg->severity, dg->path, dg->pos, "%s", dg->message);
+  }
+  /* Errors that could not be stored still count. */
+  size_t stored_errors = 0;
+  for (size_t i = 0; i < src->count; i++)
+    if (src->items[i].severity == PB_SEV_ERROR) stored_errors++;
+  dst->errors += src->errors - stored_errors;
+  dst->dropped += src->dropped;
+  char *path = src->path;
+  src->path = NULL;
+  pb_diags_free(src);
+  src->path = path;
+}

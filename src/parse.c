@@ -325,12 +325,17 @@ enum {
   K_HANGING,
   K_PROFILE,
   K_FONTS,
+  K_DERIVE_FROM,
+  K_CONVERT,
+  K_CROP_MARKS,
+  K_BLEED,
   K_COUNT
 };
 static const char *const key_names[K_COUNT] = {
     "title",       "subtitle",  "author",     "date",    "lang",
     "paper",       "font-size", "line-pitch", "measure", "kinsoku",
-    "punctuation", "hanging",   "profile",    "fonts"};
+    "punctuation", "hanging",   "profile",    "fonts",   "derive-from",
+    "convert",     "crop-marks", "bleed"};
 
 /* Finds s (case-insensitively) in a NULL-terminated list; returns the
  * canonical spelling or NULL. */
@@ -535,17 +540,60 @@ static void meta_set(ctx *c, int key, const char *v, size_t vlen, pb_pos vpos) {
     m->punctuation_pos = vpos;
     return;
   }
-  case K_HANGING: {
+  case K_HANGING:
+  case K_CROP_MARKS: {
     static const char *const yes[] = {"true", "yes", NULL};
     static const char *const no[] = {"false", "no", NULL};
+    int *field = key == K_HANGING ? &m->hanging : &m->crop_marks;
     if (match_word(v, yes)) {
-      m->hanging = 1;
+      *field = 1;
     } else if (match_word(v, no)) {
-      m->hanging = 0;
+      *field = 0;
     } else {
       pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "'hanging' must be true or false (got '%.*s%s')", cl, v, ell);
+                  "'%s' must be true or false (got '%.*s%s')", name, cl, v,
+                  ell);
     }
+    return;
+  }
+  case K_BLEED: {
+    double mm = 0;
+    if (!parse_number(v, "mm", &mm) || mm < 0 || mm > 20) {
+      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
+                  "'bleed' must be a length from 0 to 20 mm (got '%.*s%s')",
+                  cl, v, ell);
+      return;
+    }
+    m->bleed_mm = mm;
+    return;
+  }
+  case K_DERIVE_FROM: {
+    size_t n = strlen(v);
+    if (n < 4 || n != vlen || strcmp(v + n - 3, ".md") != 0) {
+      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
+                  "'derive-from' must name a manuscript file ending in .md "
+                  "(got '%.*s%s')",
+                  cl, v, ell);
+      return;
+    }
+    set_str(c, &m->derive_from, v);
+    m->derive_pos = vpos;
+    return;
+  }
+  case K_CONVERT: {
+    static const char *const vals[] = {"tw2sp", "tw2s", "t2s", "hk2s", "s2t",
+                                       "s2tw", "s2twp", "s2hk", NULL};
+    const char *w = match_word(v, vals);
+    if (!w) {
+      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
+                  "unknown value '%.*s%s' for 'convert' (expected an OpenCC "
+                  "conversion: tw2sp, tw2s, t2s, hk2s, s2t, s2tw, s2twp, "
+                  "s2hk)",
+                  cl, v, ell);
+      return;
+    }
+    set_str(c, &m->convert, w);
+    m->convert_pos = vpos;
     return;
   }
   case K_PROFILE: {
@@ -1450,6 +1498,8 @@ pb_status pb_doc_parse(const char *src, size_t len, const char *path,
   memset(&c, 0, sizeof c);
   memset(doc, 0, sizeof *doc);
   doc->meta.hanging = -1;
+  doc->meta.crop_marks = -1;
+  doc->meta.bleed_mm = -1;
   doc->body_line = 1;
   size_t errors0 = diags->errors;
   c.doc = doc;
@@ -1489,6 +1539,7 @@ void pb_doc_free(pb_doc *doc) {
   if (!doc)
     return;
   free(doc->path);
+  free(doc->body_path);
   pb_meta *m = &doc->meta;
   free(m->title);
   free(m->subtitle);
@@ -1500,6 +1551,8 @@ void pb_doc_free(pb_doc *doc) {
   free(m->punctuation);
   free(m->profile);
   free(m->fonts);
+  free(m->derive_from);
+  free(m->convert);
   for (size_t i = 0; i < doc->nblocks; i++)
     free_block(&doc->blocks[i]);
   free(doc->blocks);
@@ -1508,4 +1561,6 @@ void pb_doc_free(pb_doc *doc) {
   free(doc->links);
   memset(doc, 0, sizeof *doc);
   doc->meta.hanging = -1;
+  doc->meta.crop_marks = -1;
+  doc->meta.bleed_mm = -1;
 }

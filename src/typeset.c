@@ -546,9 +546,15 @@ pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
     for (size_t i = 0; i < doc->nlinks; i++)
       if (!(out->links[i] = pb_dup(doc->links[i]))) goto done;
   }
+  /* Diagnostics about the text name the file the text came from (a derived
+   * edition's body is another manuscript's).  diags->path is restored
+   * below. */
+  char *own_path = diags->path;
+  if (doc->body_path) diags->path = doc->body_path;
   st = pb_title_block(&c);
   for (size_t i = 0; st == PB_OK && i < doc->nblocks; i++) st = pb_set_block(&c, i);
   if (st == PB_OK) st = pb_build_pages(&c);
+  diags->path = own_path;
 done:
   if (st == PB_ERR_NOMEM)
     pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");

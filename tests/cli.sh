@@ -97,6 +97,19 @@ no_file f.pdf "font not found"
 printf -- '私用區字元 \356\200\200 在此。\n' >missing.md
 expect "character in no font" 0 "^missing.md:1:7: warning: character U\\+E000" -- -o m.pdf missing.md
 
+# --- derived editions ---------------------------------------------------------
+printf -- '---\ntitle: 原文\nlang: zh-Hant\n---\n\n這是「軟體」的資訊。\n' >orig.md
+printf -- '---\nlang: zh-Hans\nderive-from: orig.md\nconvert: tw2sp\n---\n' >derived.md
+expect "derived edition" 0 "" -- -q -o derived.pdf derived.md
+pdftotext -raw derived.pdf - 2>/dev/null | tr -d ' \n' | grep -q '这是“软件”的信息。' && pass ||
+  fail "derived edition is OpenCC's conversion with mainland quotes"
+printf -- '---\nlang: zh-Hans\nderive-from: nothere.md\nconvert: tw2sp\n---\n' >derived2.md
+expect "derive-from a missing file" 1 "^derived2.md:3:[0-9]+: error: .*nothere.md" -- -o d2.pdf derived2.md
+printf -- '---\nlang: zh-Hans\nderive-from: derived.md\n---\n' >derived3.md
+expect "derive-from a derived file" 1 "^derived3.md:3:[0-9]+: error: .*itself derived" -- -o d3.pdf derived3.md
+printf -- '---\nlang: zh-Hans\nderive-from: orig.md\nconvert: klingon\n---\n' >derived4.md
+expect "unknown conversion" 1 "^derived4.md:4:[0-9]+: error: .*convert" -- -o d4.pdf derived4.md
+
 # --- outputs -------------------------------------------------------------
 expect "missing output directory" 1 "no/such/dir/x.pdf: error: " -- -o no/such/dir/x.pdf good.md
 mkdir -p ro && chmod 555 ro

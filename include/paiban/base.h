@@ -67,6 +67,8 @@ void pb_diag_add_v(pb_diags *d, pb_severity sev, pb_pos pos, const char *fmt,
 /* Same, for a file other than d->path (e.g. a font profile). */
 void pb_diag_add_at(pb_diags *d, pb_severity sev, const char *path, pb_pos pos,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Moves every diagnostic of src to the end of dst (src is left empty). */
+void pb_diags_move(pb_diags *dst, pb_diags *src);
 /* Formats one diagnostic as "path:line:col: error: message" into buf
  * (always NUL-terminated, truncated to size). Returns the length it needed. */
 size_t pb_diag_format(const pb_diag *dg, char *buf, size_t size);

@@ -75,12 +75,21 @@ typedef struct pb_meta {
   int hanging;         /* -1 unset, 0 no, 1 hang 、，。 at line end */
   char *profile;       /* "print" | "ebook"; NULL = default */
   char *fonts;         /* font profile name (fonts/NAME.conf); NULL = by lang */
+  char *derive_from;   /* "derive-from": this edition's body is another
+                          manuscript's (path relative to this file) */
+  char *convert;       /* "convert": OpenCC conversion applied to the derived
+                          body: tw2sp | tw2s | t2s | s2t | s2tw | s2twp */
+  int crop_marks;      /* -1 unset, 0 no, 1 draw crop marks (print) */
+  double bleed_mm;     /* < 0 unset; bleed around the trim box in mm */
   pb_pos title_pos, lang_pos, paper_pos, font_size_pos, line_pitch_pos,
-      measure_pos, kinsoku_pos, punctuation_pos, profile_pos, fonts_pos;
+      measure_pos, kinsoku_pos, punctuation_pos, profile_pos, fonts_pos,
+      derive_pos, convert_pos;
 } pb_meta;
 
 typedef struct pb_doc {
   char *path;          /* owned copy of the source path */
+  char *body_path;     /* owned; the file the blocks' positions refer to
+                          when they came from "derive-from"; NULL = path */
   pb_meta meta;
   pb_block *blocks;    /* owned, nblocks entries */
   size_t nblocks;
@@ -107,6 +116,22 @@ typedef struct pb_doc {
 pb_status pb_doc_parse(const char *src, size_t len, const char *path,
                        pb_doc *doc, pb_diags *diags);
 void pb_doc_free(pb_doc *doc);
+
+/* Follows "derive-from" (one level; a chain is an error): reads the named
+ * manuscript (relative to doc->path), converts all its text with OpenCC's
+ * "convert" configuration — plus, towards zh-Hans, 「」『』 to “”‘’ (and
+ * back towards zh-Hant), the mainland convention for horizontal text —
+ * and takes its blocks, and its title, subtitle, author and date where
+ * doc's front matter has none.  Diagnostics about the derived text carry
+ * the original file's path and positions.  Does nothing without
+ * "derive-from".  Returns PB_OK or PB_ERR_INPUT / PB_ERR_IO / PB_ERR_NOMEM. */
+pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags);
+
+/* Converts UTF-8 text with an OpenCC configuration ("tw2sp", ...).  On
+ * success *out is a malloc'd NUL-terminated string the caller frees. */
+pb_status pb_opencc_convert(const char *config, const char *in, size_t len,
+                            char **out, size_t *out_len, pb_diags *diags,
+                            pb_pos pos);
 
 /* True for the language tags paiban knows: zh-Hant, zh-Hant-TW, zh-Hant-HK,
  * zh-TW, zh-HK, zh-Hans, zh-Hans-CN, zh-CN, zh, en, en-US, en-GB (compared

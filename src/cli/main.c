@@ -148,6 +148,7 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
   if (!src) goto done;
   if (pb_doc_parse(src, len, job->input, &doc, &d) != PB_OK || d.errors)
     goto done;
+  if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
   t_parse = pb_now_ms();
   if (cli->profile) {
     free(doc.meta.profile);

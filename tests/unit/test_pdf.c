@@ -504,6 +504,43 @@ static void test_write(const pb_fontset *fs, int cjk, int latin) {
   pb_layout_free(&lo);
 }
 
+/* ToUnicode: a glyph that first appears inside a cluster of several glyphs
+ * ("e" + combining acute) gets its own text once it appears alone. */
+static void test_tounicode_priority(const pb_fontset *fs, int latin) {
+  const pb_face *face = pb_fontset_face(fs, (size_t)latin);
+  hb_codepoint_t ge = 0, gacute = 0;
+  CHECK(hb_font_get_nominal_glyph(face->hb_font, 'e', &ge));
+  CHECK(hb_font_get_nominal_glyph(face->hb_font, 0x301, &gacute));
+  pb_layout lo = {0};
+  lo.media_w = PB_MM(148);
+  lo.media_h = PB_MM(210);
+  lo.date_epoch = -1;
+  pb_page *pg = pb_layout_add_page(&lo);
+  uint32_t text[] = {'e', 0x301, 'e'}, off = 0;
+  CHECK(pg && pb_layout_add_text(&lo, text, 3, &off));
+  pb_len y = PB_MM(150), sz = PB_PT(12);
+  /* cluster "é": e carries both characters, the accent none */
+  pb_placed_glyph g1 = {ge, (uint16_t)latin, 0, sz, PB_MM(20), y, off, 2};
+  pb_placed_glyph g2 = {gacute, (uint16_t)latin, 0, sz, PB_MM(20), y, off, 0};
+  pb_placed_glyph g3 = {ge, (uint16_t)latin, 0, sz, PB_MM(25), y, off + 2, 1};
+  CHECK(pb_page_add_glyph(pg, g1) && pb_page_add_glyph(pg, g2) &&
+        pb_page_add_glyph(pg, g3));
+  char p[128], want[32];
+  snprintf(p, sizeof p, "%s/tounicode.pdf", tmpdir);
+  snprintf(want, sizeof want, "<%04X> <0065>\n", (unsigned)ge);
+  pb_diags d;
+  pb_diags_init(&d, "in.md");
+  pb_pdf_options raw = {.compress = false};
+  CHECK_EQ_INT(pb_pdf_write(&lo, fs, &raw, p, &d), PB_OK);
+  size_t rl = 0;
+  char *r = read_file(p, &rl);
+  CHECK(r && contains(r, rl, want));
+  CHECK(r && contains(r, rl, "1 beginbfchar\n"));
+  free(r);
+  pb_diags_free(&d);
+  pb_layout_free(&lo);
+}
+
 /* A layout with no pages still gives a valid one-page PDF. */
 static void test_empty(const pb_fontset *fs) {
   pb_layout lo = {0};
@@ -685,6 +722,7 @@ int main(void) {
       CHECK(!lf->is_cff);
       test_write(fs, cjk, latin);
       test_empty(fs);
+      test_tounicode_priority(fs, latin);
       test_failures(fs, cjk);
     }
     pb_fontset_free(fs);

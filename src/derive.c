@@ -1,0 +1,176 @@
+/* Derived editions (issue "editions"): an edition whose front matter says
+ * "derive-from: other.md" and "convert: tw2sp" takes the other manuscript's
+ * text through OpenCC at render time, so the Traditional original and its
+ * Simplified edition never drift apart. */
+#include "paiban/doc.h"
+
+#include <errno.h>
+#include <opencc/opencc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+pb_status pb_opencc_convert(const char *config, const char *in, size_t len,
+                            char **out, size_t *out_len, pb_diags *diags,
+                            pb_pos pos) {
+  char name[64];
+  snprintf(name, sizeof name, "%s.json", config);
+  opencc_t cc = opencc_open(name);
+  if (cc == (opencc_t)-1) {
+    pb_diag_add(diags, PB_SEV_ERROR, pos,
+                "OpenCC configuration '%s' cannot be opened: %s", name,
+                opencc_error());
+    return PB_ERR_IO;
+  }
+  char *res = opencc_convert_utf8(cc, in, len);
+  opencc_close(cc);
+  if (!res) {
+    pb_diag_add(diags, PB_SEV_ERROR, pos, "OpenCC conversion failed: %s",
+                opencc_error());
+    return PB_ERR_INPUT;
+  }
+  /* Copy into malloc'd memory so the caller frees it like everything else. */
+  size_t n = strlen(res);
+  *out = malloc(n + 1);
+  if (*out) memcpy(*out, res, n + 1);
+  opencc_convert_utf8_free(res);
+  if (!*out) return PB_ERR_NOMEM;
+  *out_len = n;
+  return PB_OK;
+}
+
+/* Mainland horizontal text quotes with “ ” ‘ ’, Taiwan with 「」『』
+ * (clreq-digest §0 "Quote conventions").  All four are 3 bytes in UTF-8, so
+ * positions do not move. */
+static void pb_swap_quotes(char *s, size_t n, bool to_hans) {
+  static const char *const corner[4] = {"\xE3\x80\x8C", "\xE3\x80\x8D",
+                                        "\xE3\x80\x8E", "\xE3\x80\x8F"};
+  static const char *const curly[4] = {"\xE2\x80\x9C", "\xE2\x80\x9D",
+                                       "\xE2\x80\x98", "\xE2\x80\x99"};
+  const char *const *from = to_hans ? corner : curly;
+  const char *const *to = to_hans ? curly : corner;
+  for (size_t i = 0; i + 3 <= n; i++)
+    for (int k = 0; k < 4; k++)
+      if (memcmp(s + i, from[k], 3) == 0) {
+        memcpy(s + i, to[k], 3);
+        i += 2;
+        break;
+      }
+}
+
+static char *pb_sibling_path(const char *base, const char *rel) {
+  const char *slash = strrchr(base, '/');
+  size_t dl = rel[0] == '/' || !slash ? 0 : (size_t)(slash - base) + 1;
+  char *p = malloc(dl + strlen(rel) + 1);
+  if (!p) return NULL;
+  memcpy(p, base, dl);
+  strcpy(p + dl, rel);
+  return p;
+}
+
+static char *pb_slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *buf = NULL;
+  size_t n = 0, cap = 0;
+  for (;;) {
+    if (n == cap) {
+      cap = cap ? cap * 2 : 65536;
+      if (cap > (256u << 20)) break;
+      char *nb = realloc(buf, cap);
+      if (!nb) break;
+      buf = nb;
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) {
+      fclose(f);
+      *len = n;
+      return buf;
+    }
+  }
+  free(buf);
+  fclose(f);
+  errno = ENOMEM;
+  return NULL;
+}
+
+static void pb_take_str(char **dst, char **src) {
+  if (*dst || !*src) return;
+  *dst = *src;
+  *src = NULL;
+}
+
+pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
+  pb_meta *m = &doc->meta;
+  if (!m->derive_from) return PB_OK;
+  pb_status st = PB_ERR_NOMEM;
+  char *path = pb_sibling_path(doc->path ? doc->path : "", m->derive_from);
+  char *src = NULL, *conv = NULL;
+  size_t len = 0, clen = 0;
+  pb_doc orig = {0};
+  pb_diags od;
+  pb_diags_init(&od, path);
+  if (!path) goto done;
+  src = pb_slurp(path, &len);
+  if (!src) {
+    pb_diag_add(diags, PB_SEV_ERROR, m->derive_pos,
+                "'derive-from' names '%s', which cannot be read: %s", path,
+                strerror(errno));
+    st = PB_ERR_IO;
+    goto done;
+  }
+  if (m->convert) {
+    st = pb_opencc_convert(m->convert, src, len, &conv, &clen, diags,
+                           m->convert_pos);
+    if (st != PB_OK) goto done;
+    bool to_hans = strcmp(m->convert, "s2t") != 0 &&
+                   strncmp(m->convert, "s2", 2) != 0;
+    pb_swap_quotes(conv, clen, to_hans);
+  }
+  st = pb_doc_parse(conv ? conv : src, conv ? clen : len, path, &orig, &od);
+  pb_diags_move(diags, &od);
+  if (st != PB_OK) goto done;
+  if (orig.meta.derive_from) {
+    pb_diag_add(diags, PB_SEV_ERROR, m->derive_pos,
+                "'%s' is itself derived from another manuscript; derive from "
+                "the original instead",
+                path);
+    st = PB_ERR_INPUT;
+    goto done;
+  }
+  if (doc->nblocks)
+    pb_diag_add(diags, PB_SEV_WARNING, m->derive_pos,
+                "this manuscript has 'derive-from', so its own text is not "
+                "used");
+  /* Swap bodies: doc takes the derived blocks, orig's free below takes
+   * doc's own (unused) ones. */
+  pb_block *blocks = doc->blocks;
+  size_t nblocks = doc->nblocks;
+  char **links = doc->links;
+  size_t nlinks = doc->nlinks;
+  doc->blocks = orig.blocks;
+  doc->nblocks = orig.nblocks;
+  doc->links = orig.links;
+  doc->nlinks = orig.nlinks;
+  orig.blocks = blocks;
+  orig.nblocks = nblocks;
+  orig.links = links;
+  orig.nlinks = nlinks;
+  pb_take_str(&m->title, &orig.meta.title);
+  pb_take_str(&m->subtitle, &orig.meta.subtitle);
+  pb_take_str(&m->author, &orig.meta.author);
+  pb_take_str(&m->date, &orig.meta.date);
+  if (!m->title_pos.line) m->title_pos = orig.meta.title_pos;
+  free(doc->body_path);
+  doc->body_path = path;
+  path = NULL;
+  st = PB_OK;
+done:
+  pb_doc_free(&orig);
+  pb_diags_free(&od);
+  free(conv);
+  free(src);
+  free(path);
+  return st;
+}

@@ -1,0 +1,130 @@
+/* libFuzzer target for the whole pipeline, as the CLI's pb_render runs it:
+ * pb_doc_parse → pb_settings_from_meta → pb_fontset_load → pb_typeset →
+ * pb_pdf_write (to a per-process file under /tmp, removed afterwards) and
+ * pb_dump_write (to /dev/null).
+ *
+ * Loading fonts is slow, so font sets are loaded once per profile and kept
+ * for the life of the process (they stay reachable, so LeakSanitizer does
+ * not count them).  Inputs over 64 KiB are skipped to keep runs fast.
+ *
+ * Build and run with `make fuzz-build` / `make fuzz` (tests/fuzz/fuzz.mk).
+ */
+#include "paiban/paiban.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define FUZZ_MAX_INPUT (64u << 10)
+
+/* The three profiles in fonts/, cached on first use. */
+static const char *const profile_names[] = {"zh-Hant", "zh-Hans", "en"};
+static pb_fontset *profile_cache[3];
+static bool profile_tried[3];
+static char pdf_path[64];
+static FILE *dev_null;
+
+/* Same choice as pb_fontset_load makes from the language (src/font.c). */
+static const char *profile_for_lang(const char *lang) {
+  if (!lang) return "zh-Hant";
+  if (strncasecmp(lang, "en", 2) == 0) return "en";
+  if (strncasecmp(lang, "zh-Hans", 7) == 0 || strcasecmp(lang, "zh-CN") == 0 ||
+      strcasecmp(lang, "zh-SG") == 0 || strcasecmp(lang, "zh") == 0)
+    return "zh-Hans";
+  return "zh-Hant";
+}
+
+/* The cached font set for a profile name, loading it on first use; NULL if
+ * the name is not one of the three. */
+static pb_fontset *cached_fontset(const char *name, bool *known) {
+  for (int i = 0; i < 3; i++) {
+    if (strcmp(name, profile_names[i]) != 0) continue;
+    *known = true;
+    if (!profile_tried[i]) {
+      profile_tried[i] = true;
+      pb_diags d;
+      pb_diags_init(&d, "fuzz-fonts");
+      profile_cache[i] = pb_fontset_load(NULL, name, NULL, &d);
+      if (!profile_cache[i]) {
+        char buf[512];
+        for (size_t k = 0; k < d.count; k++) {
+          pb_diag_format(&d.items[k], buf, sizeof buf);
+          fprintf(stderr, "fuzz_render: %s\n", buf);
+        }
+        fprintf(stderr, "fuzz_render: cannot load font profile %s\n", name);
+        abort(); /* a broken setup, not a finding: stop at once */
+      }
+      pb_diags_free(&d);
+    }
+    return profile_cache[i];
+  }
+  *known = false;
+  return NULL;
+}
+
+/* LeakSanitizer suppressions built into the binary (so reproducers run
+ * directly get them too).  Only fontconfig's one-time configuration load
+ * (FcInit reading fonts.conf through expat) is exempt: this Debian build
+ * leaks a few hundred bytes there once per process, whoever calls it. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) {
+  return "leak:FcInitLoadConfigAndFonts\n";
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  snprintf(pdf_path, sizeof pdf_path, "/tmp/paiban-fuzz-%ld.pdf",
+           (long)getpid());
+  dev_null = fopen("/dev/null", "w");
+  if (!dev_null) abort();
+  /* The brief: zh-Hant up front, the others when a document needs them. */
+  bool known;
+  cached_fontset("zh-Hant", &known);
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size > FUZZ_MAX_INPUT) return 0;
+  char *src = malloc(size ? size : 1); /* exact size: no terminating NUL */
+  if (!src) return 0;
+  if (size) memcpy(src, data, size);
+
+  pb_diags d;
+  pb_doc doc;
+  pb_layout lo;
+  pb_settings s;
+  pb_fontset *own = NULL; /* a profile outside the cache, freed here */
+  memset(&doc, 0, sizeof doc);
+  memset(&lo, 0, sizeof lo);
+  pb_diags_init(&d, "fuzz.md");
+
+  if (pb_doc_parse(src, size, "fuzz.md", &doc, &d) != PB_OK || d.errors)
+    goto done;
+  if (pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK || d.errors)
+    goto done;
+  const char *name = doc.meta.fonts ? doc.meta.fonts : profile_for_lang(s.lang);
+  bool known = false;
+  pb_fontset *fs = cached_fontset(name, &known);
+  if (!known) {
+    /* Any other profile name goes the uncached way (normally a missing
+     * profile file: the error path). */
+    own = pb_fontset_load(NULL, name, s.lang, &d);
+    fs = own;
+  }
+  if (!fs) goto done;
+  if (pb_typeset(&doc, &s, fs, &lo, &d) != PB_OK || d.errors) goto done;
+  pb_pdf_options po = {.compress = true};
+  if (pb_pdf_write(&lo, fs, &po, pdf_path, &d) == PB_OK) unlink(pdf_path);
+  pb_dump_write(&lo, fs, PB_DUMP_GLYPHS, dev_null);
+
+done:
+  pb_layout_free(&lo);
+  pb_fontset_free(own);
+  pb_doc_free(&doc);
+  pb_diags_free(&d);
+  free(src);
+  return 0;
+}
