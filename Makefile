@@ -29,7 +29,9 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HEADERS  = $(wildcard include/paiban/*.h src/*.h src/cli/*.h)
 
 MANUSCRIPTS = $(sort $(wildcard manuscripts/*.md))
-PDFS        = $(MANUSCRIPTS:manuscripts/%.md=out/%.pdf)
+# Every edition in both profiles: out/NAME.pdf (print), out/NAME.ebook.pdf.
+PDFS        = $(MANUSCRIPTS:manuscripts/%.md=out/%.pdf) \
+              $(MANUSCRIPTS:manuscripts/%.md=out/%.ebook.pdf)
 
 .PHONY: all deps build test test-asan valgrind bench update-golden fuzz clean
 .DELETE_ON_ERROR:
@@ -59,9 +61,14 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libpaiban.a
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libpaiban.a $(LDLIBS)
 
-out/%.pdf: manuscripts/%.md $(BUILD)/paiban $(wildcard fonts/*.conf)
+# A derived edition (derive-from) also depends on its original.
+out/%.ebook.pdf: manuscripts/%.md $(MANUSCRIPTS) $(BUILD)/paiban $(wildcard fonts/*.conf)
 	@mkdir -p out
-	$(BUILD)/paiban -q -o $@ $<
+	$(BUILD)/paiban --profile ebook -o $@ $<
+
+out/%.pdf: manuscripts/%.md $(MANUSCRIPTS) $(BUILD)/paiban $(wildcard fonts/*.conf)
+	@mkdir -p out
+	$(BUILD)/paiban --profile print -o $@ $<
 
 test: deps-test build $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh

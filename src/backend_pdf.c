@@ -367,10 +367,37 @@ static char *pb_uri_ascii(const char *s) {
   return o;
 }
 
+/* [page /XYZ null top null]: jump to a position and keep the reader's zoom
+ * (libharu's SetXYZ insists on a zoom). */
+static HPDF_Destination pb_dest(pb_pdfw *w, size_t page_index, pb_len top) {
+  HPDF_Page page = w->pages[page_index];
+  HPDF_MMgr mm = w->pdf->mmgr;
+  HPDF_Destination d = HPDF_Page_CreateDestination(page);
+  if (!d) return NULL;
+  HPDF_Array_Clear(d);
+  HPDF_STATUS hs = HPDF_Array_Add(d, page);
+  hs |= HPDF_Array_AddName(d, "XYZ");
+  hs |= HPDF_Array_Add(d, HPDF_Null_New(mm));
+  hs |= HPDF_Array_AddReal(d, (HPDF_REAL)pb_milli(top) / 1000);
+  hs |= HPDF_Array_Add(d, HPDF_Null_New(mm));
+  return hs == HPDF_OK ? d : NULL;
+}
+
 static pb_status pb_page_links(pb_pdfw *w, HPDF_Page page, const pb_page *pg,
                                size_t pi) {
   for (size_t i = 0; i < pg->nlinks; i++) {
     const pb_link_area *a = &pg->links[i];
+    if (a->link == 0 && a->dest_page >= 0 && (size_t)a->dest_page < w->npages) {
+      HPDF_Rect rect = {(HPDF_REAL)pb_milli(a->x0) / 1000,
+                        (HPDF_REAL)pb_milli(a->y0) / 1000,
+                        (HPDF_REAL)pb_milli(a->x1) / 1000,
+                        (HPDF_REAL)pb_milli(a->y1) / 1000};
+      HPDF_Destination d = pb_dest(w, (size_t)a->dest_page, a->dest_y);
+      HPDF_Annotation an = d ? HPDF_Page_CreateLinkAnnot(page, rect, d) : NULL;
+      if (!an || HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0) != HPDF_OK)
+        return pb_w_hpdf(w);
+      continue;
+    }
     if (a->link < 1 || a->link > w->lo->nlinks || !w->lo->links[a->link - 1] ||
         !*w->lo->links[a->link - 1]) {
       pb_diag_add_at(w->diags, PB_SEV_WARNING, w->path, pb_nopos,
@@ -410,7 +437,7 @@ static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
   if (w->buf.len && HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)w->buf.data,
                                       (HPDF_UINT)w->buf.len) != HPDF_OK)
     return pb_w_hpdf(w);
-  return pg ? pb_page_links(w, page, pg, pi) : PB_OK;
+  return PB_OK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -451,7 +478,6 @@ static pb_status pb_write_info(pb_pdfw *w) {
 static pb_status pb_write_outline(pb_pdfw *w) {
   const pb_layout *lo = w->lo;
   HPDF_Outline parents[7] = {0};
-  HPDF_MMgr mm = w->pdf->mmgr;
   bool any = false;
   for (size_t i = 0; i < lo->noutline; i++) {
     const pb_outline_entry *e = &lo->outline[i];
@@ -468,15 +494,8 @@ static pb_status pb_write_outline(pb_pdfw *w) {
     if (!o) return pb_w_hpdf(w);
     HPDF_STATUS hs = pb_put_text(w, o, "Title", e->title ? e->title : "");
     hs |= HPDF_Outline_SetOpened(o, lvl == 1 ? HPDF_TRUE : HPDF_FALSE);
-    HPDF_Page page = w->pages[e->page];
-    HPDF_Destination d = HPDF_Page_CreateDestination(page);
+    HPDF_Destination d = pb_dest(w, e->page, e->y);
     if (!d || hs != HPDF_OK) return pb_w_hpdf(w);
-    HPDF_Array_Clear(d);
-    hs |= HPDF_Array_Add(d, page);
-    hs |= HPDF_Array_AddName(d, "XYZ");
-    hs |= HPDF_Array_Add(d, HPDF_Null_New(mm));
-    hs |= HPDF_Array_AddReal(d, (HPDF_REAL)pb_milli(e->y) / 1000);
-    hs |= HPDF_Array_Add(d, HPDF_Null_New(mm));
     hs |= HPDF_Outline_SetDestination(o, d);
     if (hs != HPDF_OK) return pb_w_hpdf(w);
     parents[lvl] = o;
@@ -524,6 +543,9 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
     goto done;
   }
   for (size_t i = 0; i < w.npages && st == PB_OK; i++) st = pb_write_page(&w, i);
+  /* Links after every page exists, so they may point forward. */
+  for (size_t i = 0; i < w.npages && i < lo->npages && st == PB_OK; i++)
+    st = pb_page_links(&w, w.pages[i], &lo->pages[i], i);
   /* Each used face is subset once, after the last page. */
   if (st == PB_OK) {
     st = pb_pdf_fonts_finish(w.fonts);

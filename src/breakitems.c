@@ -167,10 +167,21 @@ pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent) {
   }
 
   long prev = -1; /* previous non-space unit */
+  bool code = p->role == PB_ROLE_CODE;
   for (size_t i = 0; i < p->nunits; i++) {
     pb_unit *u = &p->units[i];
+    if (code && (u->flags & PB_UNIT_SPACE)) {
+      /* Code keeps every space at its width (indentation, alignment); a
+       * line may break after one, never at the start. */
+      pb_item sp = {.kind = prev < 0 ? PB_ITEM_BOX : PB_ITEM_GLUE,
+                    .width = u->width,
+                    .tag = prev < 0 ? PB_TAG_UNIT : PB_TAG_WORDSPACE,
+                    .data = (uint32_t)i};
+      if (!pb_items_push(it, sp)) goto done;
+      continue;
+    }
     if (u->flags & PB_UNIT_SPACE) continue;
-    if (prev >= 0) {
+    if (prev >= 0 && !(code && (size_t)prev + 1 < i)) {
       pb_unit *l = &p->units[prev];
       bool spaced = (size_t)prev + 1 < i;
       uint32_t lc = p->text[l->c1 - 1], rc = p->text[u->c0];

@@ -57,6 +57,7 @@ typedef struct pb_para {
   const uint32_t *text;
   const uint8_t *style;
   const pb_pos *pos;
+  const uint16_t *link; /* per character link index or NULL */
   size_t len;
   pb_len size;          /* font size */
   pb_role role;         /* base role (body, strong for headings, code) */

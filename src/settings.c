@@ -43,7 +43,12 @@ pb_status pb_settings_from_meta(const pb_meta *m, pb_settings *s,
   s->script = pb_script_of(lang);
   bool chinese = s->script != PB_TEXT_LATIN;
 
-  const pb_paper *paper = &pb_papers[1];
+  s->profile = m->profile && strcmp(m->profile, "ebook") == 0 ? PB_PROFILE_EBOOK
+                                                              : PB_PROFILE_PRINT;
+  bool ebook = s->profile == PB_PROFILE_EBOOK;
+  /* The ebook page: 90 x 120 mm, a small e-reader's 3:4 screen. */
+  static const pb_paper ebook_paper = {"ebook", 90, 120};
+  const pb_paper *paper = ebook ? &ebook_paper : &pb_papers[1];
   if (m->paper) {
     paper = NULL;
     for (size_t i = 0; i < sizeof pb_papers / sizeof *pb_papers; i++)
@@ -61,6 +66,14 @@ pb_status pb_settings_from_meta(const pb_meta *m, pb_settings *s,
   /* A5: top 20 mm, bottom 22 mm (the peers' shared spec); scaled for others. */
   s->margin_top = PB_MM(paper->h_mm * 20.0 / 210.0);
   s->margin_bottom = PB_MM(paper->h_mm * 22.0 / 210.0);
+  if (ebook) { /* screens need less white around the text */
+    s->margin_top = PB_MM(paper->h_mm * 0.075);
+    s->margin_bottom = PB_MM(paper->h_mm * 0.09);
+  }
+  s->bleed = ebook ? 0 : PB_MM(m->bleed_mm >= 0 ? m->bleed_mm : 3.0);
+  s->crop_marks = !ebook && m->crop_marks == 1;
+  s->running_heads = !ebook;
+  s->folio_links = ebook;
 
   double size = m->font_size > 0 ? m->font_size : 10.5; /* 5号 */
   s->font_size = PB_PT(size);
@@ -69,7 +82,8 @@ pb_status pb_settings_from_meta(const pb_meta *m, pb_settings *s,
   /* The measure is a whole number of em (clreq-digest §5): about 76 % of
    * the paper width, 30 em on A5 at 10.5 pt. */
   int measure = m->measure;
-  if (!measure) measure = (int)(pb_len_to_pt(s->paper_w) * 0.76 / size);
+  if (!measure)
+    measure = (int)(pb_len_to_pt(s->paper_w) * (ebook ? 0.86 : 0.76) / size);
   if ((double)measure * size > pb_len_to_pt(s->paper_w)) {
     pb_diag_add(diags, PB_SEV_ERROR, m->measure_pos,
                 "a measure of %d em at %.2f pt (%.1f pt) is wider than the "
@@ -125,8 +139,6 @@ pb_status pb_settings_from_meta(const pb_meta *m, pb_settings *s,
   snprintf(s->hyphen_dict, sizeof s->hyphen_dict, "%s",
            strncasecmp(lang, "en-GB", 5) == 0 ? "hyph_en_GB.dic"
                                                : "hyph_en_US.dic");
-  s->profile = m->profile && strcmp(m->profile, "ebook") == 0 ? PB_PROFILE_EBOOK
-                                                              : PB_PROFILE_PRINT;
   s->date_epoch = -1;
   int y = 0;
   unsigned mo = 0, d = 0;

@@ -25,7 +25,7 @@ typedef struct pb_gline {
   bool first, last;     /* first/last line of its block */
   bool keep_with_next;  /* headings: never the last thing on a page */
   int heading_level;    /* > 0: an outline entry starts here */
-  size_t outline_text;  /* offset of the heading text (UTF-8) in outline buffer */
+  size_t a0, a1;        /* link areas in pb_galley.areas */
 } pb_gline;
 
 typedef struct pb_galley {
@@ -33,6 +33,8 @@ typedef struct pb_galley {
   size_t nlines, lines_cap;
   pb_placed_glyph *glyphs; /* x relative to the line start, y = offset */
   size_t nglyphs, glyphs_cap;
+  pb_link_area *areas;     /* links, relative to the line start/baseline */
+  size_t nareas, areas_cap;
 } pb_galley;
 
 typedef struct pb_ctx {
@@ -43,7 +45,10 @@ typedef struct pb_ctx {
   pb_layout *lo;
   pb_diags *diags;
   bool after_heading;
+  pb_len origin_x, origin_y; /* the trim box's corner in the media box */
 } pb_ctx;
+
+static char *pb_dup(const char *s);
 
 static bool pb_grow(void **v, size_t *cap, size_t need, size_t elem) {
   if (need <= *cap) return true;
@@ -104,15 +109,29 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
     if (r < -1.0) r = -1.0; /* overfull: shrink fully, let it stick out */
     bool last = b + 1 == br->len;
     if (last && r > 0) r = 0; /* the parfill glue took the slack */
-    size_t g_begin = c->gal.nglyphs;
+    size_t g_begin = c->gal.nglyphs, a_begin = c->gal.nareas;
     pb_len x = 0;
     pb_pos first_pos = {0, 0};
+    uint16_t cur_link = 0; /* the link whose area is open, 0 none */
     for (size_t k = start; k <= bk->index && k < it->len; k++) {
       const pb_item *item = &it->v[k];
       if (item->kind == PB_ITEM_BOX) {
         if (item->tag == PB_TAG_UNIT) {
           const pb_unit *u = &p->units[item->data];
           if (!first_pos.line && p->pos) first_pos = p->pos[u->c0];
+          uint16_t lk = p->link ? p->link[u->c0] : 0;
+          if (lk && lk == cur_link) {
+            c->gal.areas[c->gal.nareas - 1].x1 = x + item->width;
+          } else if (lk) {
+            pb_link_area a = {.x0 = x, .x1 = x + item->width,
+                              .y0 = -p->size / 4, .y1 = p->size * 9 / 10,
+                              .link = lk, .dest_page = -1};
+            if (!pb_grow((void **)&c->gal.areas, &c->gal.areas_cap,
+                         c->gal.nareas + 1, sizeof a))
+              return PB_ERR_NOMEM;
+            c->gal.areas[c->gal.nareas++] = a;
+          }
+          cur_link = lk;
           pb_len gx = x - u->lead;
           for (uint32_t g = u->g0; g < u->g1; g++) {
             bool firstg = g == u->g0;
@@ -153,6 +172,8 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
     memset(l, 0, sizeof *l);
     l->g0 = g_begin;
     l->g1 = c->gal.nglyphs;
+    l->a0 = a_begin;
+    l->a1 = c->gal.nareas;
     l->x = o->x + (o->center ? (o->measure - x) / 2 : 0);
     l->width = o->measure;
     l->natural = bk->natural;
@@ -186,8 +207,12 @@ static pb_status pb_typeset_text(pb_ctx *c, const uint32_t *text,
                                  const uint8_t *style, const pb_pos *pos,
                                  size_t len, pb_len size, pb_role role,
                                  const pb_para_opts *o, uint32_t block) {
+  const pb_block *b = block < c->doc->nblocks ? &c->doc->blocks[block] : NULL;
   pb_para p = {.text = text, .style = style, .pos = pos, .len = len,
                .size = size, .role = role,
+               .link = b && b->link && text >= b->text && text < b->text + b->len
+                           ? b->link + (text - b->text)
+                           : NULL,
                .cjk_text = c->s->script != PB_TEXT_LATIN};
   pb_breaks br = {0};
   pb_items_init(&p.items);
@@ -353,24 +378,22 @@ static pb_status pb_set_block(pb_ctx *c, size_t bi) {
   pb_para_opts mo = {.measure = 2 * em, .ragged = true};
   st = pb_typeset_utf8(c, marker, s->font_size, PB_ROLE_BODY, &mo, b->start);
   if (st != PB_OK) return st;
-  /* Move the marker's glyphs into the item's first line: galley glyphs of a
-   * line are contiguous, so re-home them by swapping order is not needed —
-   * the marker line is simply dropped and its glyphs attached. */
+  /* Move the marker's glyphs (typeset as a line of their own at the end
+   * of the galley) into the item's first line, and drop that line. */
   pb_gline *first = &c->gal.lines[first_line];
   if (c->gal.nlines > l_before) {
     pb_gline marker_line = c->gal.lines[l_before];
     c->gal.nlines = l_before;
-    /* Glyphs of first line are [first->g0, first->g1); the marker's are at
-     * the end of the array.  Rotate them in right after the first line. */
     size_t nm = marker_line.g1 - marker_line.g0;
     pb_placed_glyph *tmp = malloc(nm * sizeof *tmp);
     if (!tmp) return PB_ERR_NOMEM;
     memcpy(tmp, c->gal.glyphs + marker_line.g0, nm * sizeof *tmp);
-    memmove(c->gal.glyphs + first->g1 + nm, c->gal.glyphs + first->g1,
-            (g_before - first->g1) * sizeof *tmp);
+    /* The marker goes first, so that it is read before the item's text. */
+    memmove(c->gal.glyphs + first->g0 + nm, c->gal.glyphs + first->g0,
+            (g_before - first->g0) * sizeof *tmp);
     for (size_t k = 0; k < nm; k++) {
       tmp[k].x -= 3 * em / 2;
-      c->gal.glyphs[first->g1 + k] = tmp[k];
+      c->gal.glyphs[first->g0 + k] = tmp[k];
     }
     free(tmp);
     first->g1 += nm;
@@ -402,65 +425,141 @@ static size_t pb_page_end(const pb_galley *g, size_t i, size_t j) {
   return k > i ? k : j;
 }
 
-static pb_status pb_add_folio(pb_ctx *c, pb_page *pg, int number) {
-  char num[16];
-  snprintf(num, sizeof num, "%d", number);
+/* Typesets a line of page furniture (folio, running head) centred on the
+ * measure at baseline y, straight onto the page; returns its width. */
+static pb_status pb_add_furniture(pb_ctx *c, pb_page *pg, const char *text,
+                                  pb_len size, pb_len y, uint16_t kind,
+                                  pb_len *x0, pb_len *x1) {
   size_t g0 = c->gal.nglyphs, l0 = c->gal.nlines;
   pb_para_opts o = {.measure = c->s->measure, .center = true, .ragged = true,
-                    .kind = PB_LINE_FOLIO};
-  pb_status st = pb_typeset_utf8(c, num, c->s->font_size * 9 / 10,
-                                 PB_ROLE_BODY, &o, (pb_pos){0, 0});
+                    .kind = kind};
+  pb_status st = pb_typeset_utf8(c, text, size, PB_ROLE_BODY, &o, (pb_pos){0, 0});
   if (st != PB_OK) return st;
-  pb_len left = (c->s->paper_w - c->s->measure) / 2;
-  pb_len y = c->s->margin_bottom / 2;
-  for (size_t l = l0; l < c->gal.nlines; l++) {
+  pb_len left = c->origin_x + (c->s->paper_w - c->s->measure) / 2;
+  for (size_t l = l0; l < c->gal.nlines && l < l0 + 1; l++) {
     const pb_gline *gl = &c->gal.lines[l];
+    uint32_t first = (uint32_t)pg->nglyphs;
     for (size_t k = gl->g0; k < gl->g1; k++) {
       pb_placed_glyph pgl = c->gal.glyphs[k];
       pgl.x += left + gl->x;
       pgl.y += y;
       if (!pb_page_add_glyph(pg, pgl)) return PB_ERR_NOMEM;
     }
-    pb_placed_line pl = {.first_glyph = (uint32_t)(pg->nglyphs - (gl->g1 - gl->g0)),
+    pb_placed_line pl = {.first_glyph = first,
                          .glyph_count = (uint32_t)(gl->g1 - gl->g0),
-                         .x = left, .y = y, .width = c->s->measure,
-                         .natural = gl->natural, .kind = PB_LINE_FOLIO,
+                         .x = left + gl->x, .y = y, .width = c->s->measure,
+                         .natural = gl->natural, .kind = kind,
                          .block = UINT32_MAX, .last_of_block = true};
     if (!pb_page_add_line(pg, pl)) return PB_ERR_NOMEM;
+    if (x0) *x0 = left + gl->x;
+    if (x1) *x1 = left + gl->x + gl->natural;
   }
   c->gal.nglyphs = g0;
   c->gal.nlines = l0;
   return PB_OK;
 }
 
-static pb_status pb_outline_add(pb_ctx *c, const pb_gline *l, uint32_t page,
-                                pb_len y) {
-  const pb_block *b = &c->doc->blocks[l->block];
-  size_t cap = b->len * 4 + 1;
-  char *t = malloc(cap);
-  if (!t) return PB_ERR_NOMEM;
+/* Running head (print) from the second page on: the title on even pages,
+ * the section on odd ones.  Set before the page's text so that text
+ * extraction reads it first. */
+static pb_status pb_running_head(pb_ctx *c, pb_page *pg, const char *section) {
+  const pb_settings *s = c->s;
+  const char *head = pg->folio % 2 == 0 ? c->doc->meta.title : section;
+  if (!head) head = c->doc->meta.title;
+  if (!s->running_heads || pg->folio <= 1 || !head || !*head) return PB_OK;
+  pb_len hy = c->origin_y + s->paper_h - s->margin_top / 2;
+  return pb_add_furniture(c, pg, head, s->font_size * 8 / 10, hy,
+                          PB_LINE_RUNNING_HEAD, NULL, NULL);
+}
+
+/* Folio at the foot of every page; in the ebook it links to the first page
+ * (the title and contents). */
+static pb_status pb_folio(pb_ctx *c, pb_page *pg) {
+  const pb_settings *s = c->s;
+  char num[16];
+  snprintf(num, sizeof num, "%d", pg->folio);
+  pb_len y = c->origin_y + s->margin_bottom / 2;
+  pb_len x0 = 0, x1 = 0;
+  pb_len fsize = s->font_size * 9 / 10;
+  pb_status st = pb_add_furniture(c, pg, num, fsize, y, PB_LINE_FOLIO, &x0, &x1);
+  if (st != PB_OK) return st;
+  if (s->folio_links && pg->folio > 1) {
+    pb_link_area a = {.x0 = x0 - fsize, .y0 = y - fsize / 2, .x1 = x1 + fsize,
+                      .y1 = y + fsize, .link = 0, .dest_page = 0,
+                      .dest_y = c->origin_y + s->paper_h};
+    if (!pb_page_add_link(pg, a)) return PB_ERR_NOMEM;
+  }
+  return st;
+}
+
+/* UTF-8 text of a block (for bookmarks and running heads). */
+static char *pb_block_utf8(const pb_block *b) {
+  char *t = malloc(b->len * 4 + 1);
+  if (!t) return NULL;
   size_t n = 0;
-  for (size_t i = 0; i < b->len; i++)
-    n += pb_utf8_encode(b->text[i], t + n);
+  for (size_t i = 0; i < b->len; i++) n += pb_utf8_encode(b->text[i], t + n);
   t[n] = 0;
+  return t;
+}
+
+static pb_status pb_outline_add(pb_ctx *c, const char *title, int level,
+                                uint32_t page, pb_len y) {
+  char *t = pb_dup(title);
+  if (!t) return PB_ERR_NOMEM;
   if (!pb_grow((void **)&c->lo->outline, &c->lo->outline_cap,
                c->lo->noutline + 1, sizeof *c->lo->outline)) {
     free(t);
     return PB_ERR_NOMEM;
   }
   c->lo->outline[c->lo->noutline++] =
-      (pb_outline_entry){.title = t, .level = l->heading_level, .page = page,
-                         .y = y};
+      (pb_outline_entry){.title = t, .level = level, .page = page, .y = y};
+  return PB_OK;
+}
+
+/* Places galley line l on page pg at baseline y, with its link areas. */
+static pb_status pb_place_line(pb_ctx *c, pb_page *pg, size_t l, pb_len left,
+                               pb_len y) {
+  const pb_galley *g = &c->gal;
+  const pb_gline *gl = &g->lines[l];
+  uint32_t first = (uint32_t)pg->nglyphs;
+  for (size_t q = gl->g0; q < gl->g1; q++) {
+    pb_placed_glyph pgl = g->glyphs[q];
+    pgl.x += left + gl->x;
+    pgl.y += y;
+    if (!pb_page_add_glyph(pg, pgl)) return PB_ERR_NOMEM;
+  }
+  pb_placed_line pl = {.first_glyph = first,
+                       .glyph_count = (uint32_t)(gl->g1 - gl->g0),
+                       .x = left + gl->x, .y = y, .width = gl->width,
+                       .natural = gl->natural, .ratio = gl->ratio,
+                       .pos = gl->pos, .block = gl->block, .kind = gl->kind,
+                       .last_of_block = gl->last};
+  if (!pb_page_add_line(pg, pl)) return PB_ERR_NOMEM;
+  for (size_t k = gl->a0; k < gl->a1; k++) {
+    pb_link_area a = g->areas[k];
+    a.x0 += left + gl->x;
+    a.x1 += left + gl->x;
+    a.y0 += y;
+    a.y1 += y;
+    if (!pb_page_add_link(pg, a)) return PB_ERR_NOMEM;
+  }
   return PB_OK;
 }
 
 static pb_status pb_build_pages(pb_ctx *c) {
   const pb_settings *s = c->s;
   pb_galley *g = &c->gal;
-  size_t nbody = g->nlines; /* folios are appended to the galley later */
-  pb_len left = (s->paper_w - s->measure) / 2;
-  pb_len top = s->paper_h - s->margin_top - s->font_size;
-  pb_len bottom = s->margin_bottom;
+  size_t nbody = g->nlines; /* furniture is typeset into the galley later */
+  pb_len left = c->origin_x + (s->paper_w - s->measure) / 2;
+  pb_len top = c->origin_y + s->paper_h - s->margin_top - s->font_size;
+  pb_len bottom = c->origin_y + s->margin_bottom;
+  char *section = NULL;
+  pb_status st = PB_OK;
+  if (c->doc->meta.title) {
+    /* The document itself is the first bookmark; headings nest under it. */
+    st = pb_outline_add(c, c->doc->meta.title, 1, 0, c->origin_y + s->paper_h);
+    if (st != PB_OK) return st;
+  }
   size_t i = 0;
   do {
     /* Find how many lines fit. */
@@ -474,36 +573,54 @@ static pb_status pb_build_pages(pb_ctx *c) {
     }
     size_t k = pb_page_end(g, i, j);
     pb_page *pg = pb_layout_add_page(c->lo);
-    if (!pg) return PB_ERR_NOMEM;
+    if (!pg) {
+      st = PB_ERR_NOMEM;
+      goto done;
+    }
     uint32_t page_index = (uint32_t)(c->lo->npages - 1);
+    /* The running head names the first section that starts on the page,
+     * else the one in force. */
+    const char *head = section;
+    char *first_heading = NULL;
+    for (size_t l = i; l < k && !first_heading; l++)
+      if (g->lines[l].heading_level > 0 && g->lines[l].block != UINT32_MAX) {
+        first_heading = pb_block_utf8(&c->doc->blocks[g->lines[l].block]);
+        if (!first_heading) {
+          st = PB_ERR_NOMEM;
+          goto done;
+        }
+        head = first_heading;
+      }
+    st = pb_running_head(c, pg, head);
+    free(first_heading);
+    if (st != PB_OK) goto done;
     y = top;
     for (size_t l = i; l < k; l++) {
       const pb_gline *gl = &g->lines[l];
       if (l > i) y -= gl->advance + gl->space_before;
-      uint32_t first = (uint32_t)pg->nglyphs;
-      for (size_t q = gl->g0; q < gl->g1; q++) {
-        pb_placed_glyph pgl = g->glyphs[q];
-        pgl.x += left + gl->x;
-        pgl.y += y;
-        if (!pb_page_add_glyph(pg, pgl)) return PB_ERR_NOMEM;
-      }
-      pb_placed_line pl = {.first_glyph = first,
-                           .glyph_count = (uint32_t)(gl->g1 - gl->g0),
-                           .x = left + gl->x, .y = y, .width = gl->width,
-                           .natural = gl->natural, .ratio = gl->ratio,
-                           .pos = gl->pos, .block = gl->block, .kind = gl->kind,
-                           .last_of_block = gl->last};
-      if (!pb_page_add_line(pg, pl)) return PB_ERR_NOMEM;
+      st = pb_place_line(c, pg, l, left, y);
+      if (st != PB_OK) goto done;
       if (gl->heading_level > 0 && gl->block != UINT32_MAX) {
-        pb_status st = pb_outline_add(c, gl, page_index, y + s->line_pitch);
-        if (st != PB_OK) return st;
+        char *t = pb_block_utf8(&c->doc->blocks[gl->block]);
+        if (!t) {
+          st = PB_ERR_NOMEM;
+          goto done;
+        }
+        free(section);
+        section = t;
+        int lv = gl->heading_level + (c->doc->meta.title ? 1 : 0);
+        st = pb_outline_add(c, t, lv > 6 ? 6 : lv, page_index,
+                            y + s->line_pitch);
+        if (st != PB_OK) goto done;
       }
     }
-    pb_status st = pb_add_folio(c, pg, pg->folio);
-    if (st != PB_OK) return st;
+    st = pb_folio(c, pg);
+    if (st != PB_OK) goto done;
     i = k;
   } while (i < nbody);
-  return PB_OK;
+done:
+  free(section);
+  return st;
 }
 
 static char *pb_dup(const char *s) {
@@ -526,8 +643,17 @@ pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
                 "hyphenation patterns '%s' not found; English text is not "
                 "hyphenated",
                 s->hyphen_dict);
-  out->media_w = out->trim_w = s->paper_w;
-  out->media_h = out->trim_h = s->paper_h;
+  /* Print: the media box holds the trim box, the bleed around it and room
+   * for crop marks (3 mm off the bleed, 5 mm long). */
+  pb_len pad = s->bleed + (s->crop_marks ? PB_MM(9) : 0);
+  c.origin_x = c.origin_y = pad;
+  out->trim_x = out->trim_y = pad;
+  out->trim_w = s->paper_w;
+  out->trim_h = s->paper_h;
+  out->media_w = s->paper_w + 2 * pad;
+  out->media_h = s->paper_h + 2 * pad;
+  out->bleed = s->bleed;
+  out->crop_marks = s->crop_marks;
   out->rgb = s->profile == PB_PROFILE_EBOOK;
   out->date_epoch = s->date_epoch;
   char producer[64];
@@ -560,6 +686,7 @@ done:
     pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
   free(c.gal.lines);
   free(c.gal.glyphs);
+  free(c.gal.areas);
   pb_shaper_free(&c.sh);
   return st;
 }

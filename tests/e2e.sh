@@ -4,10 +4,13 @@
 # mutool), render them with poppler and mupdf, and hold the essay to its
 # size budget.
 . "$(dirname "$0")/lib.sh"
-for md in "$ROOT"/manuscripts/*.md; do
+for job in "$ROOT"/manuscripts/*.md; do
+ for profile in print ebook; do
+  md=$job
   name=$(basename "$md" .md)
+  [ $profile = ebook ] && name="$name.ebook"
   pdf="$TMP/$name.pdf"
-  if ! "$PAIBAN" -q -o "$pdf" "$md" 2>"$TMP/err"; then
+  if ! "$PAIBAN" -q --profile $profile -o "$pdf" "$md" 2>"$TMP/err"; then
     fail "$name: render failed: $(head -n 3 "$TMP/err")"
     continue
   fi
@@ -41,6 +44,29 @@ EOT
   grep -q "^PDF version: *1.6" "$TMP/info" && pass || fail "$name: not PDF 1.6"
   grep -q "^Title: *[^ ]" "$TMP/info" && pass || fail "$name: no Title in the info dictionary"
   grep -q "^Producer: *paiban" "$TMP/info" && pass || fail "$name: Producer is not paiban"
+  # Bookmarks in both profiles; link annotations in the ebook.
+  qpdf --qdf --object-streams=disable "$pdf" "$TMP/$name.qdf" 2>/dev/null
+  grep -aq "/Outlines" "$TMP/$name.qdf" && pass || fail "$name: no outlines"
+  if [ $profile = ebook ]; then
+    grep -aq "/Subtype /Link" "$TMP/$name.qdf" && pass || fail "$name: no link annotations"
+    grep -Eq "^Page size: +255\.1[0-9]* x 340\.1[0-9]* pts" "$TMP/info" && pass ||
+      fail "$name: ebook page is not 90 x 120 mm: $(grep 'Page size' "$TMP/info")"
+    grep -aq "0 0 0 rg" "$TMP/$name.qdf" && pass || fail "$name: ebook text is not RGB"
+  else
+    grep -aq "^0 g\| 0 g$\|q 0 g" "$TMP/$name.qdf" && pass || fail "$name: print text is not DeviceGray black"
+    # TrimBox 148 x 210 mm (419.53 x 595.28 pt), BleedBox 3 mm (8.50 pt) larger.
+    python3 - "$pdf" <<'PY' && pass || fail "$name: TrimBox/BleedBox are not A5 + 3 mm"
+import re, subprocess, sys
+out = subprocess.run(["pdfinfo", "-box", sys.argv[1]], capture_output=True, text=True).stdout
+box = {k: [float(v) for v in re.search(k + r":\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)", out).groups()]
+       for k in ("TrimBox", "BleedBox")}
+t, b = box["TrimBox"], box["BleedBox"]
+ok = abs(t[2] - t[0] - 419.53) < 0.1 and abs(t[3] - t[1] - 595.28) < 0.1
+ok = ok and all(abs((t[i] - b[i]) * (1 if i < 2 else -1) - 8.504) < 0.05 for i in range(4))
+sys.exit(0 if ok else 1)
+PY
+  fi
+ done
 done
 
 essay="$TMP/essay.zh-Hant.pdf"
@@ -50,9 +76,6 @@ if [ -f "$essay" ]; then
   qpdf --qdf --object-streams=disable "$essay" "$TMP/essay.qdf" 2>/dev/null
   grep -aq "/Lang (zh-Hant)" "$TMP/essay.qdf" && pass || fail "essay has no /Lang (zh-Hant)"
   grep -aq "/TrimBox" "$TMP/essay.qdf" && pass || fail "essay pages have no TrimBox"
-  # A5 trim: 419.53 x 595.28 pt.
-  pdfinfo -box "$essay" | grep -Eq "TrimBox: +0\.00 +0\.00 +419\.5[0-9] +595\.2[0-9]" && pass ||
-    fail "essay TrimBox is not A5: $(pdfinfo -box "$essay" | grep TrimBox)"
   # Astral characters copy out (UTF-16 surrogates in ToUnicode).
   printf '甲骨文有「\360\240\200\200」字（U+20000），與 Latin 混排。\n' >"$TMP/astral.md"
   "$PAIBAN" -q -o "$TMP/astral.pdf" "$TMP/astral.md" 2>/dev/null

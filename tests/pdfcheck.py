@@ -30,6 +30,12 @@ def run(cmd):
     return subprocess.run(cmd, capture_output=True, text=True)
 
 
+def manuscript_title(path):
+    text = open(path, encoding="utf-8-sig").read()
+    m = re.search(r"^title:\s*\"?(.*?)\"?\s*$", text, flags=re.M)
+    return re.sub(r"\s+", "", m.group(1)) if m else None
+
+
 def manuscript_paragraphs(path):
     text = open(path, encoding="utf-8-sig").read().replace("\r\n", "\n")
     if text.startswith("---\n"):
@@ -46,23 +52,32 @@ def manuscript_paragraphs(path):
     return paras
 
 
-def check_text(pdf, paras):
+def check_text(pdf, paras, title, headings):
     out = run(["pdftotext", "-raw", "-enc", "UTF-8", pdf, "-"]).stdout
     pages = out.split("\f")
     kept = []
-    for page in pages:
+    for n, page in enumerate(pages):
         lines = [l for l in page.split("\n") if l.strip()]
         if lines and re.fullmatch(r"\s*\d+\s*", lines[-1]):
             lines = lines[:-1]  # the folio
+        # A running head: the first line of a later page that is not part
+        # of the text (the title, or a section title repeated).
+        if n > 0 and lines:
+            head = re.sub(r"\s+", "", lines[0])
+            if head == title or head in headings:
+                lines = lines[1:]
         kept.extend(lines)
     # A line-end hyphen that splits a word is not part of the text.
     joined = ""
     for l in kept:
         l = l.strip()
-        if joined.endswith("-") and re.search(r"[A-Za-z]-$", joined) and l[:1].islower():
-            joined = joined[:-1]
         joined += l
     flat = re.sub(r"\s+", "", joined)
+    # A line-end hyphen may be inserted (hyphenation) or the source's own
+    # ("Fast-" / "track"); compare with word-internal hyphens removed on
+    # both sides.
+    flat = re.sub(r"(?<=[A-Za-z])-(?=[A-Za-z])", "", flat)
+    paras = [re.sub(r"(?<=[A-Za-z])-(?=[A-Za-z])", "", p) for p in paras]
     pos = 0
     for i, p in enumerate(paras):
         k = flat.find(p, pos)
@@ -126,10 +141,17 @@ def main():
             bad.append(cols[0])
     report("fonts", "not embedded/subset/ToUnicode: %s" % bad if bad or r.returncode else None)
 
-    report("text", check_text(pdf, manuscript_paragraphs(src)))
+    headings = set(re.sub(r"\s+", "", h) for h in
+                   re.findall(r"^#+\s+(.*)$", open(src, encoding="utf-8-sig").read(), flags=re.M))
+    report("text", check_text(pdf, manuscript_paragraphs(src), manuscript_title(src), headings))
 
     lines = stext_lines(pdf)
-    body = [l for l in lines if len(l[2]) > 3]
+    # Body lines: more than 3 characters at the body size (the commonest);
+    # the title, running heads and folios are furniture.
+    sizes = [round(c[3], 1) for l in lines for c in l[2]]
+    body_size = max(set(sizes), key=sizes.count) if sizes else 0
+    body = [l for l in lines if len(l[2]) > 3
+            and sum(1 for c in l[2] if round(c[3], 1) == body_size) > len(l[2]) / 2]
     viol = []
     for pno, y, chars in body:
         if chars[0][0] in NO_START:

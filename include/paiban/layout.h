@@ -56,7 +56,10 @@ enum {
 
 typedef struct pb_link_area {
   pb_len x0, y0, x1, y1;
-  uint32_t link;        /* 1-based index into pb_layout.links */
+  uint32_t link;        /* 1-based index into pb_layout.links (a URI), or 0
+                           for a link inside the document: */
+  int32_t dest_page;    /* link == 0: 0-based target page */
+  pb_len dest_y;        /* link == 0: top of the target on that page */
 } pb_link_area;
 
 typedef struct pb_page {

@@ -38,6 +38,10 @@ typedef struct pb_settings {
   pb_script_kind script;
   pb_profile_kind profile;
   pb_len paper_w, paper_h;  /* trim size */
+  pb_len bleed;             /* print: bleed around the trim (3 mm) */
+  bool crop_marks;          /* print: crop marks outside the bleed */
+  bool running_heads;       /* print: title / section at the page head */
+  bool folio_links;         /* ebook: page numbers link to the first page */
   pb_len margin_top, margin_bottom;
   pb_len font_size;         /* body size */
   pb_len line_pitch;        /* baseline to baseline */

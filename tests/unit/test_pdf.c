@@ -367,7 +367,7 @@ static bool build_layout(pb_layout *lo, const pb_fontset *fs, int cjk,
   lo->links[0] = dupstr("https://example.org/書");
   lo->nlinks = 1;
   return pb_page_add_link(p1, (pb_link_area){PB_MM(20), top - PB_PT(40),
-                                             PB_MM(60), top - PB_PT(28), 1});
+                                             PB_MM(60), top - PB_PT(28), 1, -1, 0});
 }
 
 /* pdffonts: every font line must read "yes yes yes" for emb, sub, uni. */

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Fuzzing regressions: runs the paiban CLI on every seed input
+# (tests/fuzz/corpus) and every input a fuzzer once crashed on
+# (tests/fuzz/regressions), rendering to PDF and to a glyph dump.  Each run
+# must end within 10 s with status 0 (rendered) or 1 (the document has
+# errors) -- never a signal, never 2 -- and print no sanitizer report (this
+# matters under `make test-asan`, where $PAIBAN is the ASan/UBSan build).
+FUZZ_BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib.sh"
+# lib.sh takes ROOT as the parent of the script's directory; this script
+# sits one level deeper, so find the root (and the binary) again.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+case "$FUZZ_BUILD" in /*) BUILD=$FUZZ_BUILD ;; *) BUILD="$ROOT/$FUZZ_BUILD" ;; esac
+PAIBAN="$BUILD/paiban"
+
+SAN_PATTERN='AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|MemorySanitizer|ThreadSanitizer|runtime error:|Sanitizer CHECK failed'
+
+# run_one NAME INPUT ARGS...: runs paiban ARGS... INPUT and judges it.
+run_one() {
+  name=$1 input=$2
+  shift 2
+  timeout 10 "$PAIBAN" "$@" "$input" >/dev/null 2>"$TMP/err"
+  rc=$?
+  if [ "$rc" -eq 124 ]; then
+    fail "$name: took longer than 10 s"
+  elif [ "$rc" -gt 128 ]; then
+    fail "$name: killed by signal $((rc - 128)): $(tail -n 5 "$TMP/err")"
+  elif [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+    fail "$name: exit status $rc: $(grep -E "$SAN_PATTERN|#[0-9]+ " "$TMP/err" | head -n 12)"
+  elif grep -Eq "$SAN_PATTERN" "$TMP/err"; then
+    fail "$name: sanitizer report: $(grep -E "$SAN_PATTERN|#[0-9]+ " "$TMP/err" | head -n 12)"
+  else
+    pass
+  fi
+}
+
+n=0
+for f in "$ROOT"/tests/fuzz/corpus/* "$ROOT"/tests/fuzz/regressions/*; do
+  [ -f "$f" ] || continue
+  n=$((n + 1))
+  name=${f#"$ROOT"/tests/fuzz/}
+  run_one "$name (pdf)" "$f" -q -o "$TMP/out.pdf"
+  run_one "$name (dump)" "$f" -q --dump glyphs
+  rm -f "$TMP/out.pdf"
+done
+[ "$n" -gt 0 ] && pass || fail "no inputs found in tests/fuzz/corpus"
+
+summary fuzz-regressions
