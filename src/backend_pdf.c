@@ -220,6 +220,19 @@ static void pb_crop_marks(pb_pdfw *w) {
   pb_pdfbuf_puts(b, "S\nQ\n");
 }
 
+/* Rules (filled rectangles) in the text colour. */
+static void pb_page_rules(pb_pdfw *w, const pb_page *pg) {
+  if (!pg->nrules) return;
+  pb_pdfbuf *b = &w->buf;
+  pb_pdfbuf_puts(b, w->lo->rgb ? "q\n0 0 0 rg\n" : "q\n0 g\n");
+  for (size_t i = 0; i < pg->nrules; i++) {
+    const pb_rule *r = &pg->rules[i];
+    pb_put_xy(b, r->x, r->y, " ");
+    pb_put_xy(b, r->w, r->h, " re\n");
+  }
+  pb_pdfbuf_puts(b, "f\nQ\n");
+}
+
 /* A jump along the line larger than this (in 1/10^6 em) starts a new text
  * matrix instead of a TJ number. */
 #define PB_TJ_MAX_JUMP 4000000
@@ -431,6 +444,7 @@ static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
     pb_status st = pb_page_text(w, page, pg);
     if (st != PB_OK) return st;
   }
+  if (pg) pb_page_rules(w, pg);
   pb_crop_marks(w);
   if (w->buf.oom) return pb_w_nomem(w);
   HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;

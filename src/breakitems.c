@@ -240,8 +240,19 @@ pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent) {
       if (p->cjk_text && tail[i] <= 1) allow = false; /* §5 last line */
       bool hyphen_here = !spaced && (u->flags & PB_UNIT_HYPHEN_OK);
       bool glue = gap.width || gap.stretch || gap.shrink || spaced;
+      /* §3 rule 5: optional hanging of 、，。 past the line end — a break
+       * right after the mark whose negative width takes the mark's ink out
+       * of the measure.  Never when two marks meet. */
+      bool hang = s->hanging && allow && !rpunct &&
+                  (lc == 0x3001 || lc == 0xFF0C || lc == 0x3002 || lc == 0xFF0E);
+      if (hang) {
+        pb_item pen = {.kind = PB_ITEM_PENALTY, .width = -(l->width + l->blank_left),
+                       .penalty = 0};
+        if (!pb_items_push(it, pen)) goto done;
+      }
       if (glue) {
-        if (!allow && !pb_items_penalty(it, 0, PB_INF, false)) goto done;
+        if ((!allow || hang) && !pb_items_penalty(it, 0, PB_INF, false))
+          goto done;
         pb_item g = {.kind = PB_ITEM_GLUE, .width = gap.width,
                      .stretch = gap.stretch, .shrink = gap.shrink,
                      .tag = gap.tag, .data = gap.data};

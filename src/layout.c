@@ -22,6 +22,7 @@ void pb_layout_free(pb_layout *lo) {
     free(lo->pages[i].glyphs);
     free(lo->pages[i].lines);
     free(lo->pages[i].links);
+    free(lo->pages[i].rules);
   }
   free(lo->pages);
   free(lo->text);
@@ -77,5 +78,12 @@ bool pb_layout_add_text(pb_layout *lo, const uint32_t *cps, size_t n,
   if (n) memcpy(lo->text + lo->text_len, cps, n * sizeof *cps);
   *off = (uint32_t)lo->text_len;
   lo->text_len += n;
+  return true;
+}
+
+bool pb_page_add_rule(pb_page *pg, pb_rule r) {
+  if (!pb_grow((void **)&pg->rules, &pg->rules_cap, pg->nrules + 1, sizeof r))
+    return false;
+  pg->rules[pg->nrules++] = r;
   return true;
 }

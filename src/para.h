@@ -14,10 +14,14 @@
 
 #include <hb.h>
 
+/* A footnote reference is set as a superscript: 0.6 of the size, raised. */
+#define PB_GLYPH_SUPERSCRIPT (1u << 8)
+#define PB_SUPERSCRIPT_SCALE(x) ((x) * 6 / 10)
+
 typedef struct pb_glyph {
   uint32_t gid;
   uint16_t face;
-  uint16_t flags;     /* PB_GLYPH_* (layout.h) */
+  uint16_t flags;     /* PB_GLYPH_* (layout.h), PB_GLYPH_SUPERSCRIPT */
   pb_len advance;     /* at the paragraph's size */
   pb_len x_off, y_off;
   uint32_t cluster;   /* index of the first character of its cluster */
@@ -58,6 +62,7 @@ typedef struct pb_para {
   const uint8_t *style;
   const pb_pos *pos;
   const uint16_t *link; /* per character link index or NULL */
+  const uint16_t *fnref; /* per character footnote number or NULL */
   size_t len;
   pb_len size;          /* font size */
   pb_role role;         /* base role (body, strong for headings, code) */

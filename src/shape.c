@@ -165,6 +165,12 @@ static pb_status pb_shape_run(pb_shaper *sh, pb_para *p, size_t start,
     g->x_off = (pb_len)((pos[k].x_offset * size) / scale_x);
     g->y_off = (pb_len)((pos[k].y_offset * size) / scale_x);
     g->cluster = info[k].cluster;
+    if (p->style && (p->style[g->cluster] & PB_STYLE_FNREF)) {
+      g->flags |= PB_GLYPH_SUPERSCRIPT;
+      g->advance = PB_SUPERSCRIPT_SCALE(g->advance);
+      g->x_off = PB_SUPERSCRIPT_SCALE(g->x_off);
+      g->y_off = PB_SUPERSCRIPT_SCALE(g->y_off) + p->size * 38 / 100;
+    }
   }
   return PB_OK;
 }

@@ -26,7 +26,18 @@ typedef struct pb_gline {
   bool keep_with_next;  /* headings: never the last thing on a page */
   int heading_level;    /* > 0: an outline entry starts here */
   size_t a0, a1;        /* link areas in pb_galley.areas */
+  int footnote;         /* a footnote's line: its number (out of the flow) */
+  uint16_t fnrefs[4];   /* footnotes cited on this line */
+  uint8_t nfnrefs;
+  uint32_t toc_target;  /* a contents entry: its heading's block + 1; 0 none */
 } pb_gline;
+
+/* A contents entry as placed, waiting for its heading's page. */
+typedef struct pb_toc_link {
+  uint32_t page;        /* page of the entry */
+  pb_link_area area;    /* its rectangle on that page */
+  uint32_t target;      /* heading block */
+} pb_toc_link;
 
 typedef struct pb_galley {
   pb_gline *lines;
@@ -46,6 +57,11 @@ typedef struct pb_ctx {
   pb_diags *diags;
   bool after_heading;
   pb_len origin_x, origin_y; /* the trim box's corner in the media box */
+  size_t nflow;         /* galley lines of the main flow; footnotes after */
+  pb_toc_link *toc;     /* contents entries placed so far */
+  size_t ntoc, toc_cap;
+  uint32_t *heading_page; /* per block: page of a heading, UINT32_MAX none */
+  pb_len *heading_y;
 } pb_ctx;
 
 static char *pb_dup(const char *s);
@@ -73,7 +89,10 @@ static bool pb_gal_glyph(pb_galley *g, pb_placed_glyph pg) {
 static bool pb_emit_glyph(pb_ctx *c, const pb_para *p, const pb_glyph *g,
                           pb_len x, uint32_t c0, uint32_t c1, uint16_t flags) {
   pb_placed_glyph pg = {.gid = g->gid, .face = g->face, .flags = flags,
-                        .size = p->size, .x = x + g->x_off, .y = g->y_off};
+                        .size = g->flags & PB_GLYPH_SUPERSCRIPT
+                                    ? PB_SUPERSCRIPT_SCALE(p->size)
+                                    : p->size,
+                        .x = x + g->x_off, .y = g->y_off};
   if (c1 > c0) {
     if (!pb_layout_add_text(c->lo, p->text + c0, c1 - c0, &pg.text_off))
       return false;
@@ -93,6 +112,7 @@ typedef struct pb_para_opts {
   bool ragged;          /* do not justify (headings, code) */
   bool keep_with_next;
   int heading_level;
+  uint32_t toc_target;  /* contents entry: heading block + 1; 0 none */
 } pb_para_opts;
 
 /* Sets the lines of one paragraph into the galley. */
@@ -113,12 +133,17 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
     pb_len x = 0;
     pb_pos first_pos = {0, 0};
     uint16_t cur_link = 0; /* the link whose area is open, 0 none */
+    uint16_t fnrefs[4];
+    uint8_t nfnrefs = 0;
     for (size_t k = start; k <= bk->index && k < it->len; k++) {
       const pb_item *item = &it->v[k];
       if (item->kind == PB_ITEM_BOX) {
         if (item->tag == PB_TAG_UNIT) {
           const pb_unit *u = &p->units[item->data];
           if (!first_pos.line && p->pos) first_pos = p->pos[u->c0];
+          uint16_t fn = p->fnref ? p->fnref[u->c0] : 0;
+          if (fn && nfnrefs < 4 && (!nfnrefs || fnrefs[nfnrefs - 1] != fn))
+            fnrefs[nfnrefs++] = fn;
           uint16_t lk = p->link ? p->link[u->c0] : 0;
           if (lk && lk == cur_link) {
             c->gal.areas[c->gal.nareas - 1].x1 = x + item->width;
@@ -174,6 +199,8 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
     l->g1 = c->gal.nglyphs;
     l->a0 = a_begin;
     l->a1 = c->gal.nareas;
+    memcpy(l->fnrefs, fnrefs, nfnrefs * sizeof *fnrefs);
+    l->nfnrefs = nfnrefs;
     l->x = o->x + (o->center ? (o->measure - x) / 2 : 0);
     l->width = o->measure;
     l->natural = bk->natural;
@@ -187,6 +214,7 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
     l->last = last;
     l->keep_with_next = o->keep_with_next;
     l->heading_level = b == 0 ? o->heading_level : 0;
+    l->toc_target = o->toc_target;
     if (bk->overfull && !o->center)
       pb_diag_add(c->diags, PB_SEV_WARNING, first_pos,
                   "overfull line: %.1f pt wider than the %.1f pt measure",
@@ -213,6 +241,9 @@ static pb_status pb_typeset_text(pb_ctx *c, const uint32_t *text,
                .link = b && b->link && text >= b->text && text < b->text + b->len
                            ? b->link + (text - b->text)
                            : NULL,
+               .fnref = b && b->fnref && text >= b->text && text < b->text + b->len
+                            ? b->fnref + (text - b->text)
+                            : NULL,
                .cjk_text = c->s->script != PB_TEXT_LATIN};
   pb_breaks br = {0};
   pb_items_init(&p.items);
@@ -296,6 +327,73 @@ static pb_status pb_title_block(pb_ctx *c) {
   return st;
 }
 
+/* Hangs a marker (list bullet or number, footnote number) left of galley
+ * line first_line, dist from its start.  The marker is typeset as a line
+ * of its own at the end of the galley; its glyphs then move to the front
+ * of first_line (so they are read before the text) and that line goes. */
+static pb_status pb_hang_marker(pb_ctx *c, size_t first_line,
+                                const char *marker, pb_len size, pb_len dist,
+                                pb_pos pos) {
+  size_t g_before = c->gal.nglyphs, l_before = c->gal.nlines;
+  pb_para_opts mo = {.measure = 4 * size, .ragged = true};
+  pb_status st = pb_typeset_utf8(c, marker, size, PB_ROLE_BODY, &mo, pos);
+  if (st != PB_OK || c->gal.nlines == l_before) return st;
+  pb_gline *first = &c->gal.lines[first_line];
+  pb_gline marker_line = c->gal.lines[l_before];
+  c->gal.nlines = l_before;
+  size_t nm = marker_line.g1 - marker_line.g0;
+  pb_placed_glyph *tmp = malloc(nm * sizeof *tmp);
+  if (!tmp) return PB_ERR_NOMEM;
+  memcpy(tmp, c->gal.glyphs + marker_line.g0, nm * sizeof *tmp);
+  memmove(c->gal.glyphs + first->g0 + nm, c->gal.glyphs + first->g0,
+          (g_before - first->g0) * sizeof *tmp);
+  for (size_t k = 0; k < nm; k++) {
+    tmp[k].x -= dist;
+    c->gal.glyphs[first->g0 + k] = tmp[k];
+  }
+  free(tmp);
+  first->g1 += nm;
+  for (size_t l = first_line + 1; l < c->gal.nlines; l++) {
+    c->gal.lines[l].g0 += nm;
+    c->gal.lines[l].g1 += nm;
+  }
+  return PB_OK;
+}
+
+/* The ebook's linked table of contents, after the title: one entry per
+ * heading, indented by level; each links to its heading's page (resolved
+ * once the pages are built). */
+static pb_status pb_contents(pb_ctx *c) {
+  const pb_doc *doc = c->doc;
+  const pb_settings *s = c->s;
+  size_t nheadings = 0;
+  for (size_t i = 0; i < doc->nblocks; i++)
+    if (doc->blocks[i].kind == PB_BLOCK_HEADING && doc->blocks[i].len) nheadings++;
+  if (!nheadings) return PB_OK;
+  const char *label = s->script == PB_TEXT_LATIN  ? "Contents"
+                      : s->script == PB_TEXT_HANS ? "\xE7\x9B\xAE\xE5\xBD\x95"  /* 目录 */
+                                                  : "\xE7\x9B\xAE\xE9\x8C\x84"; /* 目錄 */
+  pb_len em = s->font_size;
+  pb_para_opts o = {.measure = s->measure, .advance = em * 2,
+                    .space_before = c->gal.nlines ? s->line_pitch : 0,
+                    .kind = PB_LINE_HEADING, .ragged = true,
+                    .keep_with_next = true};
+  pb_status st = pb_typeset_utf8(c, label, em * 13 / 10, PB_ROLE_STRONG, &o,
+                                 (pb_pos){0, 0});
+  for (size_t i = 0; st == PB_OK && i < doc->nblocks; i++) {
+    const pb_block *b = &doc->blocks[i];
+    if (b->kind != PB_BLOCK_HEADING || !b->len) continue;
+    int lv = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
+    pb_para_opts e = {.measure = s->measure - (pb_len)(lv - 1) * 2 * em,
+                      .x = (pb_len)(lv - 1) * 2 * em, .advance = s->line_pitch,
+                      .kind = PB_LINE_BODY, .ragged = true,
+                      .toc_target = (uint32_t)i + 1};
+    st = pb_typeset_text(c, b->text, b->style, b->pos, b->len, em,
+                         PB_ROLE_BODY, &e, UINT32_MAX);
+  }
+  return st;
+}
+
 static pb_status pb_set_block(pb_ctx *c, size_t bi) {
   const pb_block *b = &c->doc->blocks[bi];
   const pb_settings *s = c->s;
@@ -346,12 +444,27 @@ static pb_status pb_set_block(pb_ctx *c, size_t bi) {
     }
     return PB_OK;
   }
-  case PB_BLOCK_FOOTNOTE:
-    o.advance = s->line_pitch * 8 / 10;
+  case PB_BLOCK_FOOTNOTE: {
+    /* Set at 0.8 of the body size with the number hanging in a 1.5 em
+     * inset; the page builder puts them at the foot of the page that
+     * cites them. */
+    pb_len fs = em * 8 / 10;
+    o.advance = fs * 3 / 2;
     o.kind = PB_LINE_FOOTNOTE;
-    return b->len ? pb_typeset_text(c, b->text, b->style, b->pos, b->len,
-                                    em * 8 / 10, PB_ROLE_BODY, &o, (uint32_t)bi)
-                  : PB_OK;
+    o.x = inset + 3 * fs / 2;
+    o.measure = s->measure - o.x;
+    size_t first_line = c->gal.nlines;
+    pb_status st = b->len ? pb_typeset_text(c, b->text, b->style, b->pos,
+                                            b->len, fs, PB_ROLE_BODY, &o,
+                                            (uint32_t)bi)
+                          : PB_OK;
+    for (size_t l = first_line; l < c->gal.nlines; l++)
+      c->gal.lines[l].footnote = b->footnote_index;
+    if (st != PB_OK || first_line == c->gal.nlines) return st;
+    char marker[16];
+    snprintf(marker, sizeof marker, "%d", b->footnote_index);
+    return pb_hang_marker(c, first_line, marker, fs, 3 * fs / 2, b->start);
+  }
   case PB_BLOCK_PARAGRAPH:
   default:
     break;
@@ -368,41 +481,13 @@ static pb_status pb_set_block(pb_ctx *c, size_t bi) {
                                  s->font_size, PB_ROLE_BODY, &o, (uint32_t)bi);
   if (st != PB_OK || !b->list_item_start || first_line == c->gal.nlines)
     return st;
-  /* A list marker hangs in the inset, left of the first line. */
   char marker[32];
   if (b->list_ordered)
     snprintf(marker, sizeof marker, "%d.", b->list_number);
   else
     snprintf(marker, sizeof marker, "\xE2\x80\xA2"); /* • */
-  size_t g_before = c->gal.nglyphs, l_before = c->gal.nlines;
-  pb_para_opts mo = {.measure = 2 * em, .ragged = true};
-  st = pb_typeset_utf8(c, marker, s->font_size, PB_ROLE_BODY, &mo, b->start);
-  if (st != PB_OK) return st;
-  /* Move the marker's glyphs (typeset as a line of their own at the end
-   * of the galley) into the item's first line, and drop that line. */
-  pb_gline *first = &c->gal.lines[first_line];
-  if (c->gal.nlines > l_before) {
-    pb_gline marker_line = c->gal.lines[l_before];
-    c->gal.nlines = l_before;
-    size_t nm = marker_line.g1 - marker_line.g0;
-    pb_placed_glyph *tmp = malloc(nm * sizeof *tmp);
-    if (!tmp) return PB_ERR_NOMEM;
-    memcpy(tmp, c->gal.glyphs + marker_line.g0, nm * sizeof *tmp);
-    /* The marker goes first, so that it is read before the item's text. */
-    memmove(c->gal.glyphs + first->g0 + nm, c->gal.glyphs + first->g0,
-            (g_before - first->g0) * sizeof *tmp);
-    for (size_t k = 0; k < nm; k++) {
-      tmp[k].x -= 3 * em / 2;
-      c->gal.glyphs[first->g0 + k] = tmp[k];
-    }
-    free(tmp);
-    first->g1 += nm;
-    for (size_t l = first_line + 1; l < c->gal.nlines; l++) {
-      c->gal.lines[l].g0 += nm;
-      c->gal.lines[l].g1 += nm;
-    }
-  }
-  return PB_OK;
+  return pb_hang_marker(c, first_line, marker, s->font_size, 3 * em / 2,
+                        b->start);
 }
 
 /* Page building: cut the galley into pages.  No page ends with a
@@ -535,6 +620,16 @@ static pb_status pb_place_line(pb_ctx *c, pb_page *pg, size_t l, pb_len left,
                        .pos = gl->pos, .block = gl->block, .kind = gl->kind,
                        .last_of_block = gl->last};
   if (!pb_page_add_line(pg, pl)) return PB_ERR_NOMEM;
+  if (gl->toc_target) {
+    pb_toc_link t = {.page = (uint32_t)(c->lo->npages - 1),
+                     .target = gl->toc_target - 1,
+                     .area = {.x0 = left + gl->x, .x1 = left + gl->x + gl->width,
+                              .y0 = y - gl->advance / 4,
+                              .y1 = y + gl->advance * 3 / 4, .link = 0}};
+    if (!pb_grow((void **)&c->toc, &c->toc_cap, c->ntoc + 1, sizeof t))
+      return PB_ERR_NOMEM;
+    c->toc[c->ntoc++] = t;
+  }
   for (size_t k = gl->a0; k < gl->a1; k++) {
     pb_link_area a = g->areas[k];
     a.x0 += left + gl->x;
@@ -546,10 +641,84 @@ static pb_status pb_place_line(pb_ctx *c, pb_page *pg, size_t l, pb_len left,
   return PB_OK;
 }
 
+/* Footnotes of one page: which are cited, and the height they take. */
+typedef struct pb_fnset {
+  bool *cited;        /* indexed by footnote number */
+  size_t max;         /* largest footnote number + 1 */
+  pb_len height;      /* lines' advances plus the separator, 0 if none */
+} pb_fnset;
+
+/* Height of footnote n's lines (0 if it has none). */
+static pb_len pb_fn_height(const pb_ctx *c, int n) {
+  pb_len h = 0;
+  for (size_t l = c->nflow; l < c->gal.nlines; l++)
+    if (c->gal.lines[l].footnote == n) h += c->gal.lines[l].advance;
+  return h;
+}
+
+/* Adds the footnotes cited on galley line l to fs; returns the height fs
+ * would have with them (fs itself changes only when commit). */
+static pb_len pb_fn_add(const pb_ctx *c, pb_fnset *fs, size_t l, bool commit) {
+  const pb_gline *gl = &c->gal.lines[l];
+  pb_len h = fs->height;
+  for (uint8_t k = 0; k < gl->nfnrefs; k++) {
+    int n = gl->fnrefs[k];
+    if (n <= 0 || (size_t)n >= fs->max || fs->cited[n]) continue;
+    pb_len fh = pb_fn_height(c, n);
+    if (!fh) continue;
+    if (h == 0) h = c->s->line_pitch; /* the separator and its space */
+    h += fh;
+    if (commit) fs->cited[n] = true;
+  }
+  if (commit) fs->height = h;
+  return h;
+}
+
+/* Sets the cited footnotes at the foot of the page, above the bottom
+ * margin, under a short rule. */
+static pb_status pb_place_footnotes(pb_ctx *c, pb_page *pg, const pb_fnset *fs,
+                                    pb_len left, pb_len bottom) {
+  if (!fs->height) return PB_OK;
+  pb_len y = bottom + fs->height - c->s->line_pitch;
+  bool first = true;
+  for (size_t n = 1; n < fs->max; n++) {
+    if (!fs->cited[n]) continue;
+    for (size_t l = c->nflow; l < c->gal.nlines; l++) {
+      const pb_gline *gl = &c->gal.lines[l];
+      if (gl->footnote != (int)n) continue;
+      if (first) {
+        pb_rule r = {.x = left, .y = y + gl->advance * 8 / 10,
+                     .w = c->s->measure / 4, .h = PB_PT(0.4)};
+        if (!pb_page_add_rule(pg, r)) return PB_ERR_NOMEM;
+        first = false;
+      } else {
+        y -= gl->advance;
+      }
+      pb_status st = pb_place_line(c, pg, l, left, y);
+      if (st != PB_OK) return st;
+    }
+  }
+  return PB_OK;
+}
+
 static pb_status pb_build_pages(pb_ctx *c) {
   const pb_settings *s = c->s;
   pb_galley *g = &c->gal;
-  size_t nbody = g->nlines; /* furniture is typeset into the galley later */
+  size_t nbody = c->nflow; /* footnotes and furniture come after the flow */
+  pb_fnset fns = {0};
+  for (size_t l = c->nflow; l < g->nlines; l++)
+    if (g->lines[l].footnote > 0 && (size_t)g->lines[l].footnote >= fns.max)
+      fns.max = (size_t)g->lines[l].footnote + 1;
+  fns.cited = calloc(fns.max ? fns.max : 1, sizeof *fns.cited);
+  if (!fns.cited) return PB_ERR_NOMEM;
+  size_t nb = c->doc->nblocks ? c->doc->nblocks : 1;
+  c->heading_page = malloc(nb * sizeof *c->heading_page);
+  c->heading_y = calloc(nb, sizeof *c->heading_y);
+  if (!c->heading_page || !c->heading_y) {
+    free(fns.cited);
+    return PB_ERR_NOMEM;
+  }
+  for (size_t b = 0; b < nb; b++) c->heading_page[b] = UINT32_MAX;
   pb_len left = c->origin_x + (s->paper_w - s->measure) / 2;
   pb_len top = c->origin_y + s->paper_h - s->margin_top - s->font_size;
   pb_len bottom = c->origin_y + s->margin_bottom;
@@ -565,13 +734,21 @@ static pb_status pb_build_pages(pb_ctx *c) {
     /* Find how many lines fit. */
     size_t j = i;
     pb_len y = top;
+    memset(fns.cited, 0, fns.max * sizeof *fns.cited);
+    fns.height = 0;
     while (j < nbody) {
       pb_len ny = j == i ? top : y - g->lines[j].advance - g->lines[j].space_before;
-      if (j > i && ny < bottom) break;
+      pb_len fh = pb_fn_add(c, &fns, j, false);
+      if (j > i && ny < bottom + fh) break;
+      pb_fn_add(c, &fns, j, true);
       y = ny;
       j++;
     }
     size_t k = pb_page_end(g, i, j);
+    /* The page may end earlier than the lines that fit: cite again. */
+    memset(fns.cited, 0, fns.max * sizeof *fns.cited);
+    fns.height = 0;
+    for (size_t l = i; l < k; l++) pb_fn_add(c, &fns, l, true);
     pb_page *pg = pb_layout_add_page(c->lo);
     if (!pg) {
       st = PB_ERR_NOMEM;
@@ -608,18 +785,31 @@ static pb_status pb_build_pages(pb_ctx *c) {
         }
         free(section);
         section = t;
+        c->heading_page[gl->block] = page_index;
+        c->heading_y[gl->block] = y + s->line_pitch;
         int lv = gl->heading_level + (c->doc->meta.title ? 1 : 0);
         st = pb_outline_add(c, t, lv > 6 ? 6 : lv, page_index,
                             y + s->line_pitch);
         if (st != PB_OK) goto done;
       }
     }
+    st = pb_place_footnotes(c, pg, &fns, left, bottom);
+    if (st != PB_OK) goto done;
     st = pb_folio(c, pg);
     if (st != PB_OK) goto done;
     i = k;
   } while (i < nbody);
+  /* Contents entries link to the pages their headings landed on. */
+  for (size_t t = 0; t < c->ntoc && st == PB_OK; t++) {
+    pb_toc_link *tl = &c->toc[t];
+    if (c->heading_page[tl->target] == UINT32_MAX) continue;
+    tl->area.dest_page = (int32_t)c->heading_page[tl->target];
+    tl->area.dest_y = c->heading_y[tl->target];
+    if (!pb_page_add_link(&c->lo->pages[tl->page], tl->area)) st = PB_ERR_NOMEM;
+  }
 done:
   free(section);
+  free(fns.cited);
   return st;
 }
 
@@ -678,7 +868,12 @@ pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
   char *own_path = diags->path;
   if (doc->body_path) diags->path = doc->body_path;
   st = pb_title_block(&c);
-  for (size_t i = 0; st == PB_OK && i < doc->nblocks; i++) st = pb_set_block(&c, i);
+  if (st == PB_OK && s->profile == PB_PROFILE_EBOOK) st = pb_contents(&c);
+  for (size_t i = 0; st == PB_OK && i < doc->nblocks; i++)
+    if (doc->blocks[i].kind != PB_BLOCK_FOOTNOTE) st = pb_set_block(&c, i);
+  c.nflow = c.gal.nlines; /* footnotes follow, out of the flow */
+  for (size_t i = 0; st == PB_OK && i < doc->nblocks; i++)
+    if (doc->blocks[i].kind == PB_BLOCK_FOOTNOTE) st = pb_set_block(&c, i);
   if (st == PB_OK) st = pb_build_pages(&c);
   diags->path = own_path;
 done:
@@ -687,6 +882,9 @@ done:
   free(c.gal.lines);
   free(c.gal.glyphs);
   free(c.gal.areas);
+  free(c.toc);
+  free(c.heading_page);
+  free(c.heading_y);
   pb_shaper_free(&c.sh);
   return st;
 }

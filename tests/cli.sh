@@ -110,6 +110,30 @@ expect "derive-from a derived file" 1 "^derived3.md:3:[0-9]+: error: .*itself de
 printf -- '---\nlang: zh-Hans\nderive-from: orig.md\nconvert: klingon\n---\n' >derived4.md
 expect "unknown conversion" 1 "^derived4.md:4:[0-9]+: error: .*convert" -- -o d4.pdf derived4.md
 
+# --- book parts ------------------------------------------------------------
+# A footnote is set at the foot of the page that cites it.
+python3 -c "
+paras = ['第%d段的內容是一些中文字句，用來填滿頁面。' % (i + 1) * 3 for i in range(40)]
+paras[30] += '這裡引用一個註腳[^far]。'
+print('---\ntitle: 註腳位置\n---\n\n' + '\n\n'.join(paras) + '\n\n[^far]: 這個註腳必須在引用它的那一頁。')
+" >footnotes.md
+expect "footnotes" 0 "" -- -q -o footnotes.pdf footnotes.md
+pages=$(pdfinfo footnotes.pdf 2>/dev/null | awk '/^Pages:/{print $2}')
+ref=0 note=0 p=1
+while [ "$p" -le "${pages:-0}" ]; do
+  t=$(pdftotext -raw -f $p -l $p footnotes.pdf - 2>/dev/null | tr -d ' \n')
+  case "$t" in *引用一個註腳*) ref=$p ;; esac
+  case "$t" in *這個註腳必須在引用它的那一頁*) note=$p ;; esac
+  p=$((p + 1))
+done
+[ "$ref" -gt 1 ] && [ "$ref" = "$note" ] && pass || fail "footnote on page $note, cited on page $ref"
+# The ebook's contents link to the headings' pages.
+printf -- '---\ntitle: 目錄測試\n---\n\n# 第一章\n\n正文。\n\n# 第二章\n\n正文。\n' >toc.md
+expect "ebook contents" 0 "" -- -q --profile ebook -o toc.pdf toc.md
+qpdf --qdf --object-streams=disable toc.pdf toc.qdf 2>/dev/null
+[ "$(grep -ac '/Subtype /Link' toc.qdf)" -ge 2 ] && pass || fail "ebook contents entries are links"
+[ "$(grep -ac '/Title' toc.qdf)" -ge 3 ] && pass || fail "bookmarks for the title and both headings"
+
 # --- outputs -------------------------------------------------------------
 expect "missing output directory" 1 "no/such/dir/x.pdf: error: " -- -o no/such/dir/x.pdf good.md
 mkdir -p ro && chmod 555 ro

@@ -62,6 +62,11 @@ typedef struct pb_link_area {
   pb_len dest_y;        /* link == 0: top of the target on that page */
 } pb_link_area;
 
+/* A filled rectangle (a rule, e.g. the footnote separator), in black. */
+typedef struct pb_rule {
+  pb_len x, y, w, h;    /* lower-left corner and size */
+} pb_rule;
+
 typedef struct pb_page {
   pb_placed_glyph *glyphs; /* owned */
   size_t nglyphs, glyphs_cap;
@@ -69,6 +74,8 @@ typedef struct pb_page {
   size_t nlines, lines_cap;
   pb_link_area *links;     /* owned */
   size_t nlinks, links_cap;
+  pb_rule *rules;          /* owned */
+  size_t nrules, rules_cap;
   int folio;               /* printed page number (1-based) */
 } pb_page;
 
@@ -109,6 +116,7 @@ pb_page *pb_layout_add_page(pb_layout *lo);           /* NULL on OOM */
 bool pb_page_add_glyph(pb_page *pg, pb_placed_glyph g);
 bool pb_page_add_line(pb_page *pg, pb_placed_line l);
 bool pb_page_add_link(pb_page *pg, pb_link_area a);
+bool pb_page_add_rule(pb_page *pg, pb_rule r);
 /* Appends n code points to the text pool; *off receives their offset. */
 bool pb_layout_add_text(pb_layout *lo, const uint32_t *cps, size_t n,
                         uint32_t *off);

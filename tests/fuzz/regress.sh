@@ -17,18 +17,18 @@ SAN_PATTERN='AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|MemorySan
 
 # run_one NAME INPUT ARGS...: runs paiban ARGS... INPUT and judges it.
 run_one() {
-  name=$1 input=$2
+  what=$1 input=$2
   shift 2
   timeout 10 "$PAIBAN" "$@" "$input" >/dev/null 2>"$TMP/err"
   rc=$?
   if [ "$rc" -eq 124 ]; then
-    fail "$name: took longer than 10 s"
+    fail "$what: took longer than 10 s"
   elif [ "$rc" -gt 128 ]; then
-    fail "$name: killed by signal $((rc - 128)): $(tail -n 5 "$TMP/err")"
+    fail "$what: killed by signal $((rc - 128)): $(tail -n 5 "$TMP/err")"
   elif [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
-    fail "$name: exit status $rc: $(grep -E "$SAN_PATTERN|#[0-9]+ " "$TMP/err" | head -n 12)"
+    fail "$what: exit status $rc: $(grep -E "$SAN_PATTERN|#[0-9]+ " "$TMP/err" | head -n 12)"
   elif grep -Eq "$SAN_PATTERN" "$TMP/err"; then
-    fail "$name: sanitizer report: $(grep -E "$SAN_PATTERN|#[0-9]+ " "$TMP/err" | head -n 12)"
+    fail "$what: sanitizer report: $(grep -E "$SAN_PATTERN|#[0-9]+ " "$TMP/err" | head -n 12)"
   else
     pass
   fi
