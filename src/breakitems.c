@@ -24,9 +24,63 @@
  * (TeX's \hyphenpenalty and \exhyphenpenalty). */
 #define PB_HYPHEN_PENALTY 50
 
-/* §3: decides the adjustable blanks of a full-width mark from its glyph's
- * ink (so TC centred and SC corner forms both come out right, whatever the
- * font), then applies the document's punctuation style. */
+/* The blanks the font's 'halt' feature (OpenType alternate half widths)
+ * removes from mark cp, in hb units: shape the mark alone with and without
+ * halt and compare.  Cached per face and mark.  False if the font has no
+ * halt form for it. */
+static bool pb_halt_blanks(pb_shaper *sh, uint16_t face, uint32_t cp,
+                           int32_t *left, int32_t *right) {
+  for (size_t i = 0; i < sh->nhalt; i++)
+    if (sh->halt[i].cp == cp && sh->halt[i].face == face) {
+      *left = sh->halt[i].left;
+      *right = sh->halt[i].right;
+      return sh->halt[i].has_halt;
+    }
+  const pb_face *f = pb_fontset_face(sh->fs, face);
+  struct pb_halt_entry e = {.cp = cp, .face = face};
+  if (f && f->hb_font) {
+    hb_buffer_t *b = hb_buffer_create();
+    hb_feature_t halt = {HB_TAG('h', 'a', 'l', 't'), 1, 0, (unsigned)-1};
+    int32_t adv[2] = {0, 0}, off[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+      hb_buffer_clear_contents(b);
+      hb_buffer_add_utf32(b, &cp, 1, 0, 1);
+      hb_buffer_set_direction(b, HB_DIRECTION_LTR);
+      hb_buffer_set_language(b, sh->lang);
+      hb_buffer_guess_segment_properties(b);
+      hb_shape(f->hb_font, b, k ? &halt : NULL, k ? 1 : 0);
+      unsigned n = 0;
+      hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, &n);
+      if (n == 1) {
+        adv[k] = pos[0].x_advance;
+        off[k] = pos[0].x_offset;
+      }
+    }
+    hb_buffer_destroy(b);
+    if (adv[1] > 0 && adv[1] < adv[0]) {
+      e.has_halt = true;
+      e.left = off[0] - off[1];   /* the glyph moved left by the blank */
+      e.right = adv[0] - adv[1] - e.left;
+    }
+  }
+  if (sh->nhalt == sh->halt_cap) {
+    size_t cap = sh->halt_cap ? sh->halt_cap * 2 : 32;
+    void *q = realloc(sh->halt, cap * sizeof *sh->halt);
+    if (q) {
+      sh->halt = q;
+      sh->halt_cap = cap;
+    }
+  }
+  if (sh->nhalt < sh->halt_cap) sh->halt[sh->nhalt++] = e;
+  *left = e.left;
+  *right = e.right;
+  return e.has_halt;
+}
+
+/* §3: decides the adjustable blanks of a full-width mark — from the font's
+ * 'halt' forms where it has them (Noto CJK does), else from the glyph's ink
+ * (so TC centred and SC corner forms both come out right, whatever the
+ * font) — then applies the document's punctuation style. */
 static void pb_punct_blanks(pb_shaper *sh, const pb_para *p, pb_unit *u) {
   pb_punct_style style = sh->settings->punct;
   if (style == PB_PUNCT_NONE) return;
@@ -45,12 +99,19 @@ static void pb_punct_blanks(pb_shaper *sh, const pb_para *p, pb_unit *u) {
   /* Only a mark set on a full em can give up part of it. */
   if (g->advance < em - em / 20 || g->advance > em + em / 20) return;
   const pb_face *f = pb_fontset_face(sh->fs, g->face);
-  hb_glyph_extents_t ext;
-  if (!f || !f->hb_font || !hb_font_get_glyph_extents(f->hb_font, g->gid, &ext))
-    return;
   int sx = 0, sy = 0;
-  hb_font_get_scale(f->hb_font, &sx, &sy);
+  if (f && f->hb_font) hb_font_get_scale(f->hb_font, &sx, &sy);
   if (sx <= 0) return;
+  int32_t hl = 0, hr = 0;
+  if (pb_halt_blanks(sh, g->face, p->text[u->c0], &hl, &hr)) {
+    u->blank_left = (pb_len)((int64_t)hl * em / sx);
+    u->blank_right = (pb_len)((int64_t)hr * em / sx);
+    u->lead = u->blank_left;
+    u->width = g->advance - u->blank_left - u->blank_right;
+    return;
+  }
+  hb_glyph_extents_t ext;
+  if (!hb_font_get_glyph_extents(f->hb_font, g->gid, &ext)) return;
   double l = (double)ext.x_bearing / sx, r = (double)(ext.x_bearing + ext.width) / sx;
   pb_len half = em / 2, quarter = em / 4;
   if (r <= 0.55) {
@@ -137,6 +198,44 @@ static uint32_t *pb_tail_counts(const pb_para *p) {
   return tail;
 }
 
+/* Marks the units of URLs (a run without spaces that contains "://" or
+ * starts with "www."): url[i] = units from i to the URL's end (i included)
+ * and url[n + 1 + i] = units from the URL's start to i (included); both 0
+ * outside URLs (n = number of units). */
+static uint32_t *pb_find_urls(const pb_para *p) {
+  uint32_t *url = calloc(2 * (p->nunits + 1), sizeof *url);
+  if (!url) return NULL;
+  size_t i = 0;
+  while (i < p->nunits) {
+    pb_cclass c = p->units[i].cls;
+    if (!(pb_cclass_is_alnum(c) || c == PB_CC_LATIN_PUNCT)) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    bool is_url = false;
+    while (j < p->nunits && (pb_cclass_is_alnum(p->units[j].cls) ||
+                             p->units[j].cls == PB_CC_LATIN_PUNCT)) {
+      const uint32_t *t = p->text + p->units[j].c0;
+      if (j + 2 < p->nunits && t[0] == ':' && p->text[p->units[j + 1].c0] == '/' &&
+          p->text[p->units[j + 2].c0] == '/')
+        is_url = true;
+      j++;
+    }
+    if (j - i >= 4 && p->text[p->units[i].c0] == 'w' &&
+        p->text[p->units[i + 1].c0] == 'w' && p->text[p->units[i + 2].c0] == 'w' &&
+        p->text[p->units[i + 3].c0] == '.')
+      is_url = true;
+    if (is_url)
+      for (size_t k = i; k < j; k++) {
+        url[k] = (uint32_t)(j - k);
+        url[p->nunits + 1 + k] = (uint32_t)(k - i + 1);
+      }
+    i = j;
+  }
+  return url;
+}
+
 typedef struct pb_gap {
   pb_len width, stretch, shrink;
   uint16_t tag;
@@ -146,14 +245,15 @@ typedef struct pb_gap {
 pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent) {
   pb_status st = PB_ERR_NOMEM;
   char *brks = NULL;
-  uint32_t *tail = NULL;
+  uint32_t *tail = NULL, *url = NULL;
   pb_items *it = &p->items;
   const pb_settings *s = sh->settings;
   pb_len em = p->size;
 
   brks = malloc(p->len ? p->len : 1);
   tail = pb_tail_counts(p);
-  if (!brks || !tail) goto done;
+  url = pb_find_urls(p);
+  if (!brks || !tail || !url) goto done;
   if (p->len)
     set_linebreaks_utf32((const utf32_t *)p->text, p->len,
                          p->cjk_text ? "zh" : "en", brks);
@@ -238,7 +338,22 @@ pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent) {
           pb_is_number_unit(rc))
         allow = false; /* §1.1: "2024 年", "40 ％" stay together */
       if (p->cjk_text && tail[i] <= 1) allow = false; /* §5 last line */
-      bool hyphen_here = !spaced && (u->flags & PB_UNIT_HYPHEN_OK);
+      /* Inside a URL: break only after / . - (not inside "://"), never
+       * leaving a lone character on either side, and never hyphenate. */
+      bool in_url = url[prev] && url[i] && !spaced;
+      if (in_url)
+        allow = (lc == '/' || lc == '.' || lc == '-') && rc != '/' &&
+                url[i] >= 2 && url[p->nunits + 1 + (size_t)prev] >= 2;
+      bool hyphen_here = !spaced && !in_url && (u->flags & PB_UNIT_HYPHEN_OK);
+      if (in_url) {
+        /* A URL has no spaces to justify with: let its characters spread a
+         * little (a line of nothing but URL would otherwise be ragged),
+         * and prefer other breaks. */
+        gap.stretch += em / 16;
+        if (allow && !pb_items_penalty(it, 0, PB_HYPHEN_PENALTY, false))
+          goto done;
+        allow = false; /* the glue below is no breakpoint */
+      }
       bool glue = gap.width || gap.stretch || gap.shrink || spaced;
       /* §3 rule 5: optional hanging of 、，。 past the line end — a break
        * right after the mark whose negative width takes the mark's ink out
@@ -291,5 +406,6 @@ pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent) {
 done:
   free(brks);
   free(tail);
+  free(url);
   return st;
 }

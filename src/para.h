@@ -95,6 +95,14 @@ typedef struct pb_shaper {
   uint32_t *missing;
   size_t nmissing, missing_cap;
   void *hyphen;         /* HyphenDict* or NULL */
+  /* The font's own half-width forms ('halt') of the marks met so far. */
+  struct pb_halt_entry {
+    uint32_t cp;
+    uint16_t face;
+    bool has_halt;
+    int32_t left, right;  /* blanks in font units * 64 (hb scale) */
+  } *halt;
+  size_t nhalt, halt_cap;
 } pb_shaper;
 
 bool pb_shaper_init(pb_shaper *sh, pb_fontset *fs, const pb_settings *s,

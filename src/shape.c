@@ -33,6 +33,7 @@ bool pb_shaper_init(pb_shaper *sh, pb_fontset *fs, const pb_settings *s,
 void pb_shaper_free(pb_shaper *sh) {
   if (sh->buf) hb_buffer_destroy(sh->buf);
   free(sh->missing);
+  free(sh->halt);
   pb_hyphen_free(sh->hyphen);
   memset(sh, 0, sizeof *sh);
 }
