@@ -1,0 +1,283 @@
+/* Unit tests for the pair rules of the break items (src/breakitems.c):
+ * each test typesets a short paragraph with the real fonts of the default
+ * profiles and looks at what stands between two given characters — the
+ * glue (width, stretch, shrink in em) and whether a line may break there.
+ * clreq-digest §1 (kinsoku), §3 (punctuation widths), §4 (Han–Latin),
+ * §5 (Han–Han glue, last line). */
+#include "check.h"
+#include "para.h"
+#include "paiban/paiban.h"
+#include "utf8.h"
+
+#include <linebreak.h>
+#include <math.h>
+#include <stdlib.h>
+
+typedef struct between {
+  bool found;
+  bool can_break;     /* a legal breakpoint between the two units */
+  double width, stretch, shrink; /* glue between them, in em */
+  double penalty_width;          /* width of a breakable penalty (hanging) */
+  double left_box, right_box;    /* widths of the two boxes, in em */
+} between;
+
+typedef struct fixture {
+  pb_fontset *fs[3];
+} fixture;
+
+static fixture fx;
+
+static pb_fontset *fonts_for(pb_script_kind k) {
+  static const char *langs[3] = {"zh-Hant", "zh-Hans", "en"};
+  if (!fx.fs[k]) {
+    pb_diags d;
+    pb_diags_init(&d, "test");
+    fx.fs[k] = pb_fontset_load(NULL, NULL, langs[k], &d);
+    pb_diags_free(&d);
+  }
+  return fx.fs[k];
+}
+
+/* Typesets text (UTF-8) under the front matter `meta` lines and reports
+ * what lies between the unit holding the first character of `left` (its
+ * last character when `left` has several) and the next unit. */
+static between probe(const char *meta, const char *text, size_t left_char) {
+  between r = {0};
+  char src[2048];
+  snprintf(src, sizeof src, "---\n%s\n---\n\n%s\n", meta, text);
+  pb_diags d;
+  pb_diags_init(&d, "probe.md");
+  pb_doc doc;
+  pb_settings s;
+  pb_shaper sh;
+  bool shaper = false;
+  pb_para p = {0};
+  pb_items_init(&p.items);
+  if (pb_doc_parse(src, strlen(src), "probe.md", &doc, &d) != PB_OK ||
+      doc.nblocks != 1 || pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK)
+    goto done;
+  pb_fontset *fs = fonts_for(s.script);
+  if (!fs || !pb_shaper_init(&sh, fs, &s, &d)) goto done;
+  shaper = true;
+  init_linebreak();
+  const pb_block *b = &doc.blocks[0];
+  p = (pb_para){.text = b->text, .style = b->style, .pos = b->pos,
+                .len = b->len, .size = s.font_size, .role = PB_ROLE_BODY,
+                .cjk_text = s.script != PB_TEXT_LATIN};
+  pb_items_init(&p.items);
+  if (pb_para_shape(&sh, &p) != PB_OK || pb_para_items(&sh, &p, 0) != PB_OK)
+    goto done;
+  double em = s.font_size;
+  /* Find the box of the unit containing left_char, then the next box. */
+  size_t k = 0;
+  for (; k < p.items.len; k++) {
+    const pb_item *it = &p.items.v[k];
+    if (it->kind == PB_ITEM_BOX && it->tag == PB_TAG_UNIT &&
+        p.units[it->data].c0 <= left_char && left_char < p.units[it->data].c1)
+      break;
+  }
+  if (k == p.items.len) goto done;
+  r.left_box = p.items.v[k].width / em;
+  for (size_t j = k + 1; j < p.items.len; j++) {
+    const pb_item *it = &p.items.v[j];
+    if (it->kind == PB_ITEM_BOX) {
+      if (it->tag != PB_TAG_UNIT || (p.units[it->data].flags & PB_UNIT_SPACE))
+        continue;
+      r.found = true;
+      r.right_box = it->width / em;
+      break;
+    }
+    if (it->kind == PB_ITEM_GLUE) {
+      r.width += it->width / em;
+      r.stretch += it->stretch / em;
+      r.shrink += it->shrink / em;
+      if (p.items.v[j - 1].kind == PB_ITEM_BOX) r.can_break = true;
+    } else if (it->penalty < PB_INF) {
+      r.can_break = true;
+      r.penalty_width = it->width / em;
+    }
+  }
+done:
+  if (shaper) pb_shaper_free(&sh);
+  pb_para_free(&p);
+  pb_doc_free(&doc);
+  pb_diags_free(&d);
+  return r;
+}
+
+#define NEAR(a, b) (fabs((a) - (b)) < 0.002)
+
+static const char *hant = "lang: zh-Hant";
+static const char *hans = "lang: zh-Hans";
+
+/* §5: between two Han characters: breakable, no width, a little stretch,
+ * no shrink (the grid). */
+static void test_han_han(void) {
+  between b = probe(hant, "中文字", 0);
+  CHECK(b.found);
+  CHECK(b.can_break);
+  CHECK(NEAR(b.width, 0));
+  CHECK(NEAR(b.stretch, 0.1));
+  CHECK(NEAR(b.shrink, 0));
+  CHECK(NEAR(b.left_box, 1.0));
+}
+
+/* §4: Han–Latin ¼ em (stretch to ½, shrink to ⅛), with or without a source
+ * space, on both sides, and across emphasis markup. */
+static void test_han_latin(void) {
+  const char *cases[][2] = {{"在2024年", "在 2024 年"},
+                            {"用OpenAI的", "用 OpenAI 的"}};
+  for (int i = 0; i < 2; i++) {
+    for (int v = 0; v < 2; v++) {
+      between b = probe(hant, cases[i][v], 0);
+      CHECK(b.found && b.can_break);
+      CHECK(NEAR(b.width, 0.25));
+      CHECK(NEAR(b.stretch, 0.25));
+      CHECK(NEAR(b.shrink, 0.125));
+    }
+  }
+  between after = probe(hant, "在 2024 年", 5); /* between 4 and 年 */
+  CHECK(NEAR(after.width, 0.25));
+  CHECK(!after.can_break); /* §1.1: a number keeps its unit */
+  between emph = probe(hant, "中文*English*中文", 1);
+  CHECK(NEAR(emph.width, 0.25));
+  between latin_punct = probe(hant, "近 40% 的人", 4); /* % and 的 */
+  CHECK(NEAR(latin_punct.width, 0.25));
+}
+
+/* No Han–Latin space next to full-width punctuation. */
+static void test_punct_latin(void) {
+  between b = probe(hant, "微軟（Microsoft）和", 2); /* （ and M */
+  CHECK(b.found);
+  CHECK(NEAR(b.width, 0));
+  CHECK(!b.can_break); /* （ may not end a line */
+  between c = probe(hant, "美國。OpenAI 的", 2);    /* 。 and O */
+  CHECK(c.can_break);
+  CHECK(c.width < 0.26); /* only the mark's own blank */
+}
+
+/* §3: Taiwan style: centred stop marks are ½ em of ink with ¼ em of blank
+ * on each side, all of it shrinkable; brackets keep ½ em of blank outside. */
+static void test_hant_widths(void) {
+  between b = probe(hant, "中，文", 0); /* 中 and ， */
+  CHECK(NEAR(b.right_box, 0.5));
+  CHECK(NEAR(b.width, 0.25));
+  CHECK(NEAR(b.shrink, 0.25));
+  CHECK(!b.can_break); /* ， may not start a line */
+  between a = probe(hant, "中，文字", 1); /* ， and 文 */
+  CHECK(a.can_break);
+  CHECK(NEAR(a.width, 0.25));
+  between q = probe(hant, "中！文", 0); /* ！ keeps its full em in TW style */
+  CHECK(NEAR(q.right_box, 1.0));
+  CHECK(NEAR(q.width, 0));
+}
+
+/* §3: mainland style: corner marks give up their right half. */
+static void test_hans_widths(void) {
+  between b = probe(hans, "中，文字", 1);
+  CHECK(NEAR(b.left_box, 0.5));
+  CHECK(NEAR(b.width, 0.5));
+  CHECK(NEAR(b.shrink, 0.5));
+  CHECK(b.can_break);
+  between q = probe(hans, "中！文", 1); /* GB: ！ adjustable too */
+  CHECK(NEAR(q.left_box, 0.5));
+}
+
+/* §3 rule 1: two adjacent marks take 1.5 em, not 2. */
+static void test_adjacent_marks(void) {
+  const char *pairs[] = {"文」（文", "文）、文", "文。」文", "文」「文", "文、「文"};
+  const char *metas[] = {hant, hans};
+  for (int m = 0; m < 2; m++)
+    for (int i = 0; i < 5; i++) {
+      between b = probe(metas[m], pairs[i], 1);
+      CHECK(b.found);
+      /* left blank of the first is in the gap before it; count the two
+       * boxes and the gap between them, plus the outer blanks (≤ ½ em). */
+      double inner = b.left_box + b.width + b.right_box;
+      CHECK(inner <= 1.5 + 0.002);
+      CHECK(inner >= 1.0 - 0.002);
+    }
+  /* Adjacent closing marks cannot be split (」 may not start a line). */
+  CHECK(!probe(hant, "文。」文", 1).can_break);
+}
+
+/* §1.1: kinsoku on both sides, unbreakable doubled marks, numbers. */
+static void test_kinsoku_items(void) {
+  CHECK(probe(hant, "他說「好」了嗎", 1).can_break);  /* before 「 */
+  CHECK(!probe(hant, "他說「好」了嗎", 2).can_break); /* after 「 */
+  CHECK(!probe(hant, "好」了", 0).can_break);       /* before 」 */
+  CHECK(probe(hant, "好」了嗎", 1).can_break);      /* after 」 */
+  CHECK(!probe(hant, "破折號——不", 3).can_break);   /* inside —— */
+  CHECK(!probe(hant, "刪節號……也", 3).can_break);   /* inside …… */
+  CHECK(!probe(hant, "約翰·史密斯", 1).can_break);  /* before · */
+  CHECK(!probe(hant, "數值3.14是", 3).can_break);   /* inside 3.14 */
+  CHECK(!probe(hant, "共8,100,000,000人", 2).can_break);
+  CHECK(!probe(hant, "對GPT-4.5的", 4).can_break);  /* GPT-|4.5 */
+  CHECK(!probe(hant, "有40％的", 2).can_break);     /* 40|％ */
+  CHECK(!probe(hant, "是25℃的", 2).can_break);      /* 25|℃ */
+  /* Level none allows a break before a stop mark. */
+  CHECK(probe("lang: zh-Hant\nkinsoku: none", "中，文字", 0).can_break);
+}
+
+/* §5: the last line of a Chinese paragraph is never one character (plus
+ * its mark): no break before the final character. */
+static void test_last_line(void) {
+  CHECK(!probe(hant, "一二三四五六。", 4).can_break); /* 五|六。 */
+  CHECK(probe(hant, "一二三四五六。", 3).can_break);  /* 四|五六。 */
+}
+
+/* English: word spaces from the font, stretch to ½ em, shrink a third;
+ * hyphenation points are flagged penalties; no break inside "e.g." or a
+ * number. */
+static void test_english(void) {
+  between b = probe("lang: en", "word space", 3);
+  CHECK(b.can_break);
+  CHECK(b.width > 0.2 && b.width < 0.35);
+  CHECK(NEAR(b.width + b.stretch, 0.5) || b.stretch >= b.width / 2);
+  CHECK(NEAR(b.shrink, b.width / 3));
+  CHECK(probe("lang: en", "internationalization", 4).can_break ||
+        probe("lang: en", "internationalization", 1).can_break);
+  CHECK(!probe("lang: en", "see e.g. this", 4).can_break);     /* e.|g */
+  CHECK(!probe("lang: en", "pi is 3.14159 here", 6).can_break); /* 3.|1 */
+  CHECK(!probe("lang: en", "MacroPolo study", 4).can_break);  /* camelCase */
+}
+
+/* URLs break only after / . - and never leave a lone character. */
+static void test_urls(void) {
+  /* 看0 space1 h2 ... s6 :7 /8 /9 e10 ... e16 .17 o18 r19 g20 /21 a22
+   * /23 b24 c25 /26 d27 */
+  const char *u = "看 https://example.org/a/bc/d 吧好";
+  CHECK(!probe(hant, u, 7).can_break);  /* https:|// */
+  CHECK(!probe(hant, u, 8).can_break);  /* https:/|/ */
+  CHECK(probe(hant, u, 9).can_break);   /* https://|example */
+  CHECK(!probe(hant, u, 13).can_break); /* exam|ple: letters */
+  CHECK(probe(hant, u, 17).can_break);  /* example.|org */
+  CHECK(probe(hant, u, 23).can_break);  /* /a/|bc/d */
+  CHECK(!probe(hant, u, 26).can_break); /* /bc/|d: d would be alone */
+  CHECK(!probe(hant, "看 https://example.org 吧好", 4).can_break); /* htt|p */
+}
+
+/* Optional hanging: a break after 、，。 whose negative width hangs the
+ * mark's ink. */
+static void test_hanging(void) {
+  between b = probe("lang: zh-Hant\nhanging: true", "中，文字", 1);
+  CHECK(b.can_break);
+  CHECK(b.penalty_width < -0.4);
+  CHECK(NEAR(probe(hant, "中，文字", 1).penalty_width, 0));
+}
+
+int main(void) {
+  test_han_han();
+  test_han_latin();
+  test_punct_latin();
+  test_hant_widths();
+  test_hans_widths();
+  test_adjacent_marks();
+  test_kinsoku_items();
+  test_last_line();
+  test_english();
+  test_urls();
+  test_hanging();
+  for (int i = 0; i < 3; i++) pb_fontset_free(fx.fs[i]);
+  CHECK_DONE("items");
+}
