@@ -93,6 +93,11 @@ static void pb_punct_blanks(pb_shaper *sh, const pb_para *p, pb_unit *u) {
   }
   /* §2/§3: in Taiwan style ！？ are centred and keep their full em. */
   if (u->cls == PB_CC_EXCL && style == PB_PUNCT_HANT_CENTERED) return;
+  /* The curly quotes shared with Latin text keep their em too: then a line
+   * never starts or ends with half a quote (the em box stays the line's
+   * edge), and a neighbouring mark's blank still gives the 1.5 em pair. */
+  uint32_t cp = p->text[u->c0];
+  if (cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019) return;
   if (u->g1 != u->g0 + 1) return;
   const pb_glyph *g = &p->glyphs[u->g0];
   pb_len em = p->size;

@@ -34,7 +34,8 @@ $(FUZZ_BUILD)/libpaiban.a: $(FUZZ_LIB_OBJ)
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libpaiban.a $(HEADERS)
 	@echo "  LD $@"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+	  -DPB_FUZZ_DOC_DIR='"$(CURDIR)/tests/fuzz/corpus"' -o $@ $< \
 	  $(FUZZ_BUILD)/libpaiban.a $(LDLIBS)
 
 # Each target runs on its own growing corpus (seeded from the committed

@@ -1,7 +1,12 @@
 /* libFuzzer target for the whole pipeline, as the CLI's pb_render runs it:
- * pb_doc_parse → pb_settings_from_meta → pb_fontset_load → pb_typeset →
- * pb_pdf_write (to a per-process file under /tmp, removed afterwards) and
- * pb_dump_write (to /dev/null).
+ * pb_doc_parse → pb_doc_derive → pb_settings_from_meta → pb_fontset_load →
+ * pb_typeset → pb_pdf_write (to a per-process file under /tmp, removed
+ * afterwards) and pb_dump_write (to /dev/null).
+ *
+ * The input is named PB_FUZZ_DOC_DIR/fuzz.md (the seed corpus directory,
+ * set by fuzz.mk), so "derive-from: essay-zh-Hant.md" derives from a small
+ * seed file and exercises the OpenCC conversion; other names are read
+ * errors.
  *
  * Loading fonts is slow, so font sets are loaded once per profile and kept
  * for the life of the process (they stay reachable, so LeakSanitizer does
@@ -20,6 +25,11 @@
 #include <unistd.h>
 
 #define FUZZ_MAX_INPUT (64u << 10)
+
+#ifndef PB_FUZZ_DOC_DIR
+#define PB_FUZZ_DOC_DIR "tests/fuzz/corpus"
+#endif
+#define DOC_PATH PB_FUZZ_DOC_DIR "/fuzz.md"
 
 /* The three profiles in fonts/, cached on first use. */
 static const char *const profile_names[] = {"zh-Hant", "zh-Hans", "en"};
@@ -101,10 +111,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pb_fontset *own = NULL; /* a profile outside the cache, freed here */
   memset(&doc, 0, sizeof doc);
   memset(&lo, 0, sizeof lo);
-  pb_diags_init(&d, "fuzz.md");
+  pb_diags_init(&d, DOC_PATH);
 
-  if (pb_doc_parse(src, size, "fuzz.md", &doc, &d) != PB_OK || d.errors)
+  if (pb_doc_parse(src, size, DOC_PATH, &doc, &d) != PB_OK || d.errors)
     goto done;
+  if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
   if (pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK || d.errors)
     goto done;
   const char *name = doc.meta.fonts ? doc.meta.fonts : profile_for_lang(s.lang);
