@@ -140,7 +140,7 @@ static bool pb_is_upper(uint32_t c) {
  * capital after the first letter (MacroPolo, OpenAI, GPT) are never split,
  * nor capitalised names inside Chinese text. */
 static void pb_mark_hyphens(pb_shaper *sh, pb_para *p) {
-  if (!sh->hyphen) return;
+  if (!sh->settings->hyphenate) return;
   size_t i = 0;
   while (i < p->nunits) {
     if (p->units[i].cls != PB_CC_LATIN) {
@@ -159,7 +159,18 @@ static void pb_mark_hyphens(pb_shaper *sh, pb_para *p) {
     if (i > 0 && p->units[i - 1].cls == PB_CC_DIGIT) plain = false;
     if (j < p->nunits && p->units[j].cls == PB_CC_DIGIT) plain = false;
     size_t n = j - i;
-    if (plain && n >= 5 && n <= 64) {
+    if (plain && n >= 5 && n <= 64 && !sh->hyphen_tried) {
+      /* Parsing the patterns takes milliseconds: only when a word needs
+       * them (Chinese text with only names never does). */
+      sh->hyphen_tried = true;
+      sh->hyphen = pb_hyphen_load(sh->settings->hyphen_dict);
+      if (!sh->hyphen)
+        pb_diag_add(sh->diags, PB_SEV_WARNING, p->pos ? p->pos[p->units[i].c0] : (pb_pos){0, 0},
+                    "hyphenation patterns '%s' not found; Latin words are not "
+                    "hyphenated",
+                    sh->settings->hyphen_dict);
+    }
+    if (plain && n >= 5 && n <= 64 && sh->hyphen) {
       uint32_t word[64];
       bool ok[64];
       for (size_t k = 0; k < n; k++) word[k] = p->text[p->units[i + k].c0];

@@ -94,7 +94,8 @@ typedef struct pb_shaper {
   /* Code points already reported as missing from every font. */
   uint32_t *missing;
   size_t nmissing, missing_cap;
-  void *hyphen;         /* HyphenDict* or NULL */
+  void *hyphen;         /* HyphenDict*, loaded at the first word to split */
+  bool hyphen_tried;    /* the load was attempted (it may have failed) */
   /* The font's own half-width forms ('halt') of the marks met so far. */
   struct pb_halt_entry {
     uint32_t cp;

@@ -26,7 +26,6 @@ bool pb_shaper_init(pb_shaper *sh, pb_fontset *fs, const pb_settings *s,
   sh->diags = diags;
   sh->buf = hb_buffer_create();
   sh->lang = hb_language_from_string(s->lang, -1);
-  if (s->hyphenate) sh->hyphen = pb_hyphen_load(s->hyphen_dict);
   return hb_buffer_allocation_successful(sh->buf);
 }
 

@@ -828,11 +828,6 @@ pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
   memset(out, 0, sizeof *out);
   init_linebreak();
   if (!pb_shaper_init(&c.sh, fs, s, diags)) goto done;
-  if (s->hyphenate && !c.sh.hyphen && s->script == PB_TEXT_LATIN)
-    pb_diag_add(diags, PB_SEV_WARNING, doc->meta.lang_pos,
-                "hyphenation patterns '%s' not found; English text is not "
-                "hyphenated",
-                s->hyphen_dict);
   /* Print: the media box holds the trim box, the bleed around it and room
    * for crop marks (3 mm off the bleed, 5 mm long). */
   pb_len pad = s->bleed + (s->crop_marks ? PB_MM(9) : 0);

@@ -11,6 +11,10 @@ FUZZ_CC      ?= clang
 FUZZ_BUILD   := build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_ARGS    ?=
+# Directories whose files seed the fuzzing corpora.  tests/fuzz/regressions
+# is left out by default: an input there that still crashes (a known bug not
+# yet fixed) would stop every run at once; tests/fuzz/regress.sh checks them.
+FUZZ_SEEDS   ?= tests/fuzz/corpus
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS   = $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -Iinclude $(PKG_CFLAGS) \
@@ -38,14 +42,14 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libpaiban.a $(HEADERS)
 	  -DPB_FUZZ_DOC_DIR='"$(CURDIR)/tests/fuzz/corpus"' -o $@ $< \
 	  $(FUZZ_BUILD)/libpaiban.a $(LDLIBS)
 
-# Each target runs on its own growing corpus (seeded from the committed
-# corpus and the regression inputs); crash-*, leak-*, timeout-* and oom-*
+# Each target runs on its own growing corpus (seeded from FUZZ_SEEDS);
+# crash-*, leak-*, timeout-* and oom-*
 # files land in build-fuzz/artifacts-NAME/.  libFuzzer exits non-zero on a
 # finding, which stops make.
 fuzz: fuzz-build
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus-$$t $(FUZZ_BUILD)/artifacts-$$t; \
-	  cp tests/fuzz/corpus/* tests/fuzz/regressions/* $(FUZZ_BUILD)/corpus-$$t/ 2>/dev/null || true; \
+	  for d in $(FUZZ_SEEDS); do cp "$$d"/* $(FUZZ_BUILD)/corpus-$$t/ 2>/dev/null || true; done; \
 	  echo "  FUZZ $$t for $(FUZZ_SECONDS) s"; \
 	  $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	    -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
