@@ -252,13 +252,77 @@ static uint32_t *pb_find_urls(const pb_para *p) {
   return url;
 }
 
+/* Emergency breaks (a "word" wider than the measure, e.g. 100,000 letters
+ * with no break opportunity): between the adjacent boxes of such a run add
+ * a costly legal break, so lines still fit the measure instead of one line
+ * running off the page.  Only runs wider than the measure get them, so no
+ * ordinary word is ever split without a hyphen. */
+#define PB_EMERGENCY_PENALTY 5000
+
+static bool pb_is_break(const pb_items *it, size_t k) {
+  const pb_item *x = &it->v[k];
+  if (x->kind == PB_ITEM_PENALTY) return x->penalty < PB_INF;
+  return x->kind == PB_ITEM_GLUE && k > 0 && it->v[k - 1].kind == PB_ITEM_BOX;
+}
+
+static pb_status pb_emergency_breaks(pb_shaper *sh, const pb_para *p,
+                                     pb_items *it, pb_len measure) {
+  /* Find whether any run is too wide before copying anything. */
+  size_t first_wide = SIZE_MAX, run_start = 0;
+  int64_t run = 0;
+  for (size_t k = 0; k < it->len && first_wide == SIZE_MAX; k++) {
+    if (pb_is_break(it, k)) {
+      run = 0;
+      run_start = k + 1;
+    } else if (it->v[k].kind == PB_ITEM_BOX && (run += it->v[k].width) > measure) {
+      first_wide = run_start;
+    }
+  }
+  if (first_wide == SIZE_MAX) return PB_OK;
+  pb_pos pos = {0, 0};
+  for (size_t k = first_wide; k < it->len && !pos.line; k++)
+    if (it->v[k].kind == PB_ITEM_BOX && it->v[k].tag == PB_TAG_UNIT && p->pos)
+      pos = p->pos[p->units[it->v[k].data].c0];
+  pb_diag_add(sh->diags, PB_SEV_WARNING, pos,
+              "overfull line avoided: text with no break opportunity is wider "
+              "than the %.1f pt measure, so it is broken at arbitrary places",
+              pb_len_to_pt(measure));
+  pb_items out;
+  pb_items_init(&out);
+  size_t start = 0; /* first item of the current run */
+  while (start < it->len) {
+    size_t end = start;
+    run = 0;
+    while (end < it->len && !pb_is_break(it, end)) {
+      if (it->v[end].kind == PB_ITEM_BOX) run += it->v[end].width;
+      end++;
+    }
+    for (size_t k = start; k < end; k++) {
+      if (run > measure && k > start && it->v[k].kind == PB_ITEM_BOX &&
+          it->v[k - 1].kind == PB_ITEM_BOX &&
+          !pb_items_penalty(&out, 0, PB_EMERGENCY_PENALTY, false))
+        goto nomem;
+      if (!pb_items_push(&out, it->v[k])) goto nomem;
+    }
+    if (end < it->len && !pb_items_push(&out, it->v[end])) goto nomem;
+    start = end + 1;
+  }
+  pb_items_free(it);
+  *it = out;
+  return PB_OK;
+nomem:
+  pb_items_free(&out);
+  return PB_ERR_NOMEM;
+}
+
 typedef struct pb_gap {
   pb_len width, stretch, shrink;
   uint16_t tag;
   uint32_t data;
 } pb_gap;
 
-pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent) {
+pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent,
+                        pb_len measure) {
   pb_status st = PB_ERR_NOMEM;
   char *brks = NULL;
   uint32_t *tail = NULL, *url = NULL;
@@ -418,7 +482,7 @@ pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent) {
                   .tag = PB_TAG_PARFILL};
   if (!pb_items_push(it, fill)) goto done;
   if (!pb_items_penalty(it, 0, -PB_INF, false)) goto done;
-  st = PB_OK;
+  st = pb_emergency_breaks(sh, p, it, measure);
 done:
   free(brks);
   free(tail);

@@ -118,8 +118,10 @@ pb_status pb_para_shape(pb_shaper *sh, pb_para *p);
 
 /* Builds the breaker's items from the units: punctuation widths (§3),
  * Han–Latin glue (§4), kinsoku penalties (§1), hyphenation, word spaces,
- * the indent box and \parfillskip.  Returns PB_OK or PB_ERR_NOMEM. */
-pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent);
+ * the indent box and \parfillskip; emergency breaks in runs wider than
+ * measure.  Returns PB_OK or PB_ERR_NOMEM. */
+pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent,
+                        pb_len measure);
 
 /* Hyphenation points of a Latin word (hyphen.c): sets ok[i] when a hyphen
  * may go before word[i].  Returns false if no dictionary is loaded. */

@@ -120,6 +120,10 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
                               const pb_para_opts *o, uint32_t block) {
   const pb_items *it = &p->items;
   size_t start = 0;
+  size_t overfull = 0, underfull = 0;
+  pb_pos overfull_pos = {0, 0}, underfull_pos = {0, 0};
+  pb_len overfull_by = 0;
+  double underfull_ratio = 0;
   for (size_t b = 0; b < br->len; b++) {
     const pb_break *bk = &br->v[b];
     /* Skip the discardable items that begin a line (after a break). */
@@ -215,18 +219,31 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
     l->keep_with_next = o->keep_with_next;
     l->heading_level = b == 0 ? o->heading_level : 0;
     l->toc_target = o->toc_target;
-    if (bk->overfull && !o->center)
-      pb_diag_add(c->diags, PB_SEV_WARNING, first_pos,
-                  "overfull line: %.1f pt wider than the %.1f pt measure",
-                  pb_len_to_pt(bk->natural - bk->shrink - o->measure +
-                               (o->indent && b == 0 ? 0 : 0)),
-                  pb_len_to_pt(o->measure));
-    else if (bk->underfull && !last && !o->ragged)
-      pb_diag_add(c->diags, PB_SEV_WARNING, first_pos,
-                  "underfull line (stretched %.2f times its stretchability)",
-                  bk->ratio);
+    /* One warning per paragraph and kind, with a count of the others. */
+    if (bk->overfull && !o->center) {
+      if (!overfull++) {
+        overfull_pos = first_pos;
+        overfull_by = bk->natural - bk->shrink - o->measure;
+      }
+    } else if (bk->underfull && !last && !o->ragged && bk->stretch > 0) {
+      if (!underfull++) {
+        underfull_pos = first_pos;
+        underfull_ratio = bk->ratio;
+      }
+    }
     start = bk->index + 1;
   }
+  if (overfull)
+    pb_diag_add(c->diags, PB_SEV_WARNING, overfull_pos,
+                "overfull line: %.1f pt wider than the %.1f pt measure%s",
+                pb_len_to_pt(overfull_by), pb_len_to_pt(o->measure),
+                overfull > 1 ? " (and more lines of this paragraph)" : "");
+  if (underfull)
+    pb_diag_add(c->diags, PB_SEV_WARNING, underfull_pos,
+                "underfull line: its spaces stretched %.2f times their "
+                "stretchability%s",
+                underfull_ratio,
+                underfull > 1 ? " (and more lines of this paragraph)" : "");
   return PB_OK;
 }
 
@@ -248,7 +265,7 @@ static pb_status pb_typeset_text(pb_ctx *c, const uint32_t *text,
   pb_breaks br = {0};
   pb_items_init(&p.items);
   pb_status st = pb_para_shape(&c->sh, &p);
-  if (st == PB_OK) st = pb_para_items(&c->sh, &p, o->indent);
+  if (st == PB_OK) st = pb_para_items(&c->sh, &p, o->indent, o->measure);
   if (st == PB_OK) {
     pb_break_params bp = pb_break_params_default(o->measure);
     if (c->s->script != PB_TEXT_LATIN) {

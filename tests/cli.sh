@@ -162,7 +162,9 @@ n=$(ls batchout/*.pdf 2>/dev/null | wc -l)
 
 # --- hostile sizes (bounded time: timeout in expect) ---------------------------
 python3 -c "print('a' * 100000)" >longword.md
-expect "100,000-letter word" 0 "warning: overfull line" -- -o lw.pdf longword.md
+expect "100,000-letter word" 0 "^longword.md:1:1: warning: overfull line avoided" -- -o lw.pdf longword.md
+[ "$(grep -c warning "$TMP/err.txt")" -le 3 ] && pass || fail "100,000-letter word: a few warnings, not one per line"
+[ "$(pdfinfo lw.pdf 2>/dev/null | awk '/^Pages:/{print $2}')" -gt 10 ] && pass || fail "100,000-letter word: broken into lines on many pages"
 python3 -c "print('中文字句，' * 40000)" >longpara.md
 expect "200,000-character paragraph" 0 "" -- -q -o lp.pdf longpara.md
 python3 -c "

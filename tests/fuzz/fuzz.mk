@@ -5,7 +5,7 @@
 #   make fuzz FUZZ_SECONDS=600 FUZZ_ARGS='-jobs=2'   longer / extra options
 # The library is rebuilt with clang and -fsanitize=fuzzer-no-link (coverage
 # for libFuzzer) plus ASan and UBSan; the flags, defines and libraries are
-# the Makefile's own (CSTD, WARN, PKG_CFLAGS, FONT_DIR, HYPH_DIR, LDLIBS).
+# the Makefile's own (CFLAGS, LIB_SRC, HEADERS, LDLIBS).
 
 FUZZ_CC      ?= clang
 FUZZ_BUILD   := build-fuzz
@@ -17,8 +17,9 @@ FUZZ_ARGS    ?=
 FUZZ_SEEDS   ?= tests/fuzz/corpus
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer
-FUZZ_CFLAGS   = $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -Iinclude $(PKG_CFLAGS) \
-                -DPB_DEFAULT_FONT_DIR='"$(FONT_DIR)"' -DPB_HYPHEN_DIR='"$(HYPH_DIR)"'
+# The Makefile's CFLAGS (standard, warnings, -Iinclude, pkg-config flags,
+# PB_DEFAULT_FONT_DIR, PB_HYPHEN_DIR, ...) with its OPT swapped for ours.
+FUZZ_CFLAGS   = $(filter-out $(OPT),$(CFLAGS)) -O1 -g $(FUZZ_SAN)
 FUZZ_LIB_OBJ  = $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_TARGETS  = parse render
 FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
@@ -43,9 +44,9 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libpaiban.a $(HEADERS)
 	  $(FUZZ_BUILD)/libpaiban.a $(LDLIBS)
 
 # Each target runs on its own growing corpus (seeded from FUZZ_SEEDS);
-# crash-*, leak-*, timeout-* and oom-*
-# files land in build-fuzz/artifacts-NAME/.  libFuzzer exits non-zero on a
-# finding, which stops make.
+# crash-*, leak-*, timeout-* and oom-* files land in
+# build-fuzz/artifacts-NAME/.  libFuzzer exits non-zero on a finding, which
+# stops make.
 fuzz: fuzz-build
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus-$$t $(FUZZ_BUILD)/artifacts-$$t; \

@@ -65,7 +65,7 @@ static between probe(const char *meta, const char *text, size_t left_char) {
                 .len = b->len, .size = s.font_size, .role = PB_ROLE_BODY,
                 .cjk_text = s.script != PB_TEXT_LATIN};
   pb_items_init(&p.items);
-  if (pb_para_shape(&sh, &p) != PB_OK || pb_para_items(&sh, &p, 0) != PB_OK)
+  if (pb_para_shape(&sh, &p) != PB_OK || pb_para_items(&sh, &p, 0, s.measure) != PB_OK)
     goto done;
   double em = s.font_size;
   /* Find the box of the unit containing left_char, then the next box. */
