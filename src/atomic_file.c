@@ -10,6 +10,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The temporary file being written, for pb_atomic_remove_pending (a signal
+ * handler may call it, so it is a fixed buffer, not a pointer to freed
+ * memory).  One per process: a process writes one output at a time. */
+static char pb_pending_tmp[PATH_MAX];
+
+static void pb_pending_set(const char *path) {
+  size_t n = path ? strlen(path) : 0;
+  if (n >= sizeof pb_pending_tmp) n = 0;
+  if (n) memcpy(pb_pending_tmp, path, n);
+  pb_pending_tmp[n] = '\0';
+}
+
+void pb_atomic_remove_pending(void) {
+  if (pb_pending_tmp[0]) unlink(pb_pending_tmp); /* async-signal-safe */
+}
+
+
 static const pb_pos pb_nopos = {0, 0};
 
 static char *pb_af_strdup(const char *s) {
@@ -121,6 +138,7 @@ pb_status pb_atomic_open(pb_atomic_file *af, const char *path,
   }
   af->target = target;
   free(dir);
+  pb_pending_set(af->tmp_path);
   return PB_OK;
 
 nomem:
@@ -165,6 +183,7 @@ pb_status pb_atomic_commit(pb_atomic_file *af, pb_diags *diags) {
     e = errno;
     what = "replace";
   }
+  if (!e) pb_pending_set(NULL);
   if (e) {
     pb_diag_add_at(diags, PB_SEV_ERROR, af->target, pb_nopos,
                    "cannot %s output: %s", what, strerror(e));
@@ -206,6 +225,7 @@ void pb_atomic_abort(pb_atomic_file *af) {
   af->fp = NULL;
   af->fd = -1;
   if (af->tmp_path) unlink(af->tmp_path);
+  pb_pending_set(NULL);
   free(af->tmp_path);
   free(af->target);
   af->tmp_path = NULL;

@@ -41,4 +41,9 @@ pb_status pb_atomic_commit(pb_atomic_file *af, pb_diags *diags);
 /* Closes and removes the temporary file; the target is untouched. */
 void pb_atomic_abort(pb_atomic_file *af);
 
+/* Removes the temporary file of an output being written, if any; safe to
+ * call from a signal handler (the CLI does, on SIGINT/SIGTERM/SIGHUP), so
+ * an interrupted render leaves nothing behind. */
+void pb_atomic_remove_pending(void);
+
 #endif

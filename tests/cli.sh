@@ -152,6 +152,22 @@ cp good.md b/same.md
 expect "two inputs, one output" 1 "would write the same output" -- -o outdir a/same.md b/same.md
 expect "several inputs need an output directory" 2 "must be an existing directory" -- -o single.pdf a/same.md good.md
 
+# An interrupted render (SIGTERM while the PDF is being written) leaves
+# neither a partial output nor its temporary file.
+python3 -c "print('中文字句，' * 400000)" >huge.md
+"$PAIBAN" -q -o huge.pdf huge.md 2>/dev/null &
+pid=$!
+i=0
+while [ $i -lt 3000 ] && ! ls .huge.pdf.* >/dev/null 2>&1; do sleep 0.01; i=$((i + 1)); done
+kill -TERM $pid 2>/dev/null
+wait $pid
+if ls .huge.pdf.* >/dev/null 2>&1 || [ -e huge.pdf ]; then
+  fail "interrupted render left files: $(ls -a | grep huge)"
+else
+  pass
+fi
+rm -f huge.md
+
 # --- batch -------------------------------------------------------------------
 mkdir -p batch batchout
 for i in 1 2 3 4 5; do cp good.md "batch/doc$i.md"; done

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,7 +332,18 @@ static int pb_run_jobs(const pb_cli *cli, pb_job *jobs, size_t n) {
   return rc;
 }
 
+/* An interrupted render removes its temporary file, then dies of the
+ * signal as it would have. */
+static void pb_on_signal(int sig) {
+  pb_atomic_remove_pending();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
 int main(int argc, char **argv) {
+  signal(SIGINT, pb_on_signal);
+  signal(SIGTERM, pb_on_signal);
+  signal(SIGHUP, pb_on_signal);
   pb_cli cli = {.jobs = 0};
   enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION };
   static const struct option longopts[] = {
