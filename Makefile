@@ -61,14 +61,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libpaiban.a
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libpaiban.a $(LDLIBS)
 
-# A derived edition (derive-from) also depends on its original.
-out/%.ebook.pdf: manuscripts/%.md $(MANUSCRIPTS) $(BUILD)/paiban $(wildcard fonts/*.conf)
+# One run renders every edition in both profiles, in parallel (-j: cores).
+# A derived edition (derive-from) depends on its original, so every PDF
+# depends on every manuscript.
+$(PDFS) &: $(MANUSCRIPTS) $(BUILD)/paiban $(wildcard fonts/*.conf)
 	@mkdir -p out
-	$(BUILD)/paiban --profile ebook -o $@ $<
-
-out/%.pdf: manuscripts/%.md $(MANUSCRIPTS) $(BUILD)/paiban $(wildcard fonts/*.conf)
-	@mkdir -p out
-	$(BUILD)/paiban --profile print -o $@ $<
+	$(BUILD)/paiban --profile print,ebook -o out/ $(MANUSCRIPTS)
 
 test: deps-test build $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh

@@ -240,7 +240,7 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
                 overfull > 1 ? " (and more lines of this paragraph)" : "");
   if (underfull)
     pb_diag_add(c->diags, PB_SEV_WARNING, underfull_pos,
-                "underfull line: its spaces stretched %.2f times their "
+                "underfull line: its glue stretched %.2f times its "
                 "stretchability%s",
                 underfull_ratio,
                 underfull > 1 ? " (and more lines of this paragraph)" : "");

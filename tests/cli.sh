@@ -151,6 +151,7 @@ cp good.md a/same.md
 cp good.md b/same.md
 expect "two inputs, one output" 1 "would write the same output" -- -o outdir a/same.md b/same.md
 expect "several inputs need an output directory" 2 "must be an existing directory" -- -o single.pdf a/same.md good.md
+expect "two profiles need an output directory" 2 "must be an existing directory" -- --profile print,ebook -o single.pdf good.md
 
 # An interrupted render (SIGTERM while the PDF is being written) leaves
 # neither a partial output nor its temporary file.
@@ -167,6 +168,12 @@ else
   pass
 fi
 rm -f huge.md
+
+# Both profiles in one run: NAME.pdf and NAME.ebook.pdf.
+mkdir -p both
+expect "print and ebook in one run" 0 "" -- -q --profile print,ebook -o both/ good.md
+[ -s both/good.pdf ] && [ -s both/good.ebook.pdf ] && pass || fail "both profiles: $(ls both)"
+pdfinfo both/good.ebook.pdf 2>/dev/null | grep -q "255.1" && pass || fail "both profiles: the ebook has the ebook page"
 
 # --- batch -------------------------------------------------------------------
 mkdir -p batch batchout

@@ -23,7 +23,7 @@
 
 typedef struct pb_cli {
   const char *output;     /* -o */
-  const char *profile;    /* --profile */
+  bool print, ebook;      /* --profile print,ebook: which to render */
   const char *font_dir;   /* --fonts */
   bool dump;
   pb_dump_kind dump_kind;
@@ -35,6 +35,7 @@ typedef struct pb_cli {
 typedef struct pb_job {
   char *input;
   char *output;           /* NULL: dump to stdout */
+  const char *profile;    /* "print", "ebook", or NULL: the front matter's */
 } pb_job;
 
 static void pb_usage(FILE *f) {
@@ -44,7 +45,9 @@ static void pb_usage(FILE *f) {
       "\n"
       "  -o, --output PATH       output file (one input) or existing directory\n"
       "                          (default: INPUT.pdf next to the input)\n"
-      "      --profile print|ebook  output profile (default: front matter, else print)\n"
+      "      --profile P         print, ebook, or print,ebook for both (an ebook\n"
+      "                          is written as NAME.ebook.pdf; default: the\n"
+      "                          front matter's profile, else print)\n"
       "      --dump lines|glyphs|pages  write a text dump of the layout instead\n"
       "                          of a PDF (to -o, or to standard output)\n"
       "      --fonts DIR         directory of font profiles (default: built in)\n"
@@ -151,9 +154,9 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
     goto done;
   if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
   t_parse = pb_now_ms();
-  if (cli->profile) {
+  if (job->profile) {
     free(doc.meta.profile);
-    doc.meta.profile = strdup(cli->profile);
+    doc.meta.profile = strdup(job->profile);
     if (!doc.meta.profile) goto done;
   }
   if (pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK) goto done;
@@ -363,11 +366,16 @@ int main(int argc, char **argv) {
     switch (opt) {
     case 'o': cli.output = optarg; break;
     case OPT_PROFILE:
-      if (strcmp(optarg, "print") && strcmp(optarg, "ebook")) {
-        fprintf(stderr, "paiban: error: --profile must be print or ebook, not '%s'\n", optarg);
+      cli.print = strcmp(optarg, "print") == 0 ||
+                  strcmp(optarg, "print,ebook") == 0 ||
+                  strcmp(optarg, "ebook,print") == 0;
+      cli.ebook = strcmp(optarg, "ebook") == 0 ||
+                  strcmp(optarg, "print,ebook") == 0 ||
+                  strcmp(optarg, "ebook,print") == 0;
+      if (!cli.print && !cli.ebook) {
+        fprintf(stderr, "paiban: error: --profile must be print, ebook or print,ebook, not '%s'\n", optarg);
         return 2;
       }
-      cli.profile = optarg;
       break;
     case OPT_DUMP:
       cli.dump = true;
@@ -428,37 +436,49 @@ int main(int argc, char **argv) {
     }
     inputs[ninputs++] = strdup(argv[i]);
   }
-  pb_job *jobs = calloc(ninputs ? ninputs : 1, sizeof *jobs);
+  /* One job per input and profile. */
+  const char *profiles[2];
+  size_t nprof = 0;
+  if (cli.print) profiles[nprof++] = "print";
+  if (cli.ebook) profiles[nprof++] = "ebook";
+  if (!nprof) profiles[nprof++] = NULL; /* the front matter decides */
+  size_t njobs = ninputs * nprof;
+  pb_job *jobs = calloc(njobs ? njobs : 1, sizeof *jobs);
   if (!jobs) return 1;
-  const char *ext = cli.dump ? ".dump.txt" : ".pdf";
   bool out_is_dir = cli.output && (pb_is_dir(cli.output) ||
                                    pb_ends_with(cli.output, "/"));
-  if (cli.output && ninputs > 1 && !out_is_dir) {
-    fprintf(stderr, "paiban: error: with several inputs, -o must be an existing directory ('%s' is not)\n", cli.output);
+  if (cli.output && njobs > 1 && !out_is_dir) {
+    fprintf(stderr, "paiban: error: with several outputs, -o must be an existing directory ('%s' is not)\n", cli.output);
     rc = 2;
     goto done;
   }
-  if (cli.dump && !cli.output && ninputs > 1) {
-    fprintf(stderr, "paiban: error: --dump with several inputs needs -o DIR\n");
+  if (cli.dump && !cli.output && njobs > 1) {
+    fprintf(stderr, "paiban: error: --dump with several outputs needs -o DIR\n");
     rc = 2;
     goto done;
   }
-  for (size_t i = 0; i < ninputs; i++) {
-    jobs[i].input = inputs[i];
+  for (size_t i = 0; i < njobs; i++) {
+    pb_job *j = &jobs[i];
+    j->input = inputs[i / nprof];
+    j->profile = profiles[i % nprof];
     if (cli.dump && !cli.output) continue; /* standard output */
+    /* An ebook is NAME.ebook.pdf beside NAME.pdf, the print edition. */
+    bool ebook = j->profile && strcmp(j->profile, "ebook") == 0;
+    const char *ext = cli.dump ? (ebook ? ".ebook.dump.txt" : ".dump.txt")
+                               : (ebook ? ".ebook.pdf" : ".pdf");
     if (cli.output && !out_is_dir)
-      jobs[i].output = strdup(cli.output);
+      j->output = strdup(cli.output);
     else
-      jobs[i].output = pb_output_for(inputs[i], cli.output, ext);
-    if (!jobs[i].output) {
+      j->output = pb_output_for(j->input, cli.output, ext);
+    if (!j->output) {
       rc = 1;
       goto done;
     }
   }
-  /* Two inputs must not write the same file (the second would silently
+  /* Two jobs must not write the same file (the second would silently
    * replace the first). */
-  for (size_t i = 0; i < ninputs; i++)
-    for (size_t k = i + 1; k < ninputs; k++)
+  for (size_t i = 0; i < njobs; i++)
+    for (size_t k = i + 1; k < njobs; k++)
       if (jobs[i].output && jobs[k].output &&
           strcmp(jobs[i].output, jobs[k].output) == 0) {
         fprintf(stderr, "%s: error: would write the same output '%s' as '%s'\n",
@@ -466,12 +486,10 @@ int main(int argc, char **argv) {
         rc = 1;
         goto done;
       }
-  if (ninputs) rc |= pb_run_jobs(&cli, jobs, ninputs);
+  if (njobs) rc |= pb_run_jobs(&cli, jobs, njobs);
 done:
-  for (size_t i = 0; i < ninputs; i++) {
-    free(jobs[i].output);
-    free(inputs[i]);
-  }
+  for (size_t i = 0; jobs && i < njobs; i++) free(jobs[i].output);
+  for (size_t i = 0; i < ninputs; i++) free(inputs[i]);
   free(jobs);
   free(inputs);
   return rc;
