@@ -87,11 +87,13 @@ static bool pb_face_open(pb_fontset *fs, pb_face *f) {
     return false;
   f->ft_face = ft;
   f->upem = ft->units_per_EM ? ft->units_per_EM : 1000;
+  /* The subsetter reads the face from the file's bytes (hb_face); shaping
+   * uses a HarfBuzz font on this FreeType face, at ppem = upem so that
+   * positions come out in 26.6 font units (scale upem * 64). */
   f->hb_face = hb_face_create(f->blob, (unsigned)f->index);
-  f->hb_font = hb_font_create(f->hb_face);
+  if (FT_Set_Char_Size(ft, 0, (FT_F26Dot6)f->upem * 64, 72, 72)) return false;
+  f->hb_font = hb_ft_font_create_referenced(ft);
   if (!f->hb_font || hb_font_get_empty() == f->hb_font) return false;
-  hb_font_set_scale(f->hb_font, (int)f->upem * 64, (int)f->upem * 64);
-  hb_ft_font_set_funcs(f->hb_font);
   hb_ft_font_set_load_flags(f->hb_font, FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
 
   const char *ps = FT_Get_Postscript_Name(ft);
@@ -151,6 +153,32 @@ static bool pb_family_eq(const char *a, const char *b) {
   return *a == *b;
 }
 
+/* The face for file and index, added if new; -1 on failure (why says). */
+static int pb_add_face(pb_fontset *fs, const char *file, int index,
+                       const char *family, char *why, size_t whylen) {
+  for (size_t i = 0; i < fs->nfaces; i++)
+    if (fs->faces[i].index == index && strcmp(fs->faces[i].file, file) == 0)
+      return (int)i;
+  if (fs->nfaces == PB_MAX_FACES) {
+    snprintf(why, whylen, "too many fonts in one profile (max %d)",
+             PB_MAX_FACES);
+    return -1;
+  }
+  pb_face *f = &fs->faces[fs->nfaces];
+  memset(f, 0, sizeof *f);
+  f->file = pb_xstrdup(file);
+  f->family = pb_xstrdup(family);
+  f->index = index;
+  if (!f->file || !f->family) {
+    free(f->file);
+    free(f->family);
+    memset(f, 0, sizeof *f);
+    snprintf(why, whylen, "out of memory");
+    return -1;
+  }
+  return (int)fs->nfaces++;
+}
+
 /* Resolves one fontconfig pattern to a face index (deduplicated by file and
  * index).  Returns -1 when no installed font has the requested family. */
 static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
@@ -167,6 +195,49 @@ static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
     snprintf(why, whylen, "no family name");
     goto done;
   }
+  FcChar8 *file = NULL;
+  int index = 0;
+  /* Exact listing first: much cheaper than FcFontMatch's scoring of every
+   * font, and it never substitutes.  Without a style, ask for the upright
+   * regular face of normal width. */
+  FcPattern *lp = FcPatternDuplicate(pat);
+  FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, NULL);
+  FcFontSet *list = NULL;
+  if (lp && os) {
+    FcValue v;
+    if (FcPatternGet(lp, FC_STYLE, 0, &v) != FcResultMatch) {
+      if (FcPatternGet(lp, FC_WEIGHT, 0, &v) != FcResultMatch)
+        FcPatternAddInteger(lp, FC_WEIGHT, FC_WEIGHT_REGULAR);
+      if (FcPatternGet(lp, FC_SLANT, 0, &v) != FcResultMatch)
+        FcPatternAddInteger(lp, FC_SLANT, FC_SLANT_ROMAN);
+      if (FcPatternGet(lp, FC_WIDTH, 0, &v) != FcResultMatch)
+        FcPatternAddInteger(lp, FC_WIDTH, FC_WIDTH_NORMAL);
+    }
+    list = FcFontList(NULL, lp, os);
+  }
+  /* Several candidates (rare): the first by file name, for determinism. */
+  for (int k = 0; list && k < list->nfont; k++) {
+    FcChar8 *f = NULL;
+    int idx = 0;
+    if (FcPatternGetString(list->fonts[k], FC_FILE, 0, &f) != FcResultMatch)
+      continue;
+    FcPatternGetInteger(list->fonts[k], FC_INDEX, 0, &idx);
+    int cmp = file ? strcmp((const char *)f, (const char *)file) : -1;
+    if (cmp < 0 || (cmp == 0 && idx < index)) {
+      file = f;
+      index = idx;
+    }
+  }
+  char *listed = file ? pb_xstrdup((const char *)file) : NULL;
+  if (list) FcFontSetDestroy(list);
+  if (os) FcObjectSetDestroy(os);
+  if (lp) FcPatternDestroy(lp);
+  if (listed) {
+    result = pb_add_face(fs, listed, index, (const char *)want, why, whylen);
+    free(listed);
+    goto done;
+  }
+  /* Not listed: ask FcFontMatch, only to say what it would substitute. */
   FcConfigSubstitute(NULL, pat, FcMatchPattern);
   FcDefaultSubstitute(pat);
   FcResult res;
@@ -175,8 +246,7 @@ static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
     snprintf(why, whylen, "fontconfig found nothing");
     goto done;
   }
-  FcChar8 *fam = NULL, *file = NULL;
-  int index = 0;
+  FcChar8 *fam = NULL;
   bool family_ok = false;
   for (int k = 0; FcPatternGetString(match, FC_FAMILY, k, &fam) == FcResultMatch;
        k++)
@@ -192,29 +262,8 @@ static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
     goto done;
   }
   FcPatternGetInteger(match, FC_INDEX, 0, &index);
-  for (size_t i = 0; i < fs->nfaces; i++)
-    if (fs->faces[i].index == index &&
-        strcmp(fs->faces[i].file, (const char *)file) == 0) {
-      result = (int)i;
-      goto done;
-    }
-  if (fs->nfaces == PB_MAX_FACES) {
-    snprintf(why, whylen, "too many fonts in one profile (max %d)",
-             PB_MAX_FACES);
-    goto done;
-  }
-  pb_face *f = &fs->faces[fs->nfaces];
-  memset(f, 0, sizeof *f);
-  f->file = pb_xstrdup((const char *)file);
-  f->family = pb_xstrdup((const char *)want);
-  f->index = index;
-  if (!f->file || !f->family) {
-    free(f->file);
-    free(f->family);
-    snprintf(why, whylen, "out of memory");
-    goto done;
-  }
-  result = (int)fs->nfaces++;
+  result = pb_add_face(fs, (const char *)file, index, (const char *)want, why,
+                       whylen);
 done:
   if (match) FcPatternDestroy(match);
   if (pat) FcPatternDestroy(pat);
