@@ -6,6 +6,8 @@
 #   para200k  one paragraph of 200,000 characters
 #   word100k  one "word" of 100,000 letters (emergency breaks)
 #   paras5k   5,000 tiny paragraphs
+#   batch-jN  100 manuscripts (copies of the essay) in one run with -j N,
+#             N = 1 and the number of cores: how the batch scales
 # RUNS times each (default 11; 3 for the large inputs) and prints the median
 # wall time with min and max, pages per second and peak resident memory
 # (GNU time).  Quote medians and ratios: the machine is noisy.
@@ -76,4 +78,14 @@ bench editions "$RUNS" "$TMP/editions/*.pdf" -- "$PAIBAN" -q --profile print,ebo
 bench book 5 "$TMP/book.pdf" -- "$PAIBAN" -q -o "$TMP/book.pdf" "$TMP/book.md"
 for big in para200k word100k paras5k; do
   bench $big 3 "$TMP/$big.pdf" -- "$PAIBAN" -q -o "$TMP/$big.pdf" "$TMP/$big.md"
+done
+mkdir -p "$TMP/batch" "$TMP/batch-out"
+i=1
+while [ $i -le 100 ]; do
+  cp "$essay" "$TMP/batch/essay$i.md"
+  i=$((i + 1))
+done
+for j in 1 $(nproc); do
+  bench "batch-j$j" 3 "$TMP/batch-out/*.pdf" -- "$PAIBAN" -q -j "$j" \
+    -o "$TMP/batch-out/" "$TMP/batch"
 done

@@ -14,6 +14,7 @@ Checks, with independent tools (qpdf, pdffonts, pdftotext, mutool):
   flush      every line that is not the last of its paragraph ends at the
              right edge of the text block (within 0.75 pt; a line-end mark
              whose blank was trimmed may reach up to 0.75 em past it)
+  lastline   no paragraph ends with a line of one character (plus marks)
 Prints one line per check ("ok NAME" / "FAIL NAME: why") and exits 1 if
 any failed.  Standard library only.
 """
@@ -150,7 +151,7 @@ def main():
     # the title, running heads and folios are furniture.
     sizes = [round(c[3], 1) for l in lines for c in l[2]]
     body_size = max(set(sizes), key=sizes.count) if sizes else 0
-    body = [l for l in lines if len(l[2]) > 3
+    body = [l for l in lines if l[2]
             and sum(1 for c in l[2] if round(c[3], 1) == body_size) > len(l[2]) / 2]
     viol = []
     for pno, y, chars in body:
@@ -181,6 +182,16 @@ def main():
             ragged.append("page %d y %.1f ends at %.2f, edge %.2f (%s)" % (
                 pno + 1, y, end, right, "".join(c[0] for c in chars[-6:])))
         report("flush", "; ".join(ragged[:5]) if ragged else None)
+        # clreq §5: a paragraph's last line is never a single character
+        # (or one character and its mark).
+        single = []
+        for i, (pno, y, chars) in enumerate(body):
+            nxt = body[i + 1] if i + 1 < len(body) else None
+            last = nxt is None or nxt[2][0][1] > left + 0.9 * nxt[2][0][3]
+            content = [c for c in chars if re.match(r"[\w]", c[0])]
+            if last and len(content) == 1:
+                single.append("page %d y %.1f: %s" % (pno + 1, y, "".join(c[0] for c in chars)))
+        report("lastline", "; ".join(single[:5]) if single else None)
     return 1 if failures else 0
 
 

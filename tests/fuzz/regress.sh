@@ -1,6 +1,6 @@
 #!/bin/sh
 # Fuzzing regressions: runs the paiban CLI on every seed input
-# (tests/fuzz/corpus) and every input a fuzzer once crashed on
+# (tests/fuzz/corpus) and every input fuzzing once found a bug with
 # (tests/fuzz/regressions), rendering to PDF and to a glyph dump.  Each run
 # must end within 10 s with status 0 (rendered) or 1 (the document has
 # errors) -- never a signal, never 2 -- and print no sanitizer report (this
