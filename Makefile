@@ -79,7 +79,9 @@ test-asan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
 	  OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	  LDFLAGS='-fsanitize=address,undefined' build-asan/paiban $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
-	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
+	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
 valgrind: build
 	@tests/valgrind.sh $(BUILD)/paiban
