@@ -522,8 +522,12 @@ static size_t pb_page_end(const pb_galley *g, size_t i, size_t j) {
   if (k > i + 1 && L[k - 1].first && !L[k - 1].last &&
       L[k].block == L[k - 1].block)
     k--;
-  /* Keep headings and the title with what follows. */
-  while (k > i + 1 && L[k - 1].keep_with_next) k--;
+  /* Keep headings and the title with what follows — unless the page holds
+   * nothing else (a run of headings), then break where the page is full. */
+  size_t kept = k;
+  while (kept > i + 1 && L[kept - 1].keep_with_next) kept--;
+  if (kept == i + 1 && L[i].keep_with_next) return j;
+  k = kept;
   return k > i ? k : j;
 }
 
