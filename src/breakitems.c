@@ -298,11 +298,17 @@ static pb_status pb_emergency_breaks(pb_shaper *sh, const pb_para *p,
       end++;
     }
     for (size_t k = start; k < end; k++) {
-      if (run > measure && k > start && it->v[k].kind == PB_ITEM_BOX &&
+      pb_item x = it->v[k];
+      if (run > measure && k > start && x.kind == PB_ITEM_BOX &&
           it->v[k - 1].kind == PB_ITEM_BOX &&
           !pb_items_penalty(&out, 0, PB_EMERGENCY_PENALTY, false))
         goto nomem;
-      if (!pb_items_push(&out, it->v[k])) goto nomem;
+      /* A forbidden break (penalty before a glue) becomes a costly one. */
+      if (run > measure && x.kind == PB_ITEM_PENALTY && x.penalty >= PB_INF &&
+          x.tag != PB_TAG_PARFILL && k + 1 < it->len &&
+          it->v[k + 1].tag != PB_TAG_PARFILL)
+        x.penalty = PB_EMERGENCY_PENALTY;
+      if (!pb_items_push(&out, x)) goto nomem;
     }
     if (end < it->len && !pb_items_push(&out, it->v[end])) goto nomem;
     start = end + 1;

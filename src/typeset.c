@@ -115,6 +115,14 @@ typedef struct pb_para_opts {
   uint32_t toc_target;  /* contents entry: heading block + 1; 0 none */
 } pb_para_opts;
 
+/* Positions along a line saturate at ±20,000 pt (PDF viewers' limit is
+ * 14,400), so an absurdly wide overfull line stays representable. */
+#define PB_X_LIMIT PB_PT(20000)
+static pb_len pb_xadd(pb_len x, int64_t d) {
+  int64_t r = (int64_t)x + d;
+  return r > PB_X_LIMIT ? PB_X_LIMIT : r < -PB_X_LIMIT ? -PB_X_LIMIT : (pb_len)r;
+}
+
 /* Sets the lines of one paragraph into the galley. */
 static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
                               const pb_para_opts *o, uint32_t block) {
@@ -150,9 +158,9 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
             fnrefs[nfnrefs++] = fn;
           uint16_t lk = p->link ? p->link[u->c0] : 0;
           if (lk && lk == cur_link) {
-            c->gal.areas[c->gal.nareas - 1].x1 = x + item->width;
+            c->gal.areas[c->gal.nareas - 1].x1 = pb_xadd(x, item->width);
           } else if (lk) {
-            pb_link_area a = {.x0 = x, .x1 = x + item->width,
+            pb_link_area a = {.x0 = x, .x1 = pb_xadd(x, item->width),
                               .y0 = -p->size / 4, .y1 = p->size * 9 / 10,
                               .link = lk, .dest_page = -1};
             if (!pb_grow((void **)&c->gal.areas, &c->gal.areas_cap,
@@ -161,16 +169,16 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
             c->gal.areas[c->gal.nareas++] = a;
           }
           cur_link = lk;
-          pb_len gx = x - u->lead;
+          pb_len gx = pb_xadd(x, -(int64_t)u->lead);
           for (uint32_t g = u->g0; g < u->g1; g++) {
             bool firstg = g == u->g0;
             if (!pb_emit_glyph(c, p, &p->glyphs[g], gx, firstg ? u->c0 : 0,
                                firstg ? u->c1 : 0, 0))
               return PB_ERR_NOMEM;
-            gx += p->glyphs[g].advance;
+            gx = pb_xadd(gx, p->glyphs[g].advance);
           }
         }
-        x += item->width;
+        x = pb_xadd(x, item->width);
       } else if (item->kind == PB_ITEM_GLUE) {
         if (k == bk->index || item->tag == PB_TAG_PARFILL) continue;
         pb_len w = item->width;
@@ -184,14 +192,14 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
                                g == u->g0 ? u->c0 + 1 : 0, PB_GLYPH_SPACE))
               return PB_ERR_NOMEM;
         }
-        x += w;
+        x = pb_xadd(x, w);
       } else if (k == bk->index && item->tag == PB_TAG_HYPHEN) {
         pb_glyph hy = {.gid = item->data2, .face = (uint16_t)item->data};
         static const uint32_t minus = '-';
         pb_para tmp = *p;
         tmp.text = &minus;
         if (!pb_emit_glyph(c, &tmp, &hy, x, 0, 1, 0)) return PB_ERR_NOMEM;
-        x += item->width;
+        x = pb_xadd(x, item->width);
       }
     }
     if (!pb_grow((void **)&c->gal.lines, &c->gal.lines_cap, c->gal.nlines + 1,
