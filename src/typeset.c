@@ -123,6 +123,10 @@ static pb_len pb_xadd(pb_len x, int64_t d) {
   return r > PB_X_LIMIT ? PB_X_LIMIT : r < -PB_X_LIMIT ? -PB_X_LIMIT : (pb_len)r;
 }
 
+/* Underfull lines are reported from badness 1000 on (TeX's \hbadness):
+ * 100 r^3 > 1000 for r > 2.154. */
+#define PB_UNDERFULL_WARN_RATIO 2.154
+
 /* Sets the lines of one paragraph into the galley. */
 static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
                               const pb_para_opts *o, uint32_t block) {
@@ -233,7 +237,8 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
         overfull_pos = first_pos;
         overfull_by = bk->natural - bk->shrink - o->measure;
       }
-    } else if (bk->underfull && !last && !o->ragged && bk->stretch > 0) {
+    } else if (bk->underfull && !last && !o->ragged && bk->stretch > 0 &&
+               bk->ratio > PB_UNDERFULL_WARN_RATIO) {
       if (!underfull++) {
         underfull_pos = first_pos;
         underfull_ratio = bk->ratio;

@@ -68,11 +68,17 @@ static double pb_now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* On a terminal, the progress line sits at the bottom: every other line
+ * first clears it ("\r\033[K"), and the progress is drawn again after. */
+static const char *pb_clear = "";
+
 static void pb_print_diags(const pb_diags *d, bool quiet) {
   char buf[1024];
   for (size_t i = 0; i < d->count; i++) {
     if (quiet && d->items[i].severity != PB_SEV_ERROR) continue;
-    pb_diag_format(&d->items[i], buf, sizeof buf);
+    size_t cl = strlen(pb_clear);
+    memcpy(buf, pb_clear, cl);
+    pb_diag_format(&d->items[i], buf + cl, sizeof buf - cl);
     /* One write per line so parallel jobs do not interleave mid-line. */
     size_t n = strlen(buf);
     if (n < sizeof buf - 1) {
@@ -193,7 +199,7 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
   t_out = pb_now_ms();
   rc = 0;
   if (!cli->quiet && job->output)
-    fprintf(stderr, "%s: %zu page%s, %.0f ms\n", job->output, lo.npages,
+    fprintf(stderr, "%s%s: %zu page%s, %.0f ms\n", pb_clear, job->output, lo.npages,
             lo.npages == 1 ? "" : "s", t_out - t0);
   if (cli->verbose)
     fprintf(stderr,
@@ -279,12 +285,21 @@ static int pb_expand_dir(const char *dir, char ***list, size_t *n, size_t *cap) 
 /* Runs the jobs, up to cli->jobs at a time in child processes (the library
  * keeps no global state between documents, and processes keep fontconfig's
  * and FreeType's caches apart).  One failing job does not stop the others. */
+static int pb_run_jobs_inner(const pb_cli *cli, pb_job *jobs, size_t n);
+
 static int pb_run_jobs(const pb_cli *cli, pb_job *jobs, size_t n) {
+  if (cli->tty && n > 1 && !cli->quiet) pb_clear = "\r\033[K";
+  int rc = pb_run_jobs_inner(cli, jobs, n);
+  if (*pb_clear) fputs(pb_clear, stderr);
+  return rc;
+}
+
+static int pb_run_jobs_inner(const pb_cli *cli, pb_job *jobs, size_t n) {
   if (n == 1 || cli->jobs <= 1) {
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
       if (cli->tty && n > 1 && !cli->quiet)
-        fprintf(stderr, "\r\033[K[%zu/%zu] %s\n", i + 1, n, jobs[i].input);
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, n, jobs[i].input);
       rc |= pb_render(cli, &jobs[i]);
     }
     return rc;
@@ -328,9 +343,8 @@ static int pb_run_jobs(const pb_cli *cli, pb_job *jobs, size_t n) {
       rc = 1;
     }
     if (cli->tty && !cli->quiet)
-      fprintf(stderr, "\r\033[K[%zu/%zu] done", done, n);
+      fprintf(stderr, "\r\033[K[%zu/%zu] done, %zu running", done, n, running);
   }
-  if (cli->tty && !cli->quiet) fputs("\r\033[K", stderr);
   free(pids);
   return rc;
 }

@@ -2,7 +2,7 @@
 #   make fuzz-build           build build-fuzz/fuzz_parse and build-fuzz/fuzz_render
 #   make fuzz                 run each for FUZZ_SECONDS (default 60) on a copy
 #                             of the seed corpus; fails if a crash is found
-#   make fuzz FUZZ_SECONDS=600 FUZZ_ARGS='-jobs=2'   longer / extra options
+#   make fuzz FUZZ_SECONDS=600 FUZZ_ARGS='-len_control=0'   longer / extra options
 # The library is rebuilt with clang and -fsanitize=fuzzer-no-link (coverage
 # for libFuzzer) plus ASan and UBSan; the flags, defines and libraries are
 # the Makefile's own (CFLAGS, LIB_SRC, HEADERS, LDLIBS).
