@@ -141,7 +141,9 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
     /* Skip the discardable items that begin a line (after a break). */
     if (b > 0)
       while (start < bk->index && it->v[start].kind != PB_ITEM_BOX) start++;
-    double r = o->ragged ? 0.0 : bk->ratio;
+    /* Ragged lines (headings, code) never stretch, but shrink if they must
+     * to stay inside the measure. */
+    double r = o->ragged && bk->ratio > 0 ? 0.0 : bk->ratio;
     if (r < -1.0) r = -1.0; /* overfull: shrink fully, let it stick out */
     bool last = b + 1 == br->len;
     if (last && r > 0) r = 0; /* the parfill glue took the slack */
@@ -587,8 +589,24 @@ static pb_status pb_running_head(pb_ctx *c, pb_page *pg, const char *section) {
   if (!head) head = c->doc->meta.title;
   if (!s->running_heads || pg->folio <= 1 || !head || !*head) return PB_OK;
   pb_len hy = c->origin_y + s->paper_h - s->margin_top / 2;
-  return pb_add_furniture(c, pg, head, s->font_size * 8 / 10, hy,
-                          PB_LINE_RUNNING_HEAD, NULL, NULL);
+  /* A head is one line: no more characters than could fit (at a quarter
+   * em each), the rest replaced by an ellipsis — so a 10,000-character
+   * title costs no more per page than a short one. */
+  size_t limit = (size_t)s->measure_em * 5, n = 0, cut = 0;
+  for (const char *q = head; *q && n <= limit; q++)
+    if ((*q & 0xC0) != 0x80 && ++n == limit + 1) cut = (size_t)(q - head);
+  char *shortened = NULL;
+  if (cut) {
+    shortened = malloc(cut + 4);
+    if (!shortened) return PB_ERR_NOMEM;
+    memcpy(shortened, head, cut);
+    memcpy(shortened + cut, "\xE2\x80\xA6", 4); /* … */
+    head = shortened;
+  }
+  pb_status st = pb_add_furniture(c, pg, head, s->font_size * 8 / 10, hy,
+                                  PB_LINE_RUNNING_HEAD, NULL, NULL);
+  free(shortened);
+  return st;
 }
 
 /* Folio at the foot of every page; in the ebook it links to the first page
