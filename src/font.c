@@ -335,7 +335,8 @@ static void pb_profile_line(pb_fontset *fs, const char *path, uint32_t lineno,
   }
 }
 
-static const char *pb_profile_for_lang(const char *lang) {
+const char *pb_font_profile_name(const char *name, const char *lang) {
+  if (name) return name;
   if (!lang) return "zh-Hant";
   if (strncasecmp(lang, "en", 2) == 0) return "en";
   if (strncasecmp(lang, "zh-Hans", 7) == 0 || strcasecmp(lang, "zh-CN") == 0 ||
@@ -355,7 +356,7 @@ pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
 
   if (!font_dir) font_dir = getenv("PAIBAN_FONT_DIR");
   if (!font_dir || !*font_dir) font_dir = PB_DEFAULT_FONT_DIR;
-  if (!name) name = pb_profile_for_lang(lang);
+  name = pb_font_profile_name(name, lang);
   snprintf(path, sizeof path, "%s/%s.conf", font_dir, name);
 
   fs = calloc(1, sizeof *fs);

@@ -60,6 +60,11 @@ pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
                             const char *lang, pb_diags *diags);
 void pb_fontset_free(pb_fontset *fs);
 
+/* The profile pb_fontset_load would read: name if given, else "zh-Hant",
+ * "zh-Hans" or "en" from lang.  A fontset may serve any number of
+ * documents that resolve to the same profile (one at a time). */
+const char *pb_font_profile_name(const char *name, const char *lang);
+
 size_t pb_fontset_face_count(const pb_fontset *fs);
 const pb_face *pb_fontset_face(const pb_fontset *fs, size_t i);
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -143,6 +144,45 @@ fail:
   return NULL;
 }
 
+/* Fontsets loaded by this process, by profile name: a worker that renders
+ * many manuscripts opens each font once. */
+#define PB_FONTSET_CACHE 8
+static struct {
+  char *name;
+  pb_fontset *fs;
+} pb_fontsets[PB_FONTSET_CACHE];
+
+static pb_fontset *pb_cached_fontset(const pb_cli *cli, const char *name,
+                                     const char *lang, pb_diags *d) {
+  const char *profile = pb_font_profile_name(name, lang);
+  for (int i = 0; i < PB_FONTSET_CACHE && pb_fontsets[i].name; i++)
+    if (strcmp(pb_fontsets[i].name, profile) == 0) return pb_fontsets[i].fs;
+  pb_fontset *fs = pb_fontset_load(cli->font_dir, name, lang, d);
+  for (int i = 0; fs && i < PB_FONTSET_CACHE; i++)
+    if (!pb_fontsets[i].name) {
+      pb_fontsets[i].name = strdup(profile);
+      if (pb_fontsets[i].name) pb_fontsets[i].fs = fs;
+      else fs = (pb_fontset_free(fs), NULL);
+      return fs;
+    }
+  return fs; /* cache full: the caller frees it (see pb_is_cached) */
+}
+
+static bool pb_is_cached(const pb_fontset *fs) {
+  for (int i = 0; i < PB_FONTSET_CACHE; i++)
+    if (pb_fontsets[i].fs == fs) return true;
+  return false;
+}
+
+static void pb_fontset_cache_free(void) {
+  for (int i = 0; i < PB_FONTSET_CACHE; i++) {
+    pb_fontset_free(pb_fontsets[i].fs);
+    free(pb_fontsets[i].name);
+    pb_fontsets[i].fs = NULL;
+    pb_fontsets[i].name = NULL;
+  }
+}
+
 /* Renders one manuscript.  Returns 0 on success, 1 on error. */
 static int pb_render(const pb_cli *cli, const pb_job *job) {
   pb_diags d;
@@ -173,7 +213,7 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
   if (doc.nblocks == 0 && !doc.meta.title)
     pb_diag_add(&d, PB_SEV_WARNING, (pb_pos){1, 1},
                 "the manuscript has no text; the output is one blank page");
-  fs = pb_fontset_load(cli->font_dir, doc.meta.fonts, s.lang, &d);
+  fs = pb_cached_fontset(cli, doc.meta.fonts, s.lang, &d);
   if (!fs) goto done;
   t_fonts = pb_now_ms();
   if (pb_typeset(&doc, &s, fs, &lo, &d) != PB_OK || d.errors) goto done;
@@ -210,7 +250,7 @@ done:
   if (d.errors) rc = 1;
   pb_print_diags(&d, cli->quiet);
   pb_layout_free(&lo);
-  pb_fontset_free(fs);
+  if (fs && !pb_is_cached(fs)) pb_fontset_free(fs);
   pb_doc_free(&doc);
   free(src);
   pb_diags_free(&d);
@@ -304,48 +344,68 @@ static int pb_run_jobs_inner(const pb_cli *cli, pb_job *jobs, size_t n) {
     }
     return rc;
   }
+  /* A pool of worker processes takes jobs from a shared counter; each
+   * reports every finished job on a pipe (index, status), so the parent
+   * can show progress and name a job whose worker crashed.  Workers keep
+   * fontconfig's configuration and the open fonts from job to job. */
+  size_t nworkers = (size_t)cli->jobs < n ? (size_t)cli->jobs : n;
+  size_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  int fds[2] = {-1, -1};
+  unsigned char *finished = calloc(n, 1);
   int rc = 0;
-  size_t next = 0, running = 0, done = 0;
-  pid_t *pids = calloc(n, sizeof *pids);
-  if (!pids) {
-    fprintf(stderr, "paiban: error: out of memory\n");
-    return 1;
+  if (next == MAP_FAILED || pipe(fds) != 0 || !finished) {
+    fprintf(stderr, "paiban: error: cannot start workers: %s\n", strerror(errno));
+    rc = 1;
+    goto done;
   }
-  while (done < n) {
-    while (running < (size_t)cli->jobs && next < n) {
-      fflush(NULL);
-      pid_t pid = fork();
-      if (pid < 0) {
-        fprintf(stderr, "paiban: error: cannot start a job: %s\n",
-                strerror(errno));
-        rc = 1;
-        done++;
-        next++;
-        continue;
+  *next = 0;
+  fflush(NULL);
+  for (size_t w = 0; w < nworkers; w++) {
+    pid_t pid = fork();
+    if (pid < 0) {
+      fprintf(stderr, "paiban: error: cannot start a worker: %s\n", strerror(errno));
+      rc = 1;
+      break;
+    }
+    if (pid == 0) {
+      close(fds[0]);
+      for (;;) {
+        size_t i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
+        if (i >= n) break;
+        uint32_t msg[2] = {(uint32_t)i, 0};
+        msg[1] = (uint32_t)pb_render(cli, &jobs[i]);
+        if (write(fds[1], msg, sizeof msg) != (ssize_t)sizeof msg) break;
       }
-      if (pid == 0) _exit(pb_render(cli, &jobs[next]));
-      pids[next++] = pid;
-      running++;
+      pb_fontset_cache_free();
+      _exit(0);
     }
-    int status = 0;
-    pid_t pid = wait(&status);
-    if (pid < 0) break;
-    running--;
-    done++;
-    size_t which = 0;
-    while (which < n && pids[which] != pid) which++;
-    if (!WIFEXITED(status)) {
-      fprintf(stderr, "%s: error: rendering crashed (signal %d)\n",
-              which < n ? jobs[which].input : "?",
-              WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-      rc = 1;
-    } else if (WEXITSTATUS(status) != 0) {
-      rc = 1;
-    }
-    if (cli->tty && !cli->quiet)
-      fprintf(stderr, "\r\033[K[%zu/%zu] done, %zu running", done, n, running);
   }
-  free(pids);
+  close(fds[1]);
+  fds[1] = -1;
+  size_t done_jobs = 0;
+  uint32_t msg[2];
+  while (read(fds[0], msg, sizeof msg) == (ssize_t)sizeof msg) {
+    if (msg[0] < n) finished[msg[0]] = 1;
+    if (msg[1]) rc = 1;
+    done_jobs++;
+    if (cli->tty && !cli->quiet)
+      fprintf(stderr, "\r\033[K[%zu/%zu] %s", done_jobs, n, jobs[msg[0] < n ? msg[0] : 0].input);
+  }
+  int status;
+  while (wait(&status) > 0)
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) rc = 1;
+  /* A job that never reported was lost with its worker (a crash). */
+  for (size_t i = 0; i < n; i++)
+    if (!finished[i] && i < *next) {
+      fprintf(stderr, "%s%s: error: rendering crashed\n", pb_clear, jobs[i].input);
+      rc = 1;
+    }
+done:
+  if (fds[0] >= 0) close(fds[0]);
+  if (fds[1] >= 0) close(fds[1]);
+  if (next != MAP_FAILED && next) munmap(next, sizeof *next);
+  free(finished);
   return rc;
 }
 
@@ -501,6 +561,7 @@ int main(int argc, char **argv) {
         goto done;
       }
   if (njobs) rc |= pb_run_jobs(&cli, jobs, njobs);
+  pb_fontset_cache_free();
 done:
   for (size_t i = 0; jobs && i < njobs; i++) free(jobs[i].output);
   for (size_t i = 0; i < ninputs; i++) free(inputs[i]);
