@@ -3,6 +3,7 @@
  * text through OpenCC at render time, so the Traditional original and its
  * Simplified edition never drift apart. */
 #include "paiban/doc.h"
+#include "io.h"
 
 #include <errno.h>
 #include <opencc/opencc.h>
@@ -68,33 +69,6 @@ static char *pb_sibling_path(const char *base, const char *rel) {
   return p;
 }
 
-static char *pb_slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  char *buf = NULL;
-  size_t n = 0, cap = 0;
-  for (;;) {
-    if (n == cap) {
-      cap = cap ? cap * 2 : 65536;
-      if (cap > (256u << 20)) break;
-      char *nb = realloc(buf, cap);
-      if (!nb) break;
-      buf = nb;
-    }
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) {
-      fclose(f);
-      *len = n;
-      return buf;
-    }
-  }
-  free(buf);
-  fclose(f);
-  errno = ENOMEM;
-  return NULL;
-}
-
 static void pb_take_str(char **dst, char **src) {
   if (*dst || !*src) return;
   *dst = *src;
@@ -112,11 +86,11 @@ pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
   pb_diags od;
   pb_diags_init(&od, path);
   if (!path) goto done;
-  src = pb_slurp(path, &len);
-  if (!src) {
+  int err = pb_file_read(path, 256u << 20, &src, &len);
+  if (err) {
     pb_diag_add(diags, PB_SEV_ERROR, m->derive_pos,
                 "'derive-from' names '%s', which cannot be read: %s", path,
-                strerror(errno));
+                strerror(err));
     st = PB_ERR_IO;
     goto done;
   }

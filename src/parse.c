@@ -408,6 +408,30 @@ static void set_str(ctx *c, char **field, const char *v) {
   *field = p;
 }
 
+/* Stores v in *field (and its position) if it is one of vals, matched
+ * case-insensitively and stored in canonical spelling; else reports an
+ * error listing them. */
+static void set_enum(ctx *c, const char *name, const char *v, size_t vlen,
+                     pb_pos vpos, const char *const *vals, char **field,
+                     pb_pos *field_pos) {
+  const char *w = match_word(v, vals);
+  if (!w) {
+    char list[256];
+    size_t n = 0;
+    list[0] = '\0';
+    for (const char *const *q = vals; *q && n < sizeof list; q++)
+      n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
+                            q == vals ? "" : q[1] ? ", " : " or ", *q);
+    int cl = clip_len(v, vlen, CLIP);
+    pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
+                "unknown value '%.*s%s' for '%s' (expected %s)", cl, v,
+                (size_t)cl < vlen ? "..." : "", name, list);
+    return;
+  }
+  set_str(c, field, w);
+  if (field_pos) *field_pos = vpos;
+}
+
 /* Validates and stores one front-matter value (v is NUL-terminated, vlen
  * bytes; YAML escapes may put a NUL inside). */
 static void meta_set(ctx *c, int key, const char *v, size_t vlen, pb_pos vpos) {
@@ -456,18 +480,8 @@ static void meta_set(ctx *c, int key, const char *v, size_t vlen, pb_pos vpos) {
     m->lang_pos = vpos;
     return;
   case K_PAPER: {
-    static const char *const papers[] = {"A4", "A5",     "A6", "B5",
-                                         "B6", "letter", NULL};
-    const char *w = match_word(v, papers);
-    if (!w) {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "unknown paper size '%.*s%s' in 'paper' (known: A4, A5, A6, "
-                  "B5, B6, letter)",
-                  cl, v, ell);
-      return;
-    }
-    set_str(c, &m->paper, w);
-    m->paper_pos = vpos;
+    static const char *const vals[] = {"A4", "A5", "A6", "B5", "B6", "letter", NULL};
+    set_enum(c, name, v, vlen, vpos, vals, &m->paper, &m->paper_pos);
     return;
   }
   case K_FONT_SIZE: {
@@ -513,31 +527,12 @@ static void meta_set(ctx *c, int key, const char *v, size_t vlen, pb_pos vpos) {
   }
   case K_KINSOKU: {
     static const char *const vals[] = {"none", "basic", "gb", "strict", NULL};
-    const char *w = match_word(v, vals);
-    if (!w) {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "unknown value '%.*s%s' for 'kinsoku' (expected none, basic, "
-                  "gb or strict)",
-                  cl, v, ell);
-      return;
-    }
-    set_str(c, &m->kinsoku, w);
-    m->kinsoku_pos = vpos;
+    set_enum(c, name, v, vlen, vpos, vals, &m->kinsoku, &m->kinsoku_pos);
     return;
   }
   case K_PUNCTUATION: {
-    static const char *const vals[] = {"none", "hant-centered", "hans-standard",
-                                       NULL};
-    const char *w = match_word(v, vals);
-    if (!w) {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "unknown value '%.*s%s' for 'punctuation' (expected none, "
-                  "hant-centered or hans-standard)",
-                  cl, v, ell);
-      return;
-    }
-    set_str(c, &m->punctuation, w);
-    m->punctuation_pos = vpos;
+    static const char *const vals[] = {"none", "hant-centered", "hans-standard", NULL};
+    set_enum(c, name, v, vlen, vpos, vals, &m->punctuation, &m->punctuation_pos);
     return;
   }
   case K_HANGING:
@@ -581,33 +576,13 @@ static void meta_set(ctx *c, int key, const char *v, size_t vlen, pb_pos vpos) {
     return;
   }
   case K_CONVERT: {
-    static const char *const vals[] = {"tw2sp", "tw2s", "t2s", "hk2s", "s2t",
-                                       "s2tw", "s2twp", "s2hk", NULL};
-    const char *w = match_word(v, vals);
-    if (!w) {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "unknown value '%.*s%s' for 'convert' (expected an OpenCC "
-                  "conversion: tw2sp, tw2s, t2s, hk2s, s2t, s2tw, s2twp, "
-                  "s2hk)",
-                  cl, v, ell);
-      return;
-    }
-    set_str(c, &m->convert, w);
-    m->convert_pos = vpos;
+    static const char *const vals[] = {"tw2sp", "tw2s", "t2s", "hk2s", "s2t", "s2tw", "s2twp", "s2hk", NULL};
+    set_enum(c, name, v, vlen, vpos, vals, &m->convert, &m->convert_pos);
     return;
   }
   case K_PROFILE: {
     static const char *const vals[] = {"print", "ebook", NULL};
-    const char *w = match_word(v, vals);
-    if (!w) {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "unknown value '%.*s%s' for 'profile' (expected print or "
-                  "ebook)",
-                  cl, v, ell);
-      return;
-    }
-    set_str(c, &m->profile, w);
-    m->profile_pos = vpos;
+    set_enum(c, name, v, vlen, vpos, vals, &m->profile, &m->profile_pos);
     return;
   }
   case K_FONTS:

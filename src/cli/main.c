@@ -6,6 +6,7 @@
  */
 #include "paiban/paiban.h"
 #include "../atomic_file.h"
+#include "../io.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -94,54 +95,20 @@ static void pb_print_diags(const pb_diags *d, bool quiet) {
   fflush(stderr);
 }
 
-/* Reads a whole file; errors go to diags. */
-static char *pb_read_file(const char *path, size_t *len, pb_diags *d) {
+/* Reads a manuscript; errors go to diags. */
+static char *pb_read_manuscript(const char *path, size_t *len, pb_diags *d) {
   char *buf = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "cannot read: %s",
-                strerror(errno));
-    return NULL;
-  }
-  struct stat st;
-  if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+  int err = pb_file_read(path, PB_MAX_INPUT_BYTES, &buf, len);
+  if (err == EISDIR)
     pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0},
                 "is a directory, not a manuscript");
-    goto fail;
-  }
-  size_t cap = 1 << 16, n = 0;
-  buf = malloc(cap);
-  if (!buf) goto nomem;
-  for (;;) {
-    if (n == cap) {
-      if (cap >= PB_MAX_INPUT_BYTES) {
-        pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0},
-                    "file is larger than %u MiB", PB_MAX_INPUT_BYTES >> 20);
-        goto fail;
-      }
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) goto nomem;
-      buf = nb;
-      cap *= 2;
-    }
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) break;
-  }
-  if (ferror(f)) {
+  else if (err == EFBIG)
+    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "file is larger than %u MiB",
+                PB_MAX_INPUT_BYTES >> 20);
+  else if (err)
     pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "cannot read: %s",
-                strerror(errno));
-    goto fail;
-  }
-  fclose(f);
-  *len = n;
-  return buf;
-nomem:
-  pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
-fail:
-  free(buf);
-  fclose(f);
-  return NULL;
+                strerror(err));
+  return err ? NULL : buf;
 }
 
 /* Fontsets loaded by this process, by profile name: a worker that renders
@@ -194,7 +161,7 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
   int rc = 1;
   double t0 = pb_now_ms(), t_parse = 0, t_fonts = 0, t_layout = 0, t_out = 0;
   pb_diags_init(&d, job->input);
-  char *src = pb_read_file(job->input, &len, &d);
+  char *src = pb_read_manuscript(job->input, &len, &d);
   if (!src) goto done;
   if (pb_doc_parse(src, len, job->input, &doc, &d) != PB_OK || d.errors)
     goto done;

@@ -38,15 +38,6 @@ static bool profile_tried[3];
 static char pdf_path[64];
 static FILE *dev_null;
 
-/* Same choice as pb_fontset_load makes from the language (src/font.c). */
-static const char *profile_for_lang(const char *lang) {
-  if (!lang) return "zh-Hant";
-  if (strncasecmp(lang, "en", 2) == 0) return "en";
-  if (strncasecmp(lang, "zh-Hans", 7) == 0 || strcasecmp(lang, "zh-CN") == 0 ||
-      strcasecmp(lang, "zh-SG") == 0 || strcasecmp(lang, "zh") == 0)
-    return "zh-Hans";
-  return "zh-Hant";
-}
 
 /* The cached font set for a profile name, loading it on first use; NULL if
  * the name is not one of the three. */
@@ -118,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
   if (pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK || d.errors)
     goto done;
-  const char *name = doc.meta.fonts ? doc.meta.fonts : profile_for_lang(s.lang);
+  const char *name = pb_font_profile_name(doc.meta.fonts, s.lang);
   bool known = false;
   pb_fontset *fs = cached_fontset(name, &known);
   if (!known) {

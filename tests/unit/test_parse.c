@@ -371,7 +371,7 @@ static void test_front_matter_errors(void) {
   CHECK_EQ_INT(parse("---\nfont-size: 12\n---\n"), PB_OK);
   CHECK(doc.meta.font_size == 12);
   CHECK_EQ_INT(parse("---\npaper: A3\n---\n"), PB_ERR_INPUT);
-  CHECK(has_diag(PB_SEV_ERROR, 2, 8, "unknown paper size 'A3'"));
+  CHECK(has_diag(PB_SEV_ERROR, 2, 8, "unknown value 'A3' for 'paper'"));
   CHECK_EQ_INT(parse("---\nlang: fr\n---\n"), PB_ERR_INPUT);
   CHECK(has_diag(PB_SEV_ERROR, 2, 7, "unknown language 'fr' in 'lang'"));
   CHECK_EQ_INT(parse("---\ntitle: a\nlang: en\ntitle: b\n---\n"), PB_ERR_INPUT);
