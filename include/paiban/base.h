@@ -70,7 +70,8 @@ void pb_diag_add_at(pb_diags *d, pb_severity sev, const char *path, pb_pos pos,
 /* Moves every diagnostic of src to the end of dst (src is left empty). */
 void pb_diags_move(pb_diags *dst, pb_diags *src);
 /* Formats one diagnostic as "path:line:col: error: message" into buf
- * (always NUL-terminated, truncated to size). Returns the length it needed. */
+ * (always NUL-terminated, truncated to size); a diagnostic without a
+ * position (about a whole file) says 1:1.  Returns the length it needed. */
 size_t pb_diag_format(const pb_diag *dg, char *buf, size_t size);
 
 /* Status codes returned by library entry points. */

@@ -259,7 +259,7 @@ static int pb_cmp_str(const void *a, const void *b) {
 static int pb_expand_dir(const char *dir, char ***list, size_t *n, size_t *cap) {
   DIR *dp = opendir(dir);
   if (!dp) {
-    fprintf(stderr, "%s: error: cannot read directory: %s\n", dir,
+    fprintf(stderr, "%s:1:1: error: cannot read directory: %s\n", dir,
             strerror(errno));
     return 1;
   }
@@ -282,7 +282,7 @@ static int pb_expand_dir(const char *dir, char ***list, size_t *n, size_t *cap) 
   }
   closedir(dp);
   if (*n == before) {
-    fprintf(stderr, "%s: error: directory holds no *.md manuscripts\n", dir);
+    fprintf(stderr, "%s:1:1: error: directory holds no *.md manuscripts\n", dir);
     return 1;
   }
   qsort(*list + before, *n - before, sizeof **list, pb_cmp_str);
@@ -365,7 +365,7 @@ static int pb_run_jobs_inner(const pb_cli *cli, pb_job *jobs, size_t n) {
   /* A job that never reported was lost with its worker (a crash). */
   for (size_t i = 0; i < n; i++)
     if (!finished[i] && i < *next) {
-      fprintf(stderr, "%s%s: error: rendering crashed\n", pb_clear, jobs[i].input);
+      fprintf(stderr, "%s%s:1:1: error: rendering crashed\n", pb_clear, jobs[i].input);
       rc = 1;
     }
 done:
@@ -522,7 +522,7 @@ int main(int argc, char **argv) {
     for (size_t k = i + 1; k < njobs; k++)
       if (jobs[i].output && jobs[k].output &&
           strcmp(jobs[i].output, jobs[k].output) == 0) {
-        fprintf(stderr, "%s: error: would write the same output '%s' as '%s'\n",
+        fprintf(stderr, "%s:1:1: error: would write the same output '%s' as '%s'\n",
                 jobs[k].input, jobs[k].output, jobs[i].input);
         rc = 1;
         goto done;
