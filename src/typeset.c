@@ -27,8 +27,7 @@ typedef struct pb_gline {
   int heading_level;    /* > 0: an outline entry starts here */
   size_t a0, a1;        /* link areas in pb_galley.areas */
   int footnote;         /* a footnote's line: its number (out of the flow) */
-  uint16_t fnrefs[4];   /* footnotes cited on this line */
-  uint8_t nfnrefs;
+  size_t f0, f1;        /* footnotes cited on this line: pb_galley.cites */
   uint32_t toc_target;  /* a contents entry: its heading's block + 1; 0 none */
 } pb_gline;
 
@@ -46,6 +45,8 @@ typedef struct pb_galley {
   size_t nglyphs, glyphs_cap;
   pb_link_area *areas;     /* links, relative to the line start/baseline */
   size_t nareas, areas_cap;
+  uint16_t *cites;         /* footnote numbers cited, per line ranges */
+  size_t ncites, cites_cap;
 } pb_galley;
 
 typedef struct pb_ctx {
@@ -151,8 +152,7 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
     pb_len x = 0;
     pb_pos first_pos = {0, 0};
     uint16_t cur_link = 0; /* the link whose area is open, 0 none */
-    uint16_t fnrefs[4];
-    uint8_t nfnrefs = 0;
+    size_t f_begin = c->gal.ncites;
     for (size_t k = start; k <= bk->index && k < it->len; k++) {
       const pb_item *item = &it->v[k];
       if (item->kind == PB_ITEM_BOX) {
@@ -160,8 +160,15 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
           const pb_unit *u = &p->units[item->data];
           if (!first_pos.line && p->pos) first_pos = p->pos[u->c0];
           uint16_t fn = p->fnref ? p->fnref[u->c0] : 0;
-          if (fn && nfnrefs < 4 && (!nfnrefs || fnrefs[nfnrefs - 1] != fn))
-            fnrefs[nfnrefs++] = fn;
+          bool seen = false;
+          for (size_t q = f_begin; fn && q < c->gal.ncites && !seen; q++)
+            seen = c->gal.cites[q] == fn;
+          if (fn && !seen) {
+            if (!pb_grow((void **)&c->gal.cites, &c->gal.cites_cap,
+                         c->gal.ncites + 1, sizeof *c->gal.cites))
+              return PB_ERR_NOMEM;
+            c->gal.cites[c->gal.ncites++] = fn;
+          }
           uint16_t lk = p->link ? p->link[u->c0] : 0;
           if (lk && lk == cur_link) {
             c->gal.areas[c->gal.nareas - 1].x1 = pb_xadd(x, item->width);
@@ -217,8 +224,8 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
     l->g1 = c->gal.nglyphs;
     l->a0 = a_begin;
     l->a1 = c->gal.nareas;
-    memcpy(l->fnrefs, fnrefs, nfnrefs * sizeof *fnrefs);
-    l->nfnrefs = nfnrefs;
+    l->f0 = f_begin;
+    l->f1 = c->gal.ncites;
     l->x = o->x + (o->center ? (o->measure - x) / 2 : 0);
     l->width = o->measure;
     l->natural = bk->natural;
@@ -526,8 +533,9 @@ static pb_status pb_set_block(pb_ctx *c, size_t bi) {
  * paragraph's first line alone (orphan) or starts with its last line alone
  * (widow), and a heading is never the last line of a page
  * (clreq-digest §5, issue "grid and last lines"). */
-static size_t pb_page_end(const pb_galley *g, size_t i, size_t j) {
-  if (j >= g->nlines) return j;
+static size_t pb_page_end(const pb_galley *g, size_t i, size_t j,
+                          size_t nbody) {
+  if (j >= nbody) return j;
   size_t k = j;
   const pb_gline *L = g->lines;
   /* Widow: the next page would start with a paragraph's last line. */
@@ -693,63 +701,78 @@ static pb_status pb_place_line(pb_ctx *c, pb_page *pg, size_t l, pb_len left,
   return PB_OK;
 }
 
-/* Footnotes of one page: which are cited, and the height they take. */
-typedef struct pb_fnset {
-  bool *cited;        /* indexed by footnote number */
-  size_t max;         /* largest footnote number + 1 */
-  pb_len height;      /* lines' advances plus the separator, 0 if none */
-} pb_fnset;
+/* Footnotes on their way to the foot of a page (clreq practice and TeX's
+ * insertions, simplified): a note joins the queue on the page that first
+ * cites it (a note is printed once); each page reserves room for the queue
+ * up to half its height, and sets as many of the queued lines as fit; the
+ * rest of a long note continues on the next page. */
+typedef struct pb_fnq {
+  size_t *first, *end;   /* per footnote number: its galley lines */
+  bool *queued;          /* per footnote number: already in the queue */
+  size_t max;            /* largest footnote number + 1 */
+  size_t *lines;         /* queue of galley lines */
+  size_t head, len, cap;
+  pb_len height;         /* height of the queued lines not yet set */
+} pb_fnq;
 
-/* Height of footnote n's lines (0 if it has none). */
-static pb_len pb_fn_height(const pb_ctx *c, int n) {
-  pb_len h = 0;
-  for (size_t l = c->nflow; l < c->gal.nlines; l++)
-    if (c->gal.lines[l].footnote == n) h += c->gal.lines[l].advance;
-  return h;
-}
-
-/* Adds the footnotes cited on galley line l to fs; returns the height fs
- * would have with them (fs itself changes only when commit). */
-static pb_len pb_fn_add(const pb_ctx *c, pb_fnset *fs, size_t l, bool commit) {
+/* Height the footnotes would need if line l joined the page: queued lines
+ * plus the notes l cites for the first time.  With commit, they join. */
+static pb_status pb_fn_cite(const pb_ctx *c, pb_fnq *q, size_t l, bool commit,
+                            pb_len *height) {
   const pb_gline *gl = &c->gal.lines[l];
-  pb_len h = fs->height;
-  for (uint8_t k = 0; k < gl->nfnrefs; k++) {
-    int n = gl->fnrefs[k];
-    if (n <= 0 || (size_t)n >= fs->max || fs->cited[n]) continue;
-    pb_len fh = pb_fn_height(c, n);
-    if (!fh) continue;
-    if (h == 0) h = c->s->line_pitch; /* the separator and its space */
-    h += fh;
-    if (commit) fs->cited[n] = true;
+  pb_len h = q->height;
+  for (size_t k = gl->f0; k < gl->f1; k++) {
+    size_t n = c->gal.cites[k];
+    if (n >= q->max || q->queued[n]) continue;
+    for (size_t t = q->first[n]; t < q->end[n]; t++) {
+      h += c->gal.lines[t].advance;
+      if (!commit) continue;
+      if (!pb_grow((void **)&q->lines, &q->cap, q->len + 1, sizeof *q->lines))
+        return PB_ERR_NOMEM;
+      q->lines[q->len++] = t;
+    }
+    if (commit) q->queued[n] = true;
   }
-  if (commit) fs->height = h;
-  return h;
+  if (commit) q->height = h;
+  *height = h;
+  return PB_OK;
 }
 
-/* Sets the cited footnotes at the foot of the page, above the bottom
- * margin, under a short rule. */
-static pb_status pb_place_footnotes(pb_ctx *c, pb_page *pg, const pb_fnset *fs,
-                                    pb_len left, pb_len bottom) {
-  if (!fs->height) return PB_OK;
-  pb_len y = bottom + fs->height - c->s->line_pitch;
-  bool first = true;
-  for (size_t n = 1; n < fs->max; n++) {
-    if (!fs->cited[n]) continue;
-    for (size_t l = c->nflow; l < c->gal.nlines; l++) {
-      const pb_gline *gl = &c->gal.lines[l];
-      if (gl->footnote != (int)n) continue;
-      if (first) {
-        pb_rule r = {.x = left, .y = y + gl->advance * 8 / 10,
-                     .w = c->s->measure / 4, .h = PB_PT(0.4)};
-        if (!pb_page_add_rule(pg, r)) return PB_ERR_NOMEM;
-        first = false;
-      } else {
-        y -= gl->advance;
-      }
-      pb_status st = pb_place_line(c, pg, l, left, y);
-      if (st != PB_OK) return st;
-    }
+/* Room reserved at the foot for a queue of height h: the separator and at
+ * most half the text area. */
+static pb_len pb_fn_room(const pb_ctx *c, pb_len h, pb_len text_height) {
+  if (h <= 0) return 0;
+  if (h > text_height / 2) h = text_height / 2;
+  return h + c->s->line_pitch;
+}
+
+/* Sets queued footnote lines at the foot of the page, within room (at
+ * least one line), under a short rule. */
+static pb_status pb_place_footnotes(pb_ctx *c, pb_page *pg, pb_fnq *q,
+                                    pb_len room, pb_len left, pb_len bottom) {
+  if (q->head == q->len) return PB_OK;
+  pb_len avail = room - c->s->line_pitch, used = 0;
+  size_t m = q->head;
+  while (m < q->len) {
+    pb_len a = c->gal.lines[q->lines[m]].advance;
+    if (m > q->head && used + a > avail) break;
+    used += a;
+    m++;
   }
+  pb_len y = bottom + used;
+  for (size_t t = q->head; t < m; t++) {
+    const pb_gline *gl = &c->gal.lines[q->lines[t]];
+    y -= gl->advance;
+    if (t == q->head) {
+      pb_rule r = {.x = left, .y = y + gl->advance + gl->advance * 3 / 10,
+                   .w = c->s->measure / 4, .h = PB_PT(0.4)};
+      if (!pb_page_add_rule(pg, r)) return PB_ERR_NOMEM;
+    }
+    pb_status st = pb_place_line(c, pg, q->lines[t], left, y);
+    if (st != PB_OK) return st;
+    q->height -= gl->advance;
+  }
+  q->head = m;
   return PB_OK;
 }
 
@@ -757,50 +780,78 @@ static pb_status pb_build_pages(pb_ctx *c) {
   const pb_settings *s = c->s;
   pb_galley *g = &c->gal;
   size_t nbody = c->nflow; /* footnotes and furniture come after the flow */
-  pb_fnset fns = {0};
+  pb_fnq fq = {0};
+  char *section = NULL;
+  pb_status st = PB_ERR_NOMEM;
   for (size_t l = c->nflow; l < g->nlines; l++)
-    if (g->lines[l].footnote > 0 && (size_t)g->lines[l].footnote >= fns.max)
-      fns.max = (size_t)g->lines[l].footnote + 1;
-  fns.cited = calloc(fns.max ? fns.max : 1, sizeof *fns.cited);
-  if (!fns.cited) return PB_ERR_NOMEM;
+    if (g->lines[l].footnote > 0 && (size_t)g->lines[l].footnote >= fq.max)
+      fq.max = (size_t)g->lines[l].footnote + 1;
+  fq.first = calloc(fq.max + 1, sizeof *fq.first);
+  fq.end = calloc(fq.max + 1, sizeof *fq.end);
+  fq.queued = calloc(fq.max + 1, sizeof *fq.queued);
   size_t nb = c->doc->nblocks ? c->doc->nblocks : 1;
   c->heading_page = malloc(nb * sizeof *c->heading_page);
   c->heading_y = calloc(nb, sizeof *c->heading_y);
-  if (!c->heading_page || !c->heading_y) {
-    free(fns.cited);
-    return PB_ERR_NOMEM;
+  if (!fq.first || !fq.end || !fq.queued || !c->heading_page || !c->heading_y)
+    goto done;
+  /* A note's lines are contiguous in the galley (its blocks are typeset
+   * one after the other). */
+  for (size_t l = g->nlines; l-- > c->nflow;) {
+    size_t n = (size_t)(g->lines[l].footnote > 0 ? g->lines[l].footnote : 0);
+    if (!n) continue;
+    if (!fq.end[n]) fq.end[n] = l + 1;
+    fq.first[n] = l;
   }
   for (size_t b = 0; b < nb; b++) c->heading_page[b] = UINT32_MAX;
   pb_len left = c->origin_x + (s->paper_w - s->measure) / 2;
   pb_len top = c->origin_y + s->paper_h - s->margin_top - s->font_size;
   pb_len bottom = c->origin_y + s->margin_bottom;
-  char *section = NULL;
-  pb_status st = PB_OK;
+  pb_len text_height = top - bottom;
+  st = PB_OK;
   if (c->doc->meta.title) {
     /* The document itself is the first bookmark; headings nest under it. */
     st = pb_outline_add(c, c->doc->meta.title, 1, 0, c->origin_y + s->paper_h);
-    if (st != PB_OK) return st;
+    if (st != PB_OK) goto done;
   }
   size_t i = 0;
   do {
     /* Find how many lines fit. */
     size_t j = i;
     pb_len y = top;
-    memset(fns.cited, 0, fns.max * sizeof *fns.cited);
-    fns.height = 0;
+    /* Tentatively: which lines fit with the notes they cite.  Notes are
+     * only queued once the page end is known. */
+    pb_fnq probe = fq;
+    bool *queued_before = NULL;
+    if (fq.max) {
+      queued_before = malloc((fq.max + 1) * sizeof *queued_before);
+      if (!queued_before) {
+        st = PB_ERR_NOMEM;
+        goto done;
+      }
+      memcpy(queued_before, fq.queued, (fq.max + 1) * sizeof *fq.queued);
+    }
+    pb_len h = fq.height;
     while (j < nbody) {
       pb_len ny = j == i ? top : y - g->lines[j].advance - g->lines[j].space_before;
-      pb_len fh = pb_fn_add(c, &fns, j, false);
-      if (j > i && ny < bottom + fh) break;
-      pb_fn_add(c, &fns, j, true);
+      pb_len nh = 0;
+      probe.height = h;
+      probe.queued = queued_before ? queued_before : fq.queued;
+      pb_fn_cite(c, &probe, j, false, &nh);
+      if (j > i && ny < bottom + pb_fn_room(c, nh, text_height)) break;
+      /* Mark this line's notes as counted for the lines after it. */
+      for (size_t q = g->lines[j].f0; queued_before && q < g->lines[j].f1; q++)
+        if (g->cites[q] < fq.max) queued_before[g->cites[q]] = true;
+      h = nh;
       y = ny;
       j++;
     }
-    size_t k = pb_page_end(g, i, j);
-    /* The page may end earlier than the lines that fit: cite again. */
-    memset(fns.cited, 0, fns.max * sizeof *fns.cited);
-    fns.height = 0;
-    for (size_t l = i; l < k; l++) pb_fn_add(c, &fns, l, true);
+    free(queued_before);
+    size_t k = pb_page_end(g, i, j, nbody);
+    for (size_t l = i; l < k; l++) {
+      pb_len unused;
+      st = pb_fn_cite(c, &fq, l, true, &unused);
+      if (st != PB_OK) goto done;
+    }
     pb_page *pg = pb_layout_add_page(c->lo);
     if (!pg) {
       st = PB_ERR_NOMEM;
@@ -845,12 +896,26 @@ static pb_status pb_build_pages(pb_ctx *c) {
         if (st != PB_OK) goto done;
       }
     }
-    st = pb_place_footnotes(c, pg, &fns, left, bottom);
+    st = pb_place_footnotes(c, pg, &fq, pb_fn_room(c, fq.height, text_height),
+                            left, bottom);
     if (st != PB_OK) goto done;
     st = pb_folio(c, pg);
     if (st != PB_OK) goto done;
     i = k;
   } while (i < nbody);
+  /* Notes still queued after the last line continue on pages of their own. */
+  while (fq.head < fq.len) {
+    pb_page *pg = pb_layout_add_page(c->lo);
+    if (!pg) {
+      st = PB_ERR_NOMEM;
+      goto done;
+    }
+    st = pb_running_head(c, pg, section);
+    if (st == PB_OK)
+      st = pb_place_footnotes(c, pg, &fq, text_height, left, bottom);
+    if (st == PB_OK) st = pb_folio(c, pg);
+    if (st != PB_OK) goto done;
+  }
   /* Contents entries link to the pages their headings landed on. */
   for (size_t t = 0; t < c->ntoc && st == PB_OK; t++) {
     pb_toc_link *tl = &c->toc[t];
@@ -861,7 +926,10 @@ static pb_status pb_build_pages(pb_ctx *c) {
   }
 done:
   free(section);
-  free(fns.cited);
+  free(fq.first);
+  free(fq.end);
+  free(fq.queued);
+  free(fq.lines);
   return st;
 }
 
@@ -929,6 +997,7 @@ done:
   free(c.gal.lines);
   free(c.gal.glyphs);
   free(c.gal.areas);
+  free(c.gal.cites);
   free(c.toc);
   free(c.heading_page);
   free(c.heading_y);
