@@ -366,6 +366,18 @@ pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent,
       if (!pb_items_push(it, sp)) goto done;
       continue;
     }
+    if ((u->flags & PB_UNIT_SPACE) && p->text[u->c0] == 0x2028) {
+      /* A hard line break: end the line here as a paragraph ends (the
+       * line is not justified); the next line starts without indent. */
+      if (prev >= 0 && (!pb_items_penalty(it, 0, PB_INF, false) ||
+                        !pb_items_push(it, (pb_item){.kind = PB_ITEM_GLUE,
+                                                     .stretch = PB_PARFILL_STRETCH,
+                                                     .tag = PB_TAG_PARFILL}) ||
+                        !pb_items_penalty(it, 0, -PB_INF, false)))
+        goto done;
+      prev = -1;
+      continue;
+    }
     if (u->flags & PB_UNIT_SPACE) continue;
     if (prev >= 0 && !(code && (size_t)prev + 1 < i)) {
       pb_unit *l = &p->units[prev];

@@ -68,6 +68,7 @@ pb_cclass pb_char_class(uint32_t cp, bool cjk_context) {
     return PB_CC_SOLIDUS;
   case 0x0020: case 0x00A0: case 0x3000: case 0x2002: case 0x2003:
   case 0x2009: case 0x200A: case 0x202F:
+  case 0x2028: /* a hard line break (the parser's), see breakitems.c */
     return PB_CC_SPACE;
   default:
     break;

@@ -4,6 +4,8 @@
  * Simplified edition never drift apart. */
 #include "paiban/doc.h"
 #include "io.h"
+#include "paiban/cjk.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <opencc/opencc.h>
@@ -41,8 +43,25 @@ pb_status pb_opencc_convert(const char *config, const char *in, size_t len,
 }
 
 /* Mainland horizontal text quotes with “ ” ‘ ’, Taiwan with 「」『』
- * (clreq-digest §0 "Quote conventions").  All four are 3 bytes in UTF-8, so
- * positions do not move. */
+ * (clreq-digest §0 "Quote conventions").  All of them are 3 bytes in
+ * UTF-8, so positions do not move.  Towards zh-Hans every corner bracket
+ * becomes a curly quote; towards zh-Hant a curly quote becomes a corner
+ * bracket only next to Chinese text, so English quotations and apostrophes
+ * ("It’s") stay as they are. */
+static bool pb_cjk_at(const char *s, size_t n, size_t i, bool before) {
+  /* The code point ending just before byte i, or starting at byte i. */
+  size_t k = i;
+  if (before) {
+    if (k == 0) return false;
+    k--;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+  }
+  if (k >= n) return false;
+  uint32_t cp = 0;
+  if (pb_utf8_decode(s + k, n - k, &cp) == 0) return false;
+  return pb_is_cjk_char(cp) && !pb_is_shared_mark(cp);
+}
+
 static void pb_swap_quotes(char *s, size_t n, bool to_hans) {
   static const char *const corner[4] = {"\xE3\x80\x8C", "\xE3\x80\x8D",
                                         "\xE3\x80\x8E", "\xE3\x80\x8F"};
@@ -53,7 +72,8 @@ static void pb_swap_quotes(char *s, size_t n, bool to_hans) {
   for (size_t i = 0; i + 3 <= n; i++)
     for (int k = 0; k < 4; k++)
       if (memcmp(s + i, from[k], 3) == 0) {
-        memcpy(s + i, to[k], 3);
+        if (to_hans || pb_cjk_at(s, n, i, true) || pb_cjk_at(s, n, i + 3, false))
+          memcpy(s + i, to[k], 3);
         i += 2;
         break;
       }
@@ -92,6 +112,19 @@ pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
                 "'derive-from' names '%s', which cannot be read: %s", path,
                 strerror(err));
     st = PB_ERR_IO;
+    goto done;
+  }
+  /* OpenCC takes NUL-terminated UTF-8: bytes it cannot take are reported
+   * as the original's own errors, by parsing it as it is. */
+  if (m->convert && (memchr(src, 0, len) || pb_utf8_valid_prefix(src, len) != len)) {
+    pb_doc bad = {0};
+    pb_doc_parse(src, len, path, &bad, &od);
+    pb_doc_free(&bad);
+    if (!od.errors)
+      pb_diag_add(&od, PB_SEV_ERROR, (pb_pos){1, 1},
+                  "cannot be converted (invalid UTF-8 or a NUL byte)");
+    pb_diags_move(diags, &od);
+    st = PB_ERR_INPUT;
     goto done;
   }
   if (m->convert) {

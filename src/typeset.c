@@ -59,6 +59,7 @@ typedef struct pb_ctx {
   bool after_heading;
   pb_len origin_x, origin_y; /* the trim box's corner in the media box */
   size_t nflow;         /* galley lines of the main flow; footnotes after */
+  int last_footnote;    /* number of the last footnote block set */
   pb_toc_link *toc;     /* contents entries placed so far */
   size_t ntoc, toc_cap;
   uint32_t *heading_page; /* per block: page of a heading, UINT32_MAX none */
@@ -147,7 +148,10 @@ static pb_status pb_set_lines(pb_ctx *c, pb_para *p, const pb_breaks *br,
     double r = o->ragged && bk->ratio > 0 ? 0.0 : bk->ratio;
     if (r < -1.0) r = -1.0; /* overfull: shrink fully, let it stick out */
     bool last = b + 1 == br->len;
-    if (last && r > 0) r = 0; /* the parfill glue took the slack */
+    /* A line ended by a hard break is set like a paragraph's last line. */
+    bool forced = bk->index < it->len && it->v[bk->index].kind == PB_ITEM_PENALTY &&
+                  it->v[bk->index].penalty <= -PB_INF;
+    if ((last || forced) && r > 0) r = 0; /* the parfill glue took the slack */
     size_t g_begin = c->gal.nglyphs, a_begin = c->gal.nareas;
     pb_len x = 0;
     pb_pos first_pos = {0, 0};
@@ -366,20 +370,53 @@ static pb_status pb_title_block(pb_ctx *c) {
   return st;
 }
 
+static void pb_list_marker(const pb_block *b, char *buf, size_t size) {
+  if (b->list_ordered)
+    snprintf(buf, size, "%d.", b->list_number);
+  else
+    snprintf(buf, size, "\xE2\x80\xA2"); /* • */
+}
+
+/* An empty line in the galley (a blank line of code, an empty list item
+ * that still shows its marker). */
+static pb_status pb_empty_line(pb_ctx *c, const pb_para_opts *o, uint32_t block,
+                               pb_pos pos) {
+  if (!pb_grow((void **)&c->gal.lines, &c->gal.lines_cap, c->gal.nlines + 1,
+               sizeof *c->gal.lines))
+    return PB_ERR_NOMEM;
+  pb_gline *l = &c->gal.lines[c->gal.nlines++];
+  memset(l, 0, sizeof *l);
+  l->g0 = l->g1 = c->gal.nglyphs;
+  l->a0 = l->a1 = c->gal.nareas;
+  l->f0 = l->f1 = c->gal.ncites;
+  l->x = o->x;
+  l->width = o->measure;
+  l->advance = o->advance;
+  l->space_before = o->space_before;
+  l->pos = pos;
+  l->block = block;
+  l->kind = o->kind;
+  l->first = l->last = true;
+  return PB_OK;
+}
+
 /* Hangs a marker (list bullet or number, footnote number) left of galley
- * line first_line, dist from its start.  The marker is typeset as a line
- * of its own at the end of the galley; its glyphs then move to the front
- * of first_line (so they are read before the text) and that line goes. */
+ * line first_line: its right edge half an em before the line's start, or
+ * dist before it if dist > 0.  The marker is typeset as a line of its own
+ * at the end of the galley; its glyphs then move to the front of
+ * first_line (so they are read before the text) and that line goes. */
 static pb_status pb_hang_marker(pb_ctx *c, size_t first_line,
                                 const char *marker, pb_len size, pb_len dist,
                                 pb_pos pos) {
   size_t g_before = c->gal.nglyphs, l_before = c->gal.nlines;
-  pb_para_opts mo = {.measure = 4 * size, .ragged = true};
+  /* One line, however long the marker ("123456789."). */
+  pb_para_opts mo = {.measure = PB_PT(10000), .ragged = true};
   pb_status st = pb_typeset_utf8(c, marker, size, PB_ROLE_BODY, &mo, pos);
   if (st != PB_OK || c->gal.nlines == l_before) return st;
   pb_gline *first = &c->gal.lines[first_line];
   pb_gline marker_line = c->gal.lines[l_before];
   c->gal.nlines = l_before;
+  if (dist <= 0) dist = marker_line.natural + size / 2;
   size_t nm = marker_line.g1 - marker_line.g0;
   pb_placed_glyph *tmp = malloc(nm * sizeof *tmp);
   if (!tmp) return PB_ERR_NOMEM;
@@ -423,8 +460,10 @@ static pb_status pb_contents(pb_ctx *c) {
     const pb_block *b = &doc->blocks[i];
     if (b->kind != PB_BLOCK_HEADING || !b->len) continue;
     int lv = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
-    pb_para_opts e = {.measure = s->measure - (pb_len)(lv - 1) * 2 * em,
-                      .x = (pb_len)(lv - 1) * 2 * em, .advance = s->line_pitch,
+    pb_len ind = (pb_len)(lv - 1) * 2 * em;
+    if (ind > s->measure / 2) ind = s->measure / 2;
+    pb_para_opts e = {.measure = s->measure - ind,
+                      .x = ind, .advance = s->line_pitch,
                       .kind = PB_LINE_BODY, .ragged = true,
                       .toc_target = (uint32_t)i + 1};
     st = pb_typeset_text(c, b->text, b->style, b->pos, b->len, em,
@@ -462,6 +501,7 @@ static pb_status pb_set_block(pb_ctx *c, size_t bi) {
                   : PB_OK;
   }
   case PB_BLOCK_THEMATIC_BREAK: {
+    c->after_heading = false;
     static const char stars[] = "* * *";
     o.center = true;
     o.ragged = true;
@@ -473,14 +513,17 @@ static pb_status pb_set_block(pb_ctx *c, size_t bi) {
     size_t start = 0;
     for (size_t i = 0; i <= b->len; i++) {
       if (i < b->len && b->text[i] != '\n') continue;
-      if (i > start) {
-        pb_status st = pb_typeset_text(c, b->text + start, b->style + start,
-                                       b->pos + start, i - start, em * 9 / 10,
-                                       PB_ROLE_CODE, &o, (uint32_t)bi);
-        if (st != PB_OK) return st;
-      }
+      pb_status st = i > start
+                         ? pb_typeset_text(c, b->text + start, b->style + start,
+                                           b->pos + start, i - start,
+                                           em * 9 / 10, PB_ROLE_CODE, &o,
+                                           (uint32_t)bi)
+                         : pb_empty_line(c, &o, (uint32_t)bi, b->start);
+      if (st != PB_OK) return st;
+      o.space_before = 0; /* only above the block */
       start = i + 1;
     }
+    c->after_heading = false;
     return PB_OK;
   }
   case PB_BLOCK_FOOTNOTE: {
@@ -500,15 +543,24 @@ static pb_status pb_set_block(pb_ctx *c, size_t bi) {
     for (size_t l = first_line; l < c->gal.nlines; l++)
       c->gal.lines[l].footnote = b->footnote_index;
     if (st != PB_OK || first_line == c->gal.nlines) return st;
-    char marker[16];
-    snprintf(marker, sizeof marker, "%d", b->footnote_index);
-    return pb_hang_marker(c, first_line, marker, fs, 3 * fs / 2, b->start);
+    /* The number hangs before the note's first block only; a list item
+     * inside a note gets its own marker. */
+    char marker[32];
+    if (b->footnote_index != c->last_footnote) {
+      c->last_footnote = b->footnote_index;
+      snprintf(marker, sizeof marker, "%d", b->footnote_index);
+    } else if (b->list_item_start) {
+      pb_list_marker(b, marker, sizeof marker);
+    } else {
+      return PB_OK;
+    }
+    return pb_hang_marker(c, first_line, marker, fs, 0, b->start);
   }
   case PB_BLOCK_PARAGRAPH:
   default:
     break;
   }
-  if (!b->len) return PB_OK;
+  if (!b->len && !b->list_item_start) return PB_OK;
   /* §5: 2 em indent on every Chinese paragraph; English: 1 em, none right
    * after a heading; none for a list item's first paragraph. */
   o.indent = s->indent;
@@ -516,17 +568,15 @@ static pb_status pb_set_block(pb_ctx *c, size_t bi) {
   if (b->list_depth > 0) o.indent = 0;
   c->after_heading = false;
   size_t first_line = c->gal.nlines;
-  pb_status st = pb_typeset_text(c, b->text, b->style, b->pos, b->len,
-                                 s->font_size, PB_ROLE_BODY, &o, (uint32_t)bi);
+  pb_status st = b->len ? pb_typeset_text(c, b->text, b->style, b->pos,
+                                          b->len, s->font_size, PB_ROLE_BODY,
+                                          &o, (uint32_t)bi)
+                        : pb_empty_line(c, &o, (uint32_t)bi, b->start);
   if (st != PB_OK || !b->list_item_start || first_line == c->gal.nlines)
     return st;
   char marker[32];
-  if (b->list_ordered)
-    snprintf(marker, sizeof marker, "%d.", b->list_number);
-  else
-    snprintf(marker, sizeof marker, "\xE2\x80\xA2"); /* • */
-  return pb_hang_marker(c, first_line, marker, s->font_size, 3 * em / 2,
-                        b->start);
+  pb_list_marker(b, marker, sizeof marker);
+  return pb_hang_marker(c, first_line, marker, s->font_size, 0, b->start);
 }
 
 /* Page building: cut the galley into pages.  No page ends with a
@@ -600,9 +650,18 @@ static pb_status pb_running_head(pb_ctx *c, pb_page *pg, const char *section) {
   /* A head is one line: no more characters than could fit (at a quarter
    * em each), the rest replaced by an ellipsis — so a 10,000-character
    * title costs no more per page than a short one. */
-  size_t limit = (size_t)s->measure_em * 5, n = 0, cut = 0;
-  for (const char *q = head; *q && n <= limit; q++)
-    if ((*q & 0xC0) != 0x80 && ++n == limit + 1) cut = (size_t)(q - head);
+  /* Width in quarter ems of the head's size (0.8 em): a CJK character
+   * takes 4, anything else 2 (a generous Latin average).  Keep room for
+   * the ellipsis. */
+  size_t limit = (size_t)s->measure_em * 5 - 4, units = 0, cut = 0;
+  for (const char *q = head; *q && !cut;) {
+    uint32_t cp = 0;
+    size_t used = pb_utf8_decode(q, strlen(q), &cp);
+    if (!used) break;
+    units += pb_is_cjk_char(cp) ? 4 : 2;
+    if (units > limit) cut = (size_t)(q - head);
+    q += used;
+  }
   char *shortened = NULL;
   if (cut) {
     shortened = malloc(cut + 4);
@@ -637,12 +696,15 @@ static pb_status pb_folio(pb_ctx *c, pb_page *pg) {
   return st;
 }
 
-/* UTF-8 text of a block (for bookmarks and running heads). */
+/* UTF-8 text of a block (for bookmarks and running heads), without its
+ * footnote marks. */
 static char *pb_block_utf8(const pb_block *b) {
   char *t = malloc(b->len * 4 + 1);
   if (!t) return NULL;
   size_t n = 0;
-  for (size_t i = 0; i < b->len; i++) n += pb_utf8_encode(b->text[i], t + n);
+  for (size_t i = 0; i < b->len; i++)
+    if (!(b->style && (b->style[i] & PB_STYLE_FNREF)))
+      n += pb_utf8_encode(b->text[i], t + n);
   t[n] = 0;
   return t;
 }
@@ -981,8 +1043,8 @@ pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
    * edition's body is another manuscript's).  diags->path is restored
    * below. */
   char *own_path = diags->path;
-  if (doc->body_path) diags->path = doc->body_path;
   st = pb_title_block(&c);
+  if (doc->body_path) diags->path = doc->body_path;
   if (st == PB_OK && s->profile == PB_PROFILE_EBOOK) st = pb_contents(&c);
   for (size_t i = 0; st == PB_OK && i < doc->nblocks; i++)
     if (doc->blocks[i].kind != PB_BLOCK_FOOTNOTE) st = pb_set_block(&c, i);
@@ -994,6 +1056,9 @@ pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
 done:
   if (st == PB_ERR_NOMEM)
     pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+  else if (st != PB_OK && diags->errors == 0)
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
+                "typesetting failed: a font of the profile cannot be used");
   free(c.gal.lines);
   free(c.gal.glyphs);
   free(c.gal.areas);

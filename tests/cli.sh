@@ -127,6 +127,30 @@ while [ "$p" -le "${pages:-0}" ]; do
   p=$((p + 1))
 done
 [ "$ref" -gt 1 ] && [ "$ref" = "$note" ] && pass || fail "footnote on page $note, cited on page $ref"
+# Every note is printed, once, even when citations repeat on one line.
+printf 'A[^1] b[^2] a[^1] b[^2] c[^3].\n\n[^1]: one\n\n[^2]: two\n\n[^3]: three\n' >fnrep.md
+"$PAIBAN" -q --dump lines fnrep.md >fnrep.dump 2>/dev/null
+[ "$(grep -c '^  line footnote' fnrep.dump)" = 3 ] && grep -q '|3three|' fnrep.dump && pass ||
+  fail "repeated citations: $(grep footnote fnrep.dump | tr '\n' ' ')"
+# A note longer than half a page continues on the next pages; none is lost.
+python3 -c "print('Cite[^b] here.\n\n' + '正文。' * 20 + '\n\n[^b]: ' + ' '.join('w%d' % i for i in range(3000)))" >fnlong.md
+expect "a very long footnote" 0 "" -- -q -o fnlong.pdf fnlong.md
+pdftotext -raw fnlong.pdf - 2>/dev/null | tr -s ' \n' '  ' | grep -q "w0 w1 .* w2999" && pass || fail "long footnote text lost"
+# A hard line break ends the line.
+printf 'line one\\\nline two\n' >hard.md
+[ "$("$PAIBAN" -q --dump lines hard.md | grep -c '^  line body')" = 2 ] && pass || fail "hard line break ignored"
+# Derived towards zh-Hant: English apostrophes stay apostrophes.
+printf -- '---\nlang: zh-Hans\n---\n\n他说 It’s fine，“中文”。\n' >hans-orig.md
+printf -- '---\nlang: zh-Hant\nderive-from: hans-orig.md\nconvert: s2t\n---\n' >hant-ed.md
+"$PAIBAN" -q --dump lines hant-ed.md 2>/dev/null | grep -q 'It’s fine，「中文」' && pass || fail "quote conversion towards zh-Hant"
+# A derived edition whose original has a NUL byte fails with the original's position.
+printf -- '---\nlang: zh-Hant\n---\n\n正文\000。\n' >nulorig.md
+printf -- '---\nlang: zh-Hans\nderive-from: nulorig.md\nconvert: tw2sp\n---\n' >nuled.md
+expect "derived from a file with a NUL byte" 1 "^nulorig.md:5:3: error: .*NUL" -- -o nuled.pdf nuled.md
+# Blank lines in code blocks are kept.
+printf '```\nline1\n\nline3\n```\n' >code.md
+[ "$("$PAIBAN" -q --dump lines code.md | grep -c '^  line body')" = 3 ] && pass || fail "blank code line dropped"
+
 # The ebook's contents link to the headings' pages.
 printf -- '---\ntitle: 目錄測試\n---\n\n# 第一章\n\n正文。\n\n# 第二章\n\n正文。\n' >toc.md
 expect "ebook contents" 0 "" -- -q --profile ebook -o toc.pdf toc.md

@@ -81,17 +81,17 @@ static void pb_print_diags(const pb_diags *d, bool quiet) {
     size_t cl = strlen(pb_clear);
     memcpy(buf, pb_clear, cl);
     pb_diag_format(&d->items[i], buf + cl, sizeof buf - cl);
-    /* One write per line so parallel jobs do not interleave mid-line. */
+    /* One write per line so parallel jobs do not interleave mid-line; a
+     * message too long for the buffer is cut, never its newline. */
     size_t n = strlen(buf);
-    if (n < sizeof buf - 1) {
-      buf[n++] = '\n';
-      buf[n] = 0;
-    }
+    if (n > sizeof buf - 2) n = sizeof buf - 2;
+    buf[n++] = '\n';
+    buf[n] = 0;
     fputs(buf, stderr);
   }
   if (d->dropped)
-    fprintf(stderr, "%s: note: %zu more diagnostics not shown\n",
-            d->path ? d->path : "paiban", d->dropped);
+    fprintf(stderr, "%s%s:1:1: note: %zu more diagnostics not shown\n",
+            pb_clear, d->path ? d->path : "paiban", d->dropped);
   fflush(stderr);
 }
 
@@ -268,10 +268,11 @@ static int pb_expand_dir(const char *dir, char ***list, size_t *n, size_t *cap) 
   while ((e = readdir(dp))) {
     if (e->d_name[0] == '.' || !pb_ends_with(e->d_name, ".md")) continue;
     if (*n == *cap) {
-      *cap = *cap ? *cap * 2 : 16;
-      char **nl = realloc(*list, *cap * sizeof **list);
+      size_t ncap = *cap ? *cap * 2 : 16;
+      char **nl = realloc(*list, ncap * sizeof **list);
       if (!nl) break;
       *list = nl;
+      *cap = ncap;
     }
     size_t len = strlen(dir) + strlen(e->d_name) + 2;
     char *p = malloc(len);
@@ -475,7 +476,11 @@ int main(int argc, char **argv) {
       if (!nl) return 1;
       inputs = nl;
     }
-    inputs[ninputs++] = strdup(argv[i]);
+    if (!(inputs[ninputs] = strdup(argv[i]))) {
+      fprintf(stderr, "paiban: error: out of memory\n");
+      return 1;
+    }
+    ninputs++;
   }
   /* One job per input and profile. */
   const char *profiles[2];
