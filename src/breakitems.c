@@ -200,7 +200,8 @@ static bool pb_hyphen_glyph(pb_shaper *sh, const pb_para *p, int fi,
 
 /* How much "content" follows each unit, for §5's rule that a Chinese
  * paragraph's last line is never one character (or one plus its mark):
- * tail[i] = number of Han or letter/digit units from i to the end. */
+ * tail[i] = number of Han or letter/digit units from i to the end (or to
+ * the next hard line break). */
 static uint32_t *pb_tail_counts(const pb_para *p) {
   uint32_t *tail = malloc((p->nunits + 1) * sizeof *tail);
   if (!tail) return NULL;
@@ -209,7 +210,9 @@ static uint32_t *pb_tail_counts(const pb_para *p) {
     pb_cclass c = p->units[i].cls;
     bool content = c == PB_CC_HAN || c == PB_CC_LATIN || c == PB_CC_DIGIT ||
                    c == PB_CC_OTHER;
-    tail[i] = tail[i + 1] + (content ? 1 : 0);
+    /* A hard line break ends a line as the paragraph's end does. */
+    bool hard = c == PB_CC_SPACE && p->text[p->units[i].c0] == 0x2028;
+    tail[i] = hard ? 0 : tail[i + 1] + (content ? 1 : 0);
   }
   return tail;
 }

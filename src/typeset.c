@@ -466,8 +466,20 @@ static pb_status pb_contents(pb_ctx *c) {
                       .x = ind, .advance = s->line_pitch,
                       .kind = PB_LINE_BODY, .ragged = true,
                       .toc_target = (uint32_t)i + 1};
-    st = pb_typeset_text(c, b->text, b->style, b->pos, b->len, em,
-                         PB_ROLE_BODY, &e, UINT32_MAX);
+    /* The entry is the heading's text without its footnote marks. */
+    uint32_t *t = malloc(b->len * sizeof *t);
+    pb_pos *tp = malloc(b->len * sizeof *tp);
+    size_t n = 0;
+    if (!t || !tp) st = PB_ERR_NOMEM;
+    for (size_t k = 0; st == PB_OK && k < b->len; k++)
+      if (!(b->style && (b->style[k] & PB_STYLE_FNREF))) {
+        tp[n] = b->pos[k];
+        t[n++] = b->text[k];
+      }
+    if (st == PB_OK && n)
+      st = pb_typeset_text(c, t, NULL, tp, n, em, PB_ROLE_BODY, &e, UINT32_MAX);
+    free(t);
+    free(tp);
   }
   return st;
 }
