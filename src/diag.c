@@ -1,6 +1,7 @@
 /* Diagnostics list (include/paiban/base.h).  The library records; the CLI
  * prints. */
 #include "paiban/base.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,17 +13,9 @@
 
 const char *pb_version(void) { return PB_VERSION; }
 
-static char *pb_strdup_or_null(const char *s) {
-  if (!s) return NULL;
-  size_t n = strlen(s) + 1;
-  char *p = malloc(n);
-  if (p) memcpy(p, s, n);
-  return p;
-}
-
 void pb_diags_init(pb_diags *d, const char *path) {
   memset(d, 0, sizeof *d);
-  d->path = pb_strdup_or_null(path);
+  d->path = pb_strdup(path);
 }
 
 void pb_diags_free(pb_diags *d) {
@@ -53,7 +46,7 @@ static void pb_diag_store(pb_diags *d, pb_severity sev, const char *path,
   va_end(ap2);
   if (n < 0) n = 0;
   char *msg = malloc((size_t)n + 1);
-  char *p = pb_strdup_or_null(path ? path : d->path);
+  char *p = pb_strdup(path ? path : d->path);
   if (!msg || (path && !p) || (!path && d->path && !p)) goto fail;
   if ((size_t)n < sizeof stack)
     memcpy(msg, stack, (size_t)n + 1);

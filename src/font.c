@@ -1,6 +1,7 @@
 /* Fonts: profiles, fontconfig lookup, FreeType faces under HarfBuzz
  * (include/paiban/font.h, DESIGN.md §5). */
 #include "paiban/font.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -41,13 +42,6 @@ struct pb_fontset {
 
 static const char *const pb_role_names[PB_ROLE_COUNT] = {"body", "emph",
                                                          "strong", "code"};
-
-static char *pb_xstrdup(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *p = malloc(n);
-  if (p) memcpy(p, s, n);
-  return p;
-}
 
 static void pb_face_close(pb_face *f) {
   if (f->hb_font) hb_font_destroy(f->hb_font);
@@ -97,7 +91,7 @@ static bool pb_face_open(pb_fontset *fs, pb_face *f) {
   hb_ft_font_set_load_flags(f->hb_font, FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
 
   const char *ps = FT_Get_Postscript_Name(ft);
-  f->ps_name = pb_xstrdup(ps ? ps : "Unnamed");
+  f->ps_name = pb_strdup(ps ? ps : "Unnamed");
   const char *fmt = FT_Get_Font_Format(ft);
   f->is_cff = fmt && strcmp(fmt, "CFF") == 0;
   FT_Bool cid = 0;
@@ -166,8 +160,8 @@ static int pb_add_face(pb_fontset *fs, const char *file, int index,
   }
   pb_face *f = &fs->faces[fs->nfaces];
   memset(f, 0, sizeof *f);
-  f->file = pb_xstrdup(file);
-  f->family = pb_xstrdup(family);
+  f->file = pb_strdup(file);
+  f->family = pb_strdup(family);
   f->index = index;
   if (!f->file || !f->family) {
     free(f->file);
@@ -228,7 +222,7 @@ static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
       index = idx;
     }
   }
-  char *listed = file ? pb_xstrdup((const char *)file) : NULL;
+  char *listed = file ? pb_strdup((const char *)file) : NULL;
   if (list) FcFontSetDestroy(list);
   if (os) FcObjectSetDestroy(os);
   if (lp) FcPatternDestroy(lp);
@@ -336,13 +330,8 @@ static void pb_profile_line(pb_fontset *fs, const char *path, uint32_t lineno,
 }
 
 const char *pb_font_profile_name(const char *name, const char *lang) {
-  if (name) return name;
-  if (!lang) return "zh-Hant";
-  if (strncasecmp(lang, "en", 2) == 0) return "en";
-  if (strncasecmp(lang, "zh-Hans", 7) == 0 || strcasecmp(lang, "zh-CN") == 0 ||
-      strcasecmp(lang, "zh-SG") == 0 || strcasecmp(lang, "zh") == 0)
-    return "zh-Hans";
-  return "zh-Hant";
+  static const char *const names[3] = {"zh-Hant", "zh-Hans", "en"};
+  return name ? name : names[pb_lang_family(lang)];
 }
 
 pb_fontset *pb_fontset_load(const char *font_dir, const char *name,

@@ -1,20 +1,9 @@
 /* The laid-out document's containers (include/paiban/layout.h). */
 #include "paiban/layout.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Grows *v (elements of size elem) to hold at least need; false on OOM. */
-static bool pb_grow(void **v, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap) return true;
-  size_t n = *cap ? *cap : 16;
-  while (n < need) n *= 2;
-  void *p = realloc(*v, n * elem);
-  if (!p) return false;
-  *v = p;
-  *cap = n;
-  return true;
-}
 
 void pb_layout_free(pb_layout *lo) {
   if (!lo) return;

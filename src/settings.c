@@ -1,5 +1,6 @@
 /* Layout settings from the language and the front matter (DESIGN.md §6). */
 #include "paiban/typeset.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,12 +18,9 @@ static const pb_paper pb_papers[] = {
 };
 
 static pb_script_kind pb_script_of(const char *lang) {
-  if (!lang || !*lang) return PB_TEXT_HANT;
-  if (strncasecmp(lang, "en", 2) == 0) return PB_TEXT_LATIN;
-  if (strncasecmp(lang, "zh-Hans", 7) == 0 || strcasecmp(lang, "zh-CN") == 0 ||
-      strcasecmp(lang, "zh-SG") == 0 || strcasecmp(lang, "zh") == 0)
-    return PB_TEXT_HANS;
-  return PB_TEXT_HANT;
+  static const pb_script_kind kinds[3] = {PB_TEXT_HANT, PB_TEXT_HANS,
+                                          PB_TEXT_LATIN};
+  return kinds[pb_lang_family(lang)];
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no time zone). */

@@ -3,20 +3,10 @@
  * neighbours, DESIGN.md §5), shape each run once with HarfBuzz, group glyphs
  * into units (one HarfBuzz cluster each). */
 #include "para.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static bool pb_grow(void **v, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap) return true;
-  size_t n = *cap ? *cap : 64;
-  while (n < need) n *= 2;
-  void *q = realloc(*v, n * elem);
-  if (!q) return false;
-  *v = q;
-  *cap = n;
-  return true;
-}
 
 bool pb_shaper_init(pb_shaper *sh, pb_fontset *fs, const pb_settings *s,
                     pb_diags *diags) {

@@ -4,6 +4,7 @@
  * widow/orphan control and folios (pagebuild). */
 #include "para.h"
 #include "utf8.h"
+#include "util.h"
 
 #include <linebreak.h>
 #include <math.h>
@@ -66,18 +67,6 @@ typedef struct pb_ctx {
   pb_len *heading_y;
 } pb_ctx;
 
-static char *pb_dup(const char *s);
-
-static bool pb_grow(void **v, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap) return true;
-  size_t n = *cap ? *cap : 64;
-  while (n < need) n *= 2;
-  void *q = realloc(*v, n * elem);
-  if (!q) return false;
-  *v = q;
-  *cap = n;
-  return true;
-}
 
 static bool pb_gal_glyph(pb_galley *g, pb_placed_glyph pg) {
   if (!pb_grow((void **)&g->glyphs, &g->glyphs_cap, g->nglyphs + 1,
@@ -618,6 +607,9 @@ static size_t pb_page_end(const pb_galley *g, size_t i, size_t j,
 
 /* Typesets a line of page furniture (folio, running head) centred on the
  * measure at baseline y, straight onto the page; returns its width. */
+static pb_status pb_place_line(pb_ctx *c, pb_page *pg, size_t l, pb_len left,
+                               pb_len y);
+
 static pb_status pb_add_furniture(pb_ctx *c, pb_page *pg, const char *text,
                                   pb_len size, pb_len y, uint16_t kind,
                                   pb_len *x0, pb_len *x1) {
@@ -627,21 +619,10 @@ static pb_status pb_add_furniture(pb_ctx *c, pb_page *pg, const char *text,
   pb_status st = pb_typeset_utf8(c, text, size, PB_ROLE_BODY, &o, (pb_pos){0, 0});
   if (st != PB_OK) return st;
   pb_len left = c->origin_x + (c->s->paper_w - c->s->measure) / 2;
-  for (size_t l = l0; l < c->gal.nlines && l < l0 + 1; l++) {
-    const pb_gline *gl = &c->gal.lines[l];
-    uint32_t first = (uint32_t)pg->nglyphs;
-    for (size_t k = gl->g0; k < gl->g1; k++) {
-      pb_placed_glyph pgl = c->gal.glyphs[k];
-      pgl.x += left + gl->x;
-      pgl.y += y;
-      if (!pb_page_add_glyph(pg, pgl)) return PB_ERR_NOMEM;
-    }
-    pb_placed_line pl = {.first_glyph = first,
-                         .glyph_count = (uint32_t)(gl->g1 - gl->g0),
-                         .x = left + gl->x, .y = y, .width = c->s->measure,
-                         .natural = gl->natural, .kind = kind,
-                         .block = UINT32_MAX, .last_of_block = true};
-    if (!pb_page_add_line(pg, pl)) return PB_ERR_NOMEM;
+  if (c->gal.nlines > l0) { /* one line: the first */
+    const pb_gline *gl = &c->gal.lines[l0];
+    st = pb_place_line(c, pg, l0, left, y);
+    if (st != PB_OK) return st;
     if (x0) *x0 = left + gl->x;
     if (x1) *x1 = left + gl->x + gl->natural;
   }
@@ -723,7 +704,7 @@ static char *pb_block_utf8(const pb_block *b) {
 
 static pb_status pb_outline_add(pb_ctx *c, const char *title, int level,
                                 uint32_t page, pb_len y) {
-  char *t = pb_dup(title);
+  char *t = pb_strdup(title);
   if (!t) return PB_ERR_NOMEM;
   if (!pb_grow((void **)&c->lo->outline, &c->lo->outline_cap,
                c->lo->noutline + 1, sizeof *c->lo->outline)) {
@@ -1007,14 +988,6 @@ done:
   return st;
 }
 
-static char *pb_dup(const char *s) {
-  if (!s) return NULL;
-  size_t n = strlen(s) + 1;
-  char *p = malloc(n);
-  if (p) memcpy(p, s, n);
-  return p;
-}
-
 pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
                      pb_layout *out, pb_diags *diags) {
   pb_ctx c = {.doc = doc, .s = s, .lo = out, .diags = diags};
@@ -1037,11 +1010,11 @@ pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
   out->date_epoch = s->date_epoch;
   char producer[64];
   snprintf(producer, sizeof producer, "paiban %s", pb_version());
-  out->title = pb_dup(doc->meta.title);
-  out->subtitle = pb_dup(doc->meta.subtitle);
-  out->author = pb_dup(doc->meta.author);
-  out->lang = pb_dup(s->lang);
-  out->producer = pb_dup(producer);
+  out->title = pb_strdup(doc->meta.title);
+  out->subtitle = pb_strdup(doc->meta.subtitle);
+  out->author = pb_strdup(doc->meta.author);
+  out->lang = pb_strdup(s->lang);
+  out->producer = pb_strdup(producer);
   if ((doc->meta.title && !out->title) || !out->lang || !out->producer)
     goto done;
   if (doc->nlinks) {
@@ -1049,7 +1022,7 @@ pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
     if (!out->links) goto done;
     out->nlinks = doc->nlinks;
     for (size_t i = 0; i < doc->nlinks; i++)
-      if (!(out->links[i] = pb_dup(doc->links[i]))) goto done;
+      if (!(out->links[i] = pb_strdup(doc->links[i]))) goto done;
   }
   /* Diagnostics about the text name the file the text came from (a derived
    * edition's body is another manuscript's).  diags->path is restored

@@ -1,0 +1,34 @@
+/* Internal helpers shared by the library's stages (src/util.h). */
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool pb_grow(void **v, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return true;
+  size_t n = *cap ? *cap : 16;
+  while (n < need) n *= 2;
+  void *q = realloc(*v, n * elem);
+  if (!q) return false;
+  *v = q;
+  *cap = n;
+  return true;
+}
+
+char *pb_strdup(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *p = malloc(n);
+  if (p) memcpy(p, s, n);
+  return p;
+}
+
+int pb_lang_family(const char *tag) {
+  if (!tag || !*tag) return 0;
+  if (strncasecmp(tag, "en", 2) == 0) return 2;
+  if (strncasecmp(tag, "zh-Hans", 7) == 0 || strcasecmp(tag, "zh-CN") == 0 ||
+      strcasecmp(tag, "zh-SG") == 0 || strcasecmp(tag, "zh") == 0)
+    return 1;
+  return 0;
+}

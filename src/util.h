@@ -1,0 +1,20 @@
+/* Internal helpers shared by the library's stages. */
+#ifndef PB_UTIL_H
+#define PB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Grows the array *v (elements of elem bytes, capacity *cap) to hold at
+ * least need elements, doubling from 16.  False on allocation failure, with
+ * the array unchanged. */
+bool pb_grow(void **v, size_t *cap, size_t need, size_t elem);
+
+/* malloc'd copy of s; NULL for NULL or on allocation failure. */
+char *pb_strdup(const char *s);
+
+/* The family of a language tag: 0 Traditional Chinese (also the default
+ * for NULL), 1 Simplified Chinese, 2 Latin script (English). */
+int pb_lang_family(const char *tag);
+
+#endif
