@@ -15,18 +15,19 @@ FONT_DIR = $(CURDIR)/fonts
 HYPH_DIR = /usr/share/hyphen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude $(PKG_CFLAGS) \
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc $(PKG_CFLAGS) \
            -DPB_DEFAULT_FONT_DIR='"$(FONT_DIR)"' -DPB_HYPHEN_DIR='"$(HYPH_DIR)"'
 LDLIBS  += $(PKG_LIBS) -lcmark-gfm-extensions -lhpdf -lhyphen -lm -lpthread
 
 BUILD   ?= build
-LIB_SRC  = $(sort $(wildcard src/*.c))
+# The library: one folder per stage (docs/DESIGN.md §1); the CLI apart.
+LIB_SRC  = $(sort $(filter-out src/cli/%,$(wildcard src/*.c src/*/*.c)))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  = $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-HEADERS  = $(wildcard include/paiban/*.h src/*.h src/cli/*.h)
+HEADERS  = $(wildcard include/paiban/*.h src/*.h src/*/*.h)
 
 MANUSCRIPTS = $(sort $(wildcard manuscripts/*.md))
 # Every edition in both profiles: out/NAME.pdf (print), out/NAME.ebook.pdf.
@@ -59,7 +60,7 @@ $(BUILD)/paiban: $(CLI_OBJ) $(BUILD)/libpaiban.a
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libpaiban.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
-	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libpaiban.a $(LDLIBS)
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libpaiban.a $(LDLIBS)
 
 # One run renders every edition in both profiles, in parallel (-j: cores).
 # A derived edition (derive-from) depends on its original, so every PDF

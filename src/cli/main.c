@@ -5,8 +5,8 @@
  * Exit status: 0 success, 1 a document had errors, 2 usage error.
  */
 #include "paiban/paiban.h"
-#include "../atomic_file.h"
-#include "../io.h"
+#include "base/atomic_file.h"
+#include "base/io.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -5,9 +5,9 @@
  * clreq-digest §1 (kinsoku), §3 (punctuation widths), §4 (Han–Latin),
  * §5 (Han–Han glue, last line). */
 #include "check.h"
-#include "para.h"
+#include "text/para.h"
 #include "paiban/paiban.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 #include <linebreak.h>
 #include <math.h>

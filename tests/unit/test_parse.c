@@ -1,7 +1,7 @@
 /* Unit tests for src/parse.c: Markdown + front matter into pb_doc. */
 #include "check.h"
 #include "paiban/doc.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 #include <stdlib.h>
 

@@ -22,7 +22,7 @@
 #include "paiban/backend.h"
 #include "paiban/font.h"
 #include "paiban/layout.h"
-#include "pdf_font.h"
+#include "backend/pdf_font.h"
 
 static char tmpdir[64];
 

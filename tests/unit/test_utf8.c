@@ -1,7 +1,7 @@
 /* Unit tests for src/utf8.c: decoding with validation, encoding, CJK
  * classification. */
 #include "check.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 /* Decodes s (n bytes); returns the length pb_utf8_decode reports. */
 static size_t dec(const char *s, size_t n, uint32_t *cp) {

@@ -1,6 +1,6 @@
 /* The laid-out document's containers (include/paiban/layout.h). */
 #include "paiban/layout.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,9 +3,9 @@
  * text through OpenCC at render time, so the Traditional original and its
  * Simplified edition never drift apart. */
 #include "paiban/doc.h"
-#include "io.h"
+#include "base/io.h"
 #include "paiban/cjk.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 #include <errno.h>
 #include <opencc/opencc.h>

@@ -1,6 +1,6 @@
 /* Atomic file output: mkstemp beside the target, fsync, rename
  * (src/atomic_file.h). */
-#include "atomic_file.h"
+#include "base/atomic_file.h"
 
 #include <errno.h>
 #include <fcntl.h>

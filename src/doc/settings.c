@@ -1,6 +1,6 @@
 /* Layout settings from the language and the front matter (DESIGN.md §6). */
 #include "paiban/typeset.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <string.h>

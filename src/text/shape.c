@@ -2,8 +2,8 @@
  * choose a face per character (font.h chains; shared marks by language and
  * neighbours, DESIGN.md §5), shape each run once with HarfBuzz, group glyphs
  * into units (one HarfBuzz cluster each). */
-#include "para.h"
-#include "util.h"
+#include "text/para.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

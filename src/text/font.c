@@ -1,7 +1,7 @@
 /* Fonts: profiles, fontconfig lookup, FreeType faces under HarfBuzz
  * (include/paiban/font.h, DESIGN.md §5). */
 #include "paiban/font.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

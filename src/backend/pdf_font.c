@@ -1,7 +1,7 @@
 /* The PDF backend's CID fonts: Type0 + CIDFont + FontDescriptor + embedded
  * hb-subset subset + /W + ToUnicode, built with libharu's object API
  * (src/pdf_font.h, DESIGN.md §7, docs/pdf-fonts.md). */
-#include "pdf_font.h"
+#include "backend/pdf_font.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,9 +2,9 @@
  * (shape.c), build break items (breakitems.c), break lines (linebreak.c),
  * and set the lines into a galley; then cut the galley into pages with
  * widow/orphan control and folios (pagebuild). */
-#include "para.h"
-#include "utf8.h"
-#include "util.h"
+#include "text/para.h"
+#include "base/utf8.h"
+#include "base/util.h"
 
 #include <linebreak.h>
 #include <math.h>

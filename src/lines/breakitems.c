@@ -10,7 +10,7 @@
  *        never a single character.
  * Break opportunities come from libunibreak (UAX #14) and are tailored here
  * (a break is allowed only where UAX #14 AND the clreq rules allow it). */
-#include "para.h"
+#include "text/para.h"
 
 #include <linebreak.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* paiban — UTF-8 decoding, encoding and CJK classification. */
-#include "utf8.h"
+#include "base/utf8.h"
 
 static bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 

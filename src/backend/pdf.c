@@ -4,8 +4,8 @@
  * (src/pdf_font.c).  Output is reproducible: no clock, no random /ID. */
 #include "paiban/backend.h"
 
-#include "atomic_file.h"
-#include "pdf_font.h"
+#include "base/atomic_file.h"
+#include "backend/pdf_font.h"
 
 #include <stdlib.h>
 #include <string.h>

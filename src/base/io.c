@@ -1,6 +1,6 @@
 /* Reading a whole file (src/io.h): used for manuscripts by the CLI and for
  * the originals of derived editions. */
-#include "io.h"
+#include "base/io.h"
 
 #include <errno.h>
 #include <stdio.h>

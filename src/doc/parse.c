@@ -24,7 +24,7 @@
 #include "paiban/doc.h"
 
 #include "paiban/cjk.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>

@@ -1,7 +1,7 @@
 /* Diagnostics list (include/paiban/base.h).  The library records; the CLI
  * prints. */
 #include "paiban/base.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* Internal helpers shared by the library's stages (src/util.h). */
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

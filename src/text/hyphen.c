@@ -1,6 +1,6 @@
 /* Hyphenation of Latin words with libhyphen (Liang's patterns, the same
  * pattern files LibreOffice uses; Debian's hyphen-en-us).  DESIGN.md §6. */
-#include "para.h"
+#include "text/para.h"
 
 #include <ctype.h>
 #include <hyphen.h>

@@ -2,7 +2,7 @@
  * fixed decimals, no pointers or paths, so a changed layout shows up as a
  * reviewable diff of lines. */
 #include "paiban/backend.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 #include <stdio.h>
 
