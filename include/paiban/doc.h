@@ -117,6 +117,11 @@ pb_status pb_doc_parse(const char *src, size_t len, const char *path,
                        pb_doc *doc, pb_diags *diags);
 void pb_doc_free(pb_doc *doc);
 
+/* The text of a block as UTF-8 (for bookmarks and running heads), without
+ * its footnote marks; malloc'd (the caller frees it), NULL when out of
+ * memory. */
+char *pb_block_utf8(const pb_block *b);
+
 /* Follows "derive-from" (one level; a chain is an error): reads the named
  * manuscript (relative to doc->path), converts all its text with OpenCC's
  * "convert" configuration — plus, towards zh-Hans, 「」『』 to “”‘’ (and

@@ -14,8 +14,6 @@
 
 #include "base.h"
 
-#include <hb.h>
-
 typedef enum pb_role {
   PB_ROLE_BODY = 0,   /* running text */
   PB_ROLE_EMPH,       /* *emphasis*: Latin italic, CJK as body (or Kai) */
@@ -30,24 +28,9 @@ typedef enum pb_script_pref {
   PB_PREF_LATIN = 1,
 } pb_script_pref;
 
-typedef struct pb_face {
-  char *family;        /* owned: family name as fontconfig reports it */
-  char *file;          /* owned: path of the font file */
-  int index;           /* face index in a collection (.ttc) */
-  char *ps_name;       /* owned: PostScript name (for /BaseFont) */
-  hb_blob_t *blob;     /* the whole font file (referenced) */
-  hb_face_t *hb_face;  /* the face inside it */
-  hb_font_t *hb_font;  /* HarfBuzz font on the FreeType face, scale = upem */
-  void *ft_face;       /* FT_Face (void* so this header needs no FreeType) */
-  unsigned upem;
-  bool is_cff;         /* outlines in a CFF table (else glyf) */
-  bool cff_cid_keyed;  /* the CFF Top DICT has ROS (Noto CJK) */
-  bool is_cjk;         /* covers U+4E00 and U+3002 (a CJK face) */
-  /* Metrics in font units, for the PDF FontDescriptor. */
-  int ascent, descent, cap_height, x_min, y_min, x_max, y_max;
-  double italic_angle;
-  bool fixed_pitch, serif, italic;
-} pb_face;
+/* One font face of a profile (opaque: its HarfBuzz and FreeType objects
+ * stay inside the library, as libraqm keeps its runs). */
+typedef struct pb_face pb_face;
 
 typedef struct pb_fontset pb_fontset;
 
@@ -73,7 +56,13 @@ const pb_face *pb_fontset_face(const pb_fontset *fs, size_t i);
 int pb_fontset_pick(pb_fontset *fs, pb_role role, pb_script_pref pref,
                     uint32_t cp);
 
-/* Glyph id of cp in face i (0 if missing). */
+/* Glyph id of cp in face f (0 if missing). */
 uint32_t pb_face_glyph(const pb_face *f, uint32_t cp);
+
+/* The face's family name as fontconfig reports it, its file and its
+ * PostScript name; never NULL (may be ""), valid while the fontset lives. */
+const char *pb_face_family(const pb_face *f);
+const char *pb_face_file(const pb_face *f);
+const char *pb_face_ps_name(const pb_face *f);
 
 #endif

@@ -30,9 +30,8 @@ typedef struct pb_item {
   bool flagged;     /* penalty only: a hyphen break (consecutive flagged
                        breaks cost the double-hyphen demerits) */
   /* For the caller; the breaker ignores them. */
-  uint32_t data;    /* e.g. first glyph / text index of a box */
-  uint32_t data2;
-  uint16_t tag;     /* caller-defined sub-kind (punctuation blank, ...) */
+  uint32_t unit;    /* what the item stands for, e.g. a unit index */
+  uint16_t tag;     /* caller-defined sub-kind (word space, hyphen, ...) */
 } pb_item;
 
 typedef struct pb_items {
@@ -44,7 +43,7 @@ void pb_items_init(pb_items *it);
 void pb_items_free(pb_items *it);
 /* Appends; returns false on allocation failure (the list is unchanged). */
 bool pb_items_push(pb_items *it, pb_item item);
-bool pb_items_box(pb_items *it, pb_len width, uint32_t data);
+bool pb_items_box(pb_items *it, pb_len width, uint32_t unit);
 bool pb_items_glue(pb_items *it, pb_len width, pb_len stretch, pb_len shrink);
 bool pb_items_penalty(pb_items *it, pb_len width, int32_t penalty, bool flagged);
 

@@ -63,7 +63,7 @@ pb_status pb_dump_write(const pb_layout *lo, const pb_fontset *fs,
         const pb_placed_glyph *g = &pg->glyphs[k];
         const pb_face *f = pb_fontset_face(fs, g->face);
         fprintf(out, "    glyph %5u %-22s %5.2fpt x=%7.2f y=%7.2f |", g->gid,
-                f && f->family ? f->family : "?", pb_len_to_pt(g->size),
+                *pb_face_family(f) ? pb_face_family(f) : "?", pb_len_to_pt(g->size),
                 pb_len_to_pt(g->x), pb_len_to_pt(g->y));
         pb_dump_text(lo, pg, k, k + 1, out);
         fputs("|\n", out);

@@ -14,7 +14,7 @@
 #define PB_PDF_FONT_H
 
 #include "paiban/base.h"
-#include "paiban/font.h"
+#include "text/face.h"
 #include "paiban/layout.h"
 
 #include <hpdf.h>

@@ -53,8 +53,8 @@ bool pb_items_push(pb_items *it, pb_item item) {
   return true;
 }
 
-bool pb_items_box(pb_items *it, pb_len width, uint32_t data) {
-  pb_item x = {.kind = PB_ITEM_BOX, .width = width, .data = data};
+bool pb_items_box(pb_items *it, pb_len width, uint32_t unit) {
+  pb_item x = {.kind = PB_ITEM_BOX, .width = width, .unit = unit};
   return pb_items_push(it, x);
 }
 

@@ -1,6 +1,6 @@
 /* Fonts: profiles, fontconfig lookup, FreeType faces under HarfBuzz
  * (include/paiban/font.h, DESIGN.md §5). */
-#include "paiban/font.h"
+#include "text/face.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -133,6 +133,18 @@ static bool pb_face_ready(pb_fontset *fs, int i) {
     return false;
   }
   return true;
+}
+
+const char *pb_face_family(const pb_face *f) {
+  return f && f->family ? f->family : "";
+}
+
+const char *pb_face_file(const pb_face *f) {
+  return f && f->file ? f->file : "";
+}
+
+const char *pb_face_ps_name(const pb_face *f) {
+  return f && f->ps_name ? f->ps_name : "";
 }
 
 uint32_t pb_face_glyph(const pb_face *f, uint32_t cp) {

@@ -1,6 +1,5 @@
-/* Hyphenation of Latin words with libhyphen (Liang's patterns, the same
- * pattern files LibreOffice uses; Debian's hyphen-en-us).  DESIGN.md §6. */
-#include "text/para.h"
+/* Hyphenation of Latin words with libhyphen; see hyphen.h. */
+#include "text/hyphen.h"
 
 #include <ctype.h>
 #include <hyphen.h>
@@ -16,7 +15,7 @@
  * buffers; such "words" are URLs or junk and get emergency breaks). */
 #define PB_HYPHEN_MAX_WORD 64
 
-void *pb_hyphen_load(const char *dict_name) {
+static void *pb_hyphen_load(const char *dict_name) {
   char path[512];
   if (!dict_name || !*dict_name || strchr(dict_name, '/')) return NULL;
   const char *dir = getenv("PAIBAN_HYPHEN_DIR");
@@ -25,12 +24,72 @@ void *pb_hyphen_load(const char *dict_name) {
   return hnj_hyphen_load(path);
 }
 
-void pb_hyphen_free(void *dict) {
-  if (dict) hnj_hyphen_free((HyphenDict *)dict);
+void pb_hyphenator_free(pb_hyphenator *h) {
+  if (h->dict) hnj_hyphen_free((HyphenDict *)h->dict);
+  h->dict = NULL;
+  h->tried = false;
 }
 
-bool pb_hyphenate_word(void *dict, const uint32_t *word, size_t n, bool *ok) {
-  if (!dict) return false;
+/* Parsing the patterns takes milliseconds: only when a word needs them
+ * (Chinese text with only names never does). */
+static bool pb_hyphenator_ready(pb_hyphenator *h, pb_pos pos,
+                                pb_diags *diags) {
+  if (!h->tried) {
+    h->tried = true;
+    h->dict = pb_hyphen_load(h->dict_name);
+    if (!h->dict)
+      pb_diag_add(diags, PB_SEV_WARNING, pos,
+                  "hyphenation patterns '%s' not found; Latin words are not "
+                  "hyphenated",
+                  h->dict_name);
+  }
+  return h->dict != NULL;
+}
+
+static bool pb_is_upper(uint32_t c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7);
+}
+
+/* Is the word of units [i, j) one the patterns may split? */
+static bool pb_plain_word(const pb_para *p, size_t i, size_t j) {
+  for (size_t k = i; k < j; k++) {
+    if (p->units[k].c1 != p->units[k].c0 + 1) return false; /* ligature */
+    if (k > i && pb_is_upper(p->text[p->units[k].c0])) return false;
+  }
+  if (p->cjk_text && pb_is_upper(p->text[p->units[i].c0])) return false;
+  /* A word glued to digits is not a dictionary word. */
+  if (i > 0 && p->units[i - 1].cls == PB_CC_DIGIT) return false;
+  if (j < p->nunits && p->units[j].cls == PB_CC_DIGIT) return false;
+  return j - i >= 5 && j - i <= PB_HYPHEN_MAX_WORD;
+}
+
+pb_status pb_para_hyphenate(pb_hyphenator *h, pb_para *p, pb_diags *diags) {
+  size_t i = 0;
+  while (i < p->nunits) {
+    if (p->units[i].cls != PB_CC_LATIN) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < p->nunits && p->units[j].cls == PB_CC_LATIN) j++;
+    pb_pos pos = p->pos ? p->pos[p->units[i].c0] : (pb_pos){0, 0};
+    if (pb_plain_word(p, i, j) && pb_hyphenator_ready(h, pos, diags)) {
+      uint32_t word[PB_HYPHEN_MAX_WORD];
+      bool ok[PB_HYPHEN_MAX_WORD];
+      size_t n = j - i;
+      for (size_t k = 0; k < n; k++) word[k] = p->text[p->units[i + k].c0];
+      if (pb_hyphenate_word(h, word, n, ok))
+        for (size_t k = 1; k < n; k++)
+          if (ok[k]) p->units[i + k].flags |= PB_UNIT_HYPHEN_OK;
+    }
+    i = j;
+  }
+  return PB_OK;
+}
+
+bool pb_hyphenate_word(pb_hyphenator *h, const uint32_t *word, size_t n,
+                       bool *ok) {
+  if (!h->dict) return false;
   memset(ok, 0, n * sizeof *ok);
   if (n < 5 || n > PB_HYPHEN_MAX_WORD) return true;
   char buf[PB_HYPHEN_MAX_WORD * 4 + 1];
@@ -52,7 +111,7 @@ bool pb_hyphenate_word(void *dict, const uint32_t *word, size_t n, bool *ok) {
   char hyphens[PB_HYPHEN_MAX_WORD * 4 + 5];
   char **rep = NULL;
   int *pos = NULL, *cut = NULL;
-  if (hnj_hyphen_hyphenate2((HyphenDict *)dict, buf, (int)b, hyphens, NULL,
+  if (hnj_hyphen_hyphenate2((HyphenDict *)h->dict, buf, (int)b, hyphens, NULL,
                             &rep, &pos, &cut) == 0) {
     /* hyphens[k] odd: a hyphen may follow byte k.  Only plain breaks
      * (no replacement rules) are used.  TeX's English minima: 2 and 3. */

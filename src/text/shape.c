@@ -1,30 +1,58 @@
-/* Itemize and shape (DESIGN.md §1 "itemize/shape"): classify characters,
- * choose a face per character (font.h chains; shared marks by language and
- * neighbours, DESIGN.md §5), shape each run once with HarfBuzz, group glyphs
- * into units (one HarfBuzz cluster each). */
-#include "text/para.h"
+/* The shape stage (docs/DESIGN.md §1, §2): classify characters, choose a
+ * face per character (font.h chains; shared marks by language and
+ * neighbours), shape each run once with HarfBuzz, group glyphs into units
+ * (one HarfBuzz cluster each), then the glyph facts later stages need:
+ * punctuation blanks (punct.c), hyphenation points (hyphen.c) and the
+ * hyphen glyph of each face that has one. */
+#include "text/shape.h"
+#include "text/face.h"
+#include "text/hyphen.h"
+#include "text/punct.h"
 #include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-bool pb_shaper_init(pb_shaper *sh, pb_fontset *fs, const pb_settings *s,
-                    pb_diags *diags) {
-  memset(sh, 0, sizeof *sh);
+struct pb_shaper {
+  pb_fontset *fs;             /* borrowed */
+  const pb_settings *settings; /* borrowed */
+  pb_diags *diags;            /* borrowed, during pb_para_shape only */
+  hb_buffer_t *buf;
+  hb_language_t lang;
+  /* Code points already reported as missing from every font. */
+  uint32_t *missing;
+  size_t nmissing, missing_cap;
+  pb_hyphenator hyphenator;
+  pb_punct_cache punct;
+};
+
+pb_status pb_shaper_new(pb_fontset *fs, const pb_settings *s, pb_diags *diags,
+                        pb_shaper **out) {
+  pb_shaper *sh = calloc(1, sizeof *sh);
+  *out = NULL;
+  if (!sh) goto nomem;
   sh->fs = fs;
   sh->settings = s;
-  sh->diags = diags;
   sh->buf = hb_buffer_create();
   sh->lang = hb_language_from_string(s->lang, -1);
-  return hb_buffer_allocation_successful(sh->buf);
+  sh->hyphenator.dict_name = s->hyphen_dict;
+  sh->punct.lang = (void *)sh->lang;
+  if (!hb_buffer_allocation_successful(sh->buf)) goto nomem;
+  *out = sh;
+  return PB_OK;
+nomem:
+  pb_shaper_free(sh);
+  pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+  return PB_ERR_NOMEM;
 }
 
 void pb_shaper_free(pb_shaper *sh) {
+  if (!sh) return;
   if (sh->buf) hb_buffer_destroy(sh->buf);
   free(sh->missing);
-  free(sh->halt);
-  pb_hyphen_free(sh->hyphen);
-  memset(sh, 0, sizeof *sh);
+  pb_punct_cache_free(&sh->punct);
+  pb_hyphenator_free(&sh->hyphenator);
+  free(sh);
 }
 
 void pb_para_free(pb_para *p) {
@@ -32,11 +60,20 @@ void pb_para_free(pb_para *p) {
   free(p->face);
   free(p->glyphs);
   free(p->units);
-  pb_items_free(&p->items);
+  free(p->hyphens);
   p->cls = NULL;
   p->face = NULL;
   p->glyphs = NULL;
   p->units = NULL;
+  p->hyphens = NULL;
+  p->nglyphs = p->nunits = p->nhyphens = 0;
+  p->glyphs_cap = p->units_cap = p->hyphens_cap = 0;
+}
+
+const pb_hyphen_glyph *pb_para_hyphen(const pb_para *p, uint16_t face) {
+  for (size_t i = 0; i < p->nhyphens; i++)
+    if (p->hyphens[i].face == face) return &p->hyphens[i];
+  return NULL;
 }
 
 static pb_role pb_role_of(const pb_para *p, size_t i) {
@@ -132,7 +169,12 @@ static pb_status pb_shape_run(pb_shaper *sh, pb_para *p, size_t start,
   hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
   hb_buffer_set_language(buf, sh->lang);
   hb_buffer_guess_segment_properties(buf);
-  if (!f || !f->hb_font) return PB_ERR_INTERNAL;
+  if (!f || !f->hb_font) {
+    pb_diag_add(sh->diags, PB_SEV_ERROR, p->pos ? p->pos[start] : (pb_pos){0, 0},
+                "font face %d of the profile ('%s') cannot be used for shaping",
+                (int)p->face[start], pb_face_family(f));
+    return PB_ERR_FONT;
+  }
   hb_shape(f->hb_font, buf, NULL, 0);
   if (!hb_buffer_allocation_successful(buf)) return PB_ERR_NOMEM;
   unsigned n = 0;
@@ -190,8 +232,44 @@ static pb_status pb_make_units(pb_para *p) {
   return PB_OK;
 }
 
-pb_status pb_para_shape(pb_shaper *sh, pb_para *p) {
+/* The hyphen glyph of face fi at the paragraph's size, once per face. */
+static pb_status pb_add_hyphen_glyph(pb_shaper *sh, pb_para *p, uint16_t fi) {
+  if (pb_para_hyphen(p, fi)) return PB_OK;
+  const pb_face *f = pb_fontset_face(sh->fs, fi);
+  hb_codepoint_t g = 0;
+  int sx = 0, sy = 0;
+  if (!f || !f->hb_font || !hb_font_get_nominal_glyph(f->hb_font, '-', &g))
+    return PB_OK; /* no hyphen: the point is not used */
+  hb_font_get_scale(f->hb_font, &sx, &sy);
+  if (sx <= 0) return PB_OK;
+  int64_t adv = hb_font_get_glyph_h_advance(f->hb_font, g);
+  if (!pb_grow((void **)&p->hyphens, &p->hyphens_cap, p->nhyphens + 1,
+               sizeof *p->hyphens))
+    return PB_ERR_NOMEM;
+  p->hyphens[p->nhyphens++] = (pb_hyphen_glyph){
+      .face = fi, .gid = g, .width = (pb_len)((adv * p->size + sx / 2) / sx)};
+  return PB_OK;
+}
+
+/* What later stages need to know of the glyphs: the blanks of full-width
+ * marks (§3), hyphenation points and the hyphen glyphs for them. */
+static pb_status pb_glyph_facts(pb_shaper *sh, pb_para *p) {
+  pb_status st = PB_OK;
+  for (size_t i = 0; st == PB_OK && i < p->nunits; i++)
+    if (pb_cclass_is_cjk_punct(p->units[i].cls))
+      st = pb_punct_blanks(&sh->punct, sh->fs, sh->settings->punct, p,
+                           &p->units[i]);
+  if (st == PB_OK && sh->settings->hyphenate)
+    st = pb_para_hyphenate(&sh->hyphenator, p, sh->diags);
+  for (size_t i = 0; st == PB_OK && i < p->nunits; i++)
+    if (p->units[i].flags & PB_UNIT_HYPHEN_OK)
+      st = pb_add_hyphen_glyph(sh, p, (uint16_t)p->face[p->units[i].c0]);
+  return st;
+}
+
+pb_status pb_para_shape(pb_shaper *sh, pb_para *p, pb_diags *diags) {
   pb_status st = PB_ERR_NOMEM;
+  sh->diags = diags;
   p->cls = malloc((p->len ? p->len : 1) * sizeof *p->cls);
   p->face = malloc((p->len ? p->len : 1) * sizeof *p->face);
   if (!p->cls || !p->face) goto done;
@@ -205,6 +283,10 @@ pb_status pb_para_shape(pb_shaper *sh, pb_para *p) {
     start = i;
   }
   st = pb_make_units(p);
+  if (st == PB_OK) st = pb_glyph_facts(sh, p);
 done:
+  if (st == PB_ERR_NOMEM)
+    pb_diag_add(sh->diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+  sh->diags = NULL;
   return st;
 }

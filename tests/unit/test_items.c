@@ -5,7 +5,8 @@
  * clreq-digest §1 (kinsoku), §3 (punctuation widths), §4 (Han–Latin),
  * §5 (Han–Han glue, last line). */
 #include "check.h"
-#include "text/para.h"
+#include "lines/items.h"
+#include "text/shape.h"
 #include "paiban/paiban.h"
 #include "base/utf8.h"
 
@@ -49,39 +50,40 @@ static between probe(const char *meta, const char *text, size_t left_char) {
   pb_diags_init(&d, "probe.md");
   pb_doc doc;
   pb_settings s;
-  pb_shaper sh;
-  bool shaper = false;
+  pb_shaper *sh = NULL;
   pb_para p = {0};
-  pb_items_init(&p.items);
+  pb_items items;
+  pb_items_init(&items);
   if (pb_doc_parse(src, strlen(src), "probe.md", &doc, &d) != PB_OK ||
       doc.nblocks != 1 || pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK)
     goto done;
   pb_fontset *fs = fonts_for(s.script);
-  if (!fs || !pb_shaper_init(&sh, fs, &s, &d)) goto done;
-  shaper = true;
+  if (!fs || pb_shaper_new(fs, &s, &d, &sh) != PB_OK) goto done;
   init_linebreak();
   const pb_block *b = &doc.blocks[0];
   p = (pb_para){.text = b->text, .style = b->style, .pos = b->pos,
                 .len = b->len, .size = s.font_size, .role = PB_ROLE_BODY,
                 .cjk_text = s.script != PB_TEXT_LATIN};
-  pb_items_init(&p.items);
-  if (pb_para_shape(&sh, &p) != PB_OK || pb_para_items(&sh, &p, 0, s.measure) != PB_OK)
+  pb_item_opts io = {.measure = s.measure, .kinsoku = s.kinsoku,
+                     .hanging = s.hanging};
+  if (pb_para_shape(sh, &p, &d) != PB_OK ||
+      pb_para_items(&p, &io, &items, &d) != PB_OK)
     goto done;
   double em = s.font_size;
   /* Find the box of the unit containing left_char, then the next box. */
   size_t k = 0;
-  for (; k < p.items.len; k++) {
-    const pb_item *it = &p.items.v[k];
+  for (; k < items.len; k++) {
+    const pb_item *it = &items.v[k];
     if (it->kind == PB_ITEM_BOX && it->tag == PB_TAG_UNIT &&
-        p.units[it->data].c0 <= left_char && left_char < p.units[it->data].c1)
+        p.units[it->unit].c0 <= left_char && left_char < p.units[it->unit].c1)
       break;
   }
-  if (k == p.items.len) goto done;
-  r.left_box = p.items.v[k].width / em;
-  for (size_t j = k + 1; j < p.items.len; j++) {
-    const pb_item *it = &p.items.v[j];
+  if (k == items.len) goto done;
+  r.left_box = items.v[k].width / em;
+  for (size_t j = k + 1; j < items.len; j++) {
+    const pb_item *it = &items.v[j];
     if (it->kind == PB_ITEM_BOX) {
-      if (it->tag != PB_TAG_UNIT || (p.units[it->data].flags & PB_UNIT_SPACE))
+      if (it->tag != PB_TAG_UNIT || (p.units[it->unit].flags & PB_UNIT_SPACE))
         continue;
       r.found = true;
       r.right_box = it->width / em;
@@ -91,14 +93,15 @@ static between probe(const char *meta, const char *text, size_t left_char) {
       r.width += it->width / em;
       r.stretch += it->stretch / em;
       r.shrink += it->shrink / em;
-      if (p.items.v[j - 1].kind == PB_ITEM_BOX) r.can_break = true;
+      if (items.v[j - 1].kind == PB_ITEM_BOX) r.can_break = true;
     } else if (it->penalty < PB_INF) {
       r.can_break = true;
       r.penalty_width = it->width / em;
     }
   }
 done:
-  if (shaper) pb_shaper_free(&sh);
+  pb_shaper_free(sh);
+  pb_items_free(&items);
   pb_para_free(&p);
   pb_doc_free(&doc);
   pb_diags_free(&d);

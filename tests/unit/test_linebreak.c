@@ -512,7 +512,7 @@ static void test_defaults_and_items(void) {
   CHECK(pb_items_penalty(&it, 4, -5, true));
   CHECK_EQ_INT(it.len, 1002);
   CHECK(it.v[999].kind == PB_ITEM_BOX && it.v[999].width == 999 &&
-        it.v[999].data == 1998);
+        it.v[999].unit == 1998);
   CHECK(it.v[1000].kind == PB_ITEM_GLUE && it.v[1000].width == 1 &&
         it.v[1000].stretch == 2 && it.v[1000].shrink == 3);
   CHECK(it.v[1001].kind == PB_ITEM_PENALTY && it.v[1001].width == 4 &&

@@ -1,0 +1,33 @@
+/* The font face behind the opaque pb_face of paiban/font.h: what the
+ * shape stage and the PDF backend need of HarfBuzz and FreeType.  Private
+ * to the library.
+ *
+ * Ownership: the pb_fontset owns every pb_face and everything in it.
+ */
+#ifndef PB_FACE_H
+#define PB_FACE_H
+
+#include "paiban/font.h"
+
+#include <hb.h>
+
+struct pb_face {
+  char *family;        /* owned: family name as fontconfig reports it */
+  char *file;          /* owned: path of the font file */
+  int index;           /* face index in a collection (.ttc) */
+  char *ps_name;       /* owned: PostScript name (for /BaseFont) */
+  hb_blob_t *blob;     /* the whole font file (referenced) */
+  hb_face_t *hb_face;  /* the face inside it */
+  hb_font_t *hb_font;  /* HarfBuzz font on the FreeType face, scale = upem */
+  void *ft_face;       /* FT_Face (void* so this header needs no FreeType) */
+  unsigned upem;
+  bool is_cff;         /* outlines in a CFF table (else glyf) */
+  bool cff_cid_keyed;  /* the CFF Top DICT has ROS (Noto CJK) */
+  bool is_cjk;         /* covers U+4E00 and U+3002 (a CJK face) */
+  /* Metrics in font units, for the PDF FontDescriptor. */
+  int ascent, descent, cap_height, x_min, y_min, x_max, y_max;
+  double italic_angle;
+  bool fixed_pitch, serif, italic;
+};
+
+#endif

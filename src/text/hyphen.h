@@ -1,0 +1,33 @@
+/* Hyphenation points of Latin words (part of the shape stage), with
+ * libhyphen: Liang's patterns, the files LibreOffice uses (Debian's
+ * hyphen-en-us).  clreq has nothing to say about Latin words; TeX's
+ * minima (2 letters before, 3 after) apply.
+ *
+ * Ownership: a pb_hyphenator owns its dictionary, loaded on the first word
+ * that needs it; pb_hyphenator_free() frees it.
+ */
+#ifndef PB_HYPHEN_H
+#define PB_HYPHEN_H
+
+#include "text/shape.h"
+
+typedef struct pb_hyphenator {
+  const char *dict_name;  /* borrowed: e.g. "hyph_en_US.dic"; "" = none */
+  void *dict;             /* HyphenDict *, NULL until loaded */
+  bool tried;             /* the load was attempted (it may have failed) */
+} pb_hyphenator;
+
+void pb_hyphenator_free(pb_hyphenator *h);
+
+/* Sets PB_UNIT_HYPHEN_OK on the units of p's Latin words where a hyphen
+ * may go.  Words with a capital after the first letter (MacroPolo, OpenAI,
+ * GPT) are never split, nor capitalised names inside Chinese text.  A
+ * missing pattern file is a warning (once).  Returns PB_OK. */
+pb_status pb_para_hyphenate(pb_hyphenator *h, pb_para *p, pb_diags *diags);
+
+/* Hyphenation points of one word: ok[i] when a hyphen may go before
+ * word[i] (n entries).  False when no dictionary could be loaded. */
+bool pb_hyphenate_word(pb_hyphenator *h, const uint32_t *word, size_t n,
+                       bool *ok);
+
+#endif

@@ -1,0 +1,116 @@
+/* Punctuation widths from the font (clreq-digest §3); see punct.h. */
+#include "text/punct.h"
+#include "text/face.h"
+#include "base/util.h"
+
+#include <hb.h>
+#include <stdlib.h>
+
+void pb_punct_cache_free(pb_punct_cache *c) {
+  free(c->v);
+  c->v = NULL;
+  c->len = c->cap = 0;
+}
+
+/* The blanks the font's 'halt' feature removes from mark cp, in hb units:
+ * shape the mark alone with and without halt and compare. */
+static struct pb_halt_entry pb_halt_measure(const pb_face *f, hb_language_t lang,
+                                            uint16_t face, uint32_t cp) {
+  struct pb_halt_entry e = {.cp = cp, .face = face};
+  if (!f || !f->hb_font) return e;
+  hb_buffer_t *b = hb_buffer_create();
+  hb_feature_t halt = {HB_TAG('h', 'a', 'l', 't'), 1, 0, (unsigned)-1};
+  int32_t adv[2] = {0, 0}, off[2] = {0, 0};
+  for (int k = 0; k < 2; k++) {
+    hb_buffer_clear_contents(b);
+    hb_buffer_add_utf32(b, &cp, 1, 0, 1);
+    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
+    hb_buffer_set_language(b, lang);
+    hb_buffer_guess_segment_properties(b);
+    hb_shape(f->hb_font, b, k ? &halt : NULL, k ? 1 : 0);
+    unsigned n = 0;
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, &n);
+    if (n == 1) {
+      adv[k] = pos[0].x_advance;
+      off[k] = pos[0].x_offset;
+    }
+  }
+  hb_buffer_destroy(b);
+  if (adv[1] > 0 && adv[1] < adv[0]) {
+    e.has_halt = true;
+    e.left = off[0] - off[1];   /* the glyph moved left by the blank */
+    e.right = adv[0] - adv[1] - e.left;
+  }
+  return e;
+}
+
+/* Cached per face and mark (a document meets a few dozen). */
+static const struct pb_halt_entry *pb_halt_lookup(pb_punct_cache *c,
+                                                  const pb_face *f,
+                                                  uint16_t face, uint32_t cp) {
+  for (size_t i = 0; i < c->len; i++)
+    if (c->v[i].cp == cp && c->v[i].face == face) return &c->v[i];
+  if (!pb_grow((void **)&c->v, &c->cap, c->len + 1, sizeof *c->v)) return NULL;
+  c->v[c->len] = pb_halt_measure(f, (hb_language_t)c->lang, face, cp);
+  return &c->v[c->len++];
+}
+
+/* Blanks from the glyph's ink (a font without 'halt'): ink on the left
+ * (、，。 mainland, 」), on the right (「（), or centred (Taiwan 、，。 and ·). */
+static void pb_ink_blanks(const pb_face *f, const pb_glyph *g, pb_len em,
+                          int sx, pb_unit *u) {
+  hb_glyph_extents_t ext;
+  if (!hb_font_get_glyph_extents(f->hb_font, g->gid, &ext)) return;
+  double l = (double)ext.x_bearing / sx, r = (double)(ext.x_bearing + ext.width) / sx;
+  pb_len half = em / 2, quarter = em / 4;
+  if (r <= 0.55) {
+    u->blank_right = half;
+  } else if (l >= 0.45) {
+    u->blank_left = half;
+  } else if (l >= 0.2 && r <= 0.8) {
+    u->blank_left = u->blank_right = quarter;
+  } else {
+    return;
+  }
+  u->lead = u->blank_left;
+  u->width = g->advance - u->blank_left - u->blank_right;
+}
+
+pb_status pb_punct_blanks(pb_punct_cache *c, pb_fontset *fs,
+                          pb_punct_style style, const pb_para *p, pb_unit *u) {
+  if (style == PB_PUNCT_NONE) return PB_OK;
+  switch (u->cls) {
+  case PB_CC_OPEN: case PB_CC_CLOSE: case PB_CC_STOP: case PB_CC_COLON:
+  case PB_CC_EXCL: case PB_CC_MIDDOT:
+    break;
+  default:
+    return PB_OK; /* dashes, ellipses, connectors, solidus: fixed width */
+  }
+  /* §2/§3: in Taiwan style ！？ are centred and keep their full em. */
+  if (u->cls == PB_CC_EXCL && style == PB_PUNCT_HANT_CENTERED) return PB_OK;
+  /* The curly quotes shared with Latin text keep their em too: then a line
+   * never starts or ends with half a quote (the em box stays the line's
+   * edge), and a neighbouring mark's blank still gives the 1.5 em pair. */
+  uint32_t cp = p->text[u->c0];
+  if (cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019) return PB_OK;
+  if (u->g1 != u->g0 + 1) return PB_OK;
+  const pb_glyph *g = &p->glyphs[u->g0];
+  pb_len em = p->size;
+  /* Only a mark set on a full em can give up part of it. */
+  if (g->advance < em - em / 20 || g->advance > em + em / 20) return PB_OK;
+  const pb_face *f = pb_fontset_face(fs, g->face);
+  int sx = 0, sy = 0;
+  if (f && f->hb_font) hb_font_get_scale(f->hb_font, &sx, &sy);
+  if (sx <= 0) return PB_OK;
+  const struct pb_halt_entry *e = pb_halt_lookup(c, f, g->face, cp);
+  if (!e) return PB_ERR_NOMEM;
+  if (!e->has_halt) {
+    pb_ink_blanks(f, g, em, sx, u);
+    return PB_OK;
+  }
+  u->blank_left = (pb_len)((int64_t)e->left * em / sx);
+  u->blank_right = (pb_len)((int64_t)e->right * em / sx);
+  u->lead = u->blank_left;
+  u->width = g->advance - u->blank_left - u->blank_right;
+  return PB_OK;
+}
