@@ -1,32 +1,69 @@
 #!/bin/sh
-# Golden layout tests: every tests/golden/NAME.md is typeset with
-# `paiban --dump lines` and compared with tests/golden/NAME.expected.
-# `make update-golden` (this script with --update) rewrites the expected
-# files on purpose; review the diff before committing it.
+# Golden tests of the layout and of the stages before it.  Every
+# tests/golden/NAME.md is typeset with `paiban --dump lines` and compared
+# with NAME.expected; the manuscripts named in STAGE_GOLDENS are also
+# dumped at the break-item and line-break stages (--dump items, --dump
+# breaks) and compared with NAME.items.expected and NAME.breaks.expected,
+# as libraqm and SILE test their stages.  `make update-golden` (this script
+# with --update) rewrites the expected files on purpose, and records the
+# font files they were made with in fonts.sha256; review the diff before
+# committing it.
 . "$(dirname "$0")/lib.sh"
+STAGE_GOLDENS="punct-clusters mixed-narrow hanging en-narrow"
 update=0
 [ "${1:-}" = "--update" ] && update=1
-for md in "$ROOT"/tests/golden/*.md; do
-  name=$(basename "$md" .md)
-  exp="$ROOT/tests/golden/$name.expected"
-  got="$TMP/$name.dump"
-  # The dump names source positions relative to the manuscript; run from
-  # tests/golden so diagnostics carry short paths too.
-  if ! (cd "$ROOT/tests/golden" && "$PAIBAN" -q --dump lines "$name.md") >"$got" 2>"$TMP/$name.err"; then
-    fail "golden $name: paiban failed: $(head -n 3 "$TMP/$name.err")"
-    continue
+G="$ROOT/tests/golden"
+
+# The font files behind every pattern of the bundled font profiles, with
+# their hashes: a layout golden holds only for the fonts it was made with.
+font_hashes() {
+  sed -n 's/^[a-z.]* *= *//p' "$ROOT"/fonts/*.conf | tr ',' '\n' |
+    sed 's/^ *//; s/ *$//' | grep . | sort -u | while read -r pattern; do
+      file=$(fc-match -f '%{file}' "$pattern" 2>/dev/null)
+      hash=$(sha256sum "$file" 2>/dev/null | cut -c1-16)
+      printf '%s  %s  %s\n' "${hash:-missing}" "$pattern" "$file"
+    done
+}
+fonts_note=""
+font_hashes >"$TMP/fonts.sha256"
+if [ $update = 1 ]; then
+  cp "$TMP/fonts.sha256" "$G/fonts.sha256"
+elif ! diff -u "$G/fonts.sha256" "$TMP/fonts.sha256" >"$TMP/fonts.diff" 2>&1; then
+  fonts_note=" (NOTE: this machine's fonts differ from those the goldens were made with; see above)"
+  echo "NOTE: the fonts differ from tests/golden/fonts.sha256 — golden layouts may differ for that reason alone:" >&2
+  grep '^[-+][^-+]' "$TMP/fonts.diff" >&2
+fi
+
+# compare NAME KIND EXPECTED: dump NAME.md as KIND and compare.
+compare() {
+  name=$1 kind=$2 exp=$3
+  got="$TMP/$name.$kind.dump"
+  # Run from tests/golden so positions and diagnostics carry short paths.
+  if ! (cd "$G" && "$PAIBAN" -q --dump "$kind" "$name.md") >"$got" 2>"$TMP/$name.err"; then
+    fail "golden $name ($kind): paiban failed: $(head -n 3 "$TMP/$name.err")"
+    return
   fi
   if [ $update = 1 ]; then
     cp "$got" "$exp"
     echo "updated $exp"
     pass
   elif [ ! -f "$exp" ]; then
-    fail "golden $name: no expected file (run make update-golden)"
+    fail "golden $name ($kind): no expected file (run make update-golden)"
   elif diff -u "$exp" "$got" >"$TMP/$name.diff"; then
     pass
   else
-    fail "golden $name differs from $exp:"
+    fail "golden $name ($kind) differs from $exp$fonts_note:"
     head -n 40 "$TMP/$name.diff" >&2
   fi
+}
+
+for md in "$G"/*.md; do
+  name=$(basename "$md" .md)
+  compare "$name" lines "$G/$name.expected"
+  case " $STAGE_GOLDENS " in
+  *" $name "*)
+    compare "$name" items "$G/$name.items.expected"
+    compare "$name" breaks "$G/$name.breaks.expected" ;;
+  esac
 done
 summary golden

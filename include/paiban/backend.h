@@ -11,6 +11,7 @@
 #include "base.h"
 #include "font.h"
 #include "layout.h"
+#include "typeset.h"
 
 #include <stdio.h>
 
@@ -30,11 +31,24 @@ typedef enum pb_dump_kind {
   PB_DUMP_LINES = 0,   /* one record per line: page, y, x, width, ratio, text */
   PB_DUMP_GLYPHS,      /* lines plus every glyph: gid, face, x, y */
   PB_DUMP_PAGES,       /* one record per page: number, lines, glyphs */
+  PB_DUMP_ITEMS,       /* the break-item stage: every paragraph's boxes,
+                          glue and penalties (pb_dump_stages) */
+  PB_DUMP_BREAKS,      /* the line-break stage: every paragraph's breaks
+                          with their ratios and lines (pb_dump_stages) */
 } pb_dump_kind;
 
 /* Writes a stable text form of the layout (fixed decimals, no pointers,
  * no paths) to out. Returns PB_OK or PB_ERR_IO. */
 pb_status pb_dump_write(const pb_layout *lo, const pb_fontset *fs,
                         pb_dump_kind kind, FILE *out);
+
+/* Typesets doc (as pb_typeset) and writes the stage dump kind
+ * (PB_DUMP_ITEMS or PB_DUMP_BREAKS) of every paragraph set — body, notes,
+ * title, contents and furniture, in the order they are set — to out, in
+ * the same stable text form.  Returns PB_OK, a typesetting error (in
+ * diags), or PB_ERR_IO. */
+pb_status pb_dump_stages(const pb_doc *doc, const pb_settings *s,
+                         pb_fontset *fs, pb_dump_kind kind, FILE *out,
+                         pb_diags *diags);
 
 #endif

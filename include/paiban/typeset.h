@@ -14,6 +14,7 @@
 #include "doc.h"
 #include "font.h"
 #include "layout.h"
+#include "linebreak.h"
 
 typedef enum pb_punct_style {
   PB_PUNCT_NONE = 0,       /* every full-width mark keeps its full em */
@@ -66,5 +67,36 @@ pb_status pb_settings_from_meta(const pb_meta *m, pb_settings *s,
  * no font has) and errors go to diags with source positions. */
 pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
                      pb_layout *out, pb_diags *diags);
+
+/* Stage traces (--dump items|breaks, golden tests of the stages): the
+ * typesetter can report every paragraph it sets — its break items and the
+ * breaks chosen — to a caller's function, as libraqm's test build prints
+ * its stages.  Everything in a pb_para_trace is borrowed for the call. */
+typedef struct pb_para_trace {
+  const uint32_t *text;     /* the paragraph's characters */
+  size_t len;
+  pb_pos pos;               /* where it starts in the source ({0,0}: no
+                               source, e.g. a folio digit) */
+  pb_len size;              /* font size */
+  pb_len measure;           /* line width */
+  const pb_items *items;
+  const pb_breaks *breaks;
+  const void *para;         /* opaque, for pb_trace_unit_chars */
+} pb_para_trace;
+
+/* The characters [*c0, *c1) of text that item unit u stands for; false for
+ * an item of no unit (indent, parfill, hang). */
+bool pb_trace_unit_chars(const pb_para_trace *t, uint32_t u, size_t *c0,
+                         size_t *c1);
+
+typedef struct pb_trace {
+  void (*paragraph)(void *user, const pb_para_trace *t);
+  void *user;
+} pb_trace;
+
+/* pb_typeset, reporting each paragraph to trace (which may be NULL). */
+pb_status pb_typeset_traced(const pb_doc *doc, const pb_settings *s,
+                            pb_fontset *fs, const pb_trace *trace,
+                            pb_layout *out, pb_diags *diags);
 
 #endif

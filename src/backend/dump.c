@@ -2,6 +2,7 @@
  * fixed decimals, no pointers or paths, so a changed layout shows up as a
  * reviewable diff of lines. */
 #include "paiban/backend.h"
+#include "lines/items.h"
 #include "base/utf8.h"
 
 #include <stdio.h>
@@ -71,4 +72,105 @@ pb_status pb_dump_write(const pb_layout *lo, const pb_fontset *fs,
     }
   }
   return ferror(out) ? PB_ERR_IO : PB_OK;
+}
+
+/* ---- stage dumps ---- */
+
+static void pb_put_cp(uint32_t cp, FILE *out) {
+  char buf[4];
+  size_t n = pb_utf8_encode(cp, buf);
+  if (cp == '\\' || cp == '|') fputc('\\', out);
+  fwrite(buf, 1, n, out);
+}
+
+static void pb_put_unit(const pb_para_trace *t, uint32_t u, FILE *out) {
+  size_t c0, c1;
+  if (!pb_trace_unit_chars(t, u, &c0, &c1)) return;
+  for (size_t c = c0; c < c1; c++) pb_put_cp(t->text[c], out);
+}
+
+static const char *pb_tag_name(uint16_t tag) {
+  switch (tag) {
+  case PB_TAG_UNIT: return "unit";
+  case PB_TAG_INDENT: return "indent";
+  case PB_TAG_WORDSPACE: return "word";
+  case PB_TAG_HYPHEN: return "hyphen";
+  case PB_TAG_PARFILL: return "parfill";
+  default: return "-";
+  }
+}
+
+static void pb_para_head(const pb_para_trace *t, FILE *out) {
+  fprintf(out, "para @%u:%u size %.2f measure %.2f |", t->pos.line, t->pos.col,
+          pb_len_to_pt(t->size), pb_len_to_pt(t->measure));
+  for (size_t i = 0; i < t->len && i < 24; i++) pb_put_cp(t->text[i], out);
+  fputs(t->len > 24 ? "…|" : "|", out);
+}
+
+static void pb_trace_items(const pb_para_trace *t, FILE *out) {
+  pb_para_head(t, out);
+  fprintf(out, " items %zu\n", t->items->len);
+  for (size_t k = 0; k < t->items->len; k++) {
+    const pb_item *x = &t->items->v[k];
+    if (x->kind == PB_ITEM_BOX) {
+      fprintf(out, "  box     %-7s %8.3f |", pb_tag_name(x->tag),
+              pb_len_to_pt(x->width));
+      pb_put_unit(t, x->unit, out);
+      fputs("|\n", out);
+    } else if (x->kind == PB_ITEM_GLUE) {
+      fprintf(out, "  glue    %-7s %8.3f %+8.3f %+8.3f\n", pb_tag_name(x->tag),
+              pb_len_to_pt(x->width),
+              x->stretch >= ((pb_len)1 << 28) ? 9999.0 : pb_len_to_pt(x->stretch),
+              -pb_len_to_pt(x->shrink));
+    } else {
+      fprintf(out, "  penalty %-7s %8.3f %6d%s\n", pb_tag_name(x->tag),
+              pb_len_to_pt(x->width), (int)x->penalty,
+              x->flagged ? " flagged" : "");
+    }
+  }
+}
+
+static void pb_trace_breaks(const pb_para_trace *t, FILE *out) {
+  pb_para_head(t, out);
+  fprintf(out, " pass %d lines %zu\n", t->breaks->pass, t->breaks->len);
+  size_t start = 0;
+  for (size_t b = 0; b < t->breaks->len; b++) {
+    const pb_break *bk = &t->breaks->v[b];
+    fprintf(out, "  line %zu at %zu r=%7.3f fit %d nat=%7.2f%s%s |", b + 1,
+            bk->index, bk->ratio, (int)bk->fitness, pb_len_to_pt(bk->natural),
+            bk->overfull ? " overfull" : "", bk->underfull ? " underfull" : "");
+    for (size_t k = start; k <= bk->index && k < t->items->len; k++) {
+      const pb_item *x = &t->items->v[k];
+      if (x->kind == PB_ITEM_BOX) pb_put_unit(t, x->unit, out);
+      else if (x->kind == PB_ITEM_GLUE && x->tag == PB_TAG_WORDSPACE && k != bk->index)
+        fputc(' ', out);
+      else if (k == bk->index && x->tag == PB_TAG_HYPHEN) fputc('-', out);
+    }
+    fputs("|\n", out);
+    start = bk->index + 1;
+  }
+}
+
+typedef struct pb_stage_dump {
+  pb_dump_kind kind;
+  FILE *out;
+} pb_stage_dump;
+
+static void pb_stage_paragraph(void *user, const pb_para_trace *t) {
+  const pb_stage_dump *d = user;
+  if (d->kind == PB_DUMP_ITEMS) pb_trace_items(t, d->out);
+  else pb_trace_breaks(t, d->out);
+}
+
+pb_status pb_dump_stages(const pb_doc *doc, const pb_settings *s,
+                         pb_fontset *fs, pb_dump_kind kind, FILE *out,
+                         pb_diags *diags) {
+  pb_stage_dump d = {.kind = kind, .out = out};
+  pb_trace trace = {.paragraph = pb_stage_paragraph, .user = &d};
+  pb_layout lo;
+  fprintf(out, "paiban-dump 1 %s\n", kind == PB_DUMP_ITEMS ? "items" : "breaks");
+  pb_status st = pb_typeset_traced(doc, s, fs, &trace, &lo, diags);
+  pb_layout_free(&lo);
+  if (st == PB_OK && ferror(out)) st = PB_ERR_IO;
+  return st;
 }

@@ -50,8 +50,10 @@ static void pb_usage(FILE *f) {
       "      --profile P         print, ebook, or print,ebook for both (an ebook\n"
       "                          is written as NAME.ebook.pdf; default: the\n"
       "                          front matter's profile, else print)\n"
-      "      --dump lines|glyphs|pages  write a text dump of the layout instead\n"
-      "                          of a PDF (to -o, or to standard output)\n"
+      "      --dump KIND         write a text dump instead of a PDF: the layout\n"
+      "                          (lines, glyphs, pages) or a stage (items:\n"
+      "                          break items; breaks: the lines chosen)\n"
+      "                          (to -o, or to standard output)\n"
       "      --fonts DIR         directory of font profiles (default: built in)\n"
       "  -j, --jobs N            render N inputs in parallel (default: cores)\n"
       "  -q, --quiet             print errors only\n"
@@ -150,6 +152,15 @@ static void pb_fontset_cache_free(void) {
   }
 }
 
+/* A layout dump, or a stage dump (which sets the document again, traced). */
+static pb_status pb_write_dump(pb_dump_kind kind, const pb_doc *doc,
+                               const pb_settings *s, pb_fontset *fs,
+                               const pb_layout *lo, FILE *f, pb_diags *d) {
+  if (kind == PB_DUMP_ITEMS || kind == PB_DUMP_BREAKS)
+    return pb_dump_stages(doc, s, fs, kind, f, d);
+  return pb_dump_write(lo, fs, kind, f);
+}
+
 /* Renders one manuscript.  Returns 0 on success, 1 on error. */
 static int pb_render(const pb_cli *cli, const pb_job *job) {
   pb_diags d;
@@ -187,14 +198,15 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
   t_layout = pb_now_ms();
   if (cli->dump) {
     if (!job->output) {
-      rc = pb_dump_write(&lo, fs, cli->dump_kind, stdout) == PB_OK ? 0 : 1;
+      rc = pb_write_dump(cli->dump_kind, &doc, &s, fs, &lo, stdout, &d) == PB_OK
+               ? 0 : 1;
       fflush(stdout);
       goto done;
     }
     pb_atomic_file af;
     if (pb_atomic_open(&af, job->output, &d) != PB_OK) goto done;
     FILE *f = pb_atomic_stream(&af, &d);
-    if (!f || pb_dump_write(&lo, fs, cli->dump_kind, f) != PB_OK) {
+    if (!f || pb_write_dump(cli->dump_kind, &doc, &s, fs, &lo, f, &d) != PB_OK) {
       pb_atomic_abort(&af);
       goto done;
     }
@@ -424,8 +436,10 @@ int main(int argc, char **argv) {
       if (strcmp(optarg, "lines") == 0) cli.dump_kind = PB_DUMP_LINES;
       else if (strcmp(optarg, "glyphs") == 0) cli.dump_kind = PB_DUMP_GLYPHS;
       else if (strcmp(optarg, "pages") == 0) cli.dump_kind = PB_DUMP_PAGES;
+      else if (strcmp(optarg, "items") == 0) cli.dump_kind = PB_DUMP_ITEMS;
+      else if (strcmp(optarg, "breaks") == 0) cli.dump_kind = PB_DUMP_BREAKS;
       else {
-        fprintf(stderr, "paiban: error: --dump must be lines, glyphs or pages, not '%s'\n", optarg);
+        fprintf(stderr, "paiban: error: --dump must be lines, glyphs, pages, items or breaks, not '%s'\n", optarg);
         return 2;
       }
       break;

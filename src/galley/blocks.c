@@ -250,10 +250,11 @@ static pb_status pb_set_block(pb_block_setter *c, size_t bi) {
   }
 }
 
-pb_status pb_galley_set_blocks(const pb_doc *doc, const pb_settings *s,
-                               pb_shaper *sh, pb_galley *gal, pb_diags *diags) {
-  pb_block_setter c = {.set = {.s = s, .sh = sh, .gal = gal, .diags = diags},
-                       .doc = doc};
+pb_status pb_galley_set_blocks(const pb_doc *doc, const pb_setter *set) {
+  pb_block_setter c = {.set = *set, .doc = doc};
+  const pb_settings *s = set->s;
+  pb_galley *gal = set->gal;
+  pb_diags *diags = set->diags;
   /* Diagnostics about the text name the file the text came from (a derived
    * edition's body is another manuscript's): they are collected apart and
    * joined to diags at the end. */

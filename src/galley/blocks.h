@@ -4,7 +4,7 @@
  * left of their first line; the title block and (ebook) the contents come
  * first, the footnotes after the main flow.
  *
- * In:  the document and settings (read only), a shaper.
+ * In:  the document (read only), a setter (settings, shaper, trace).
  * Out: the galley's flow and footnote lines (gal, owned by the caller).
  */
 #ifndef PB_BLOCKS_H
@@ -17,7 +17,6 @@
  * Diagnostics about the body carry doc->body_path when the text came from
  * another manuscript (derive-from).  Returns PB_OK or an error status
  * (reported in diags). */
-pb_status pb_galley_set_blocks(const pb_doc *doc, const pb_settings *s,
-                               pb_shaper *sh, pb_galley *gal, pb_diags *diags);
+pb_status pb_galley_set_blocks(const pb_doc *doc, const pb_setter *set);
 
 #endif

@@ -271,6 +271,13 @@ pb_status pb_set_text(pb_setter *st, const pb_text_run *run, pb_len size,
     if (s->script != PB_TEXT_LATIN) bp.pretolerance = 100;
     rc = pb_linebreak(&items, &bp, &br);
   }
+  if (rc == PB_OK && st->trace && st->trace->paragraph) {
+    pb_para_trace t = {.text = p.text, .len = p.len,
+                       .pos = p.pos && p.len ? p.pos[0] : (pb_pos){0, 0},
+                       .size = size, .measure = o->measure, .items = &items,
+                       .breaks = &br, .para = &p};
+    st->trace->paragraph(st->trace->user, &t);
+  }
   if (rc == PB_OK) rc = pb_set_lines(st, &p, &items, &br, o, block);
   if (rc == PB_ERR_NOMEM)
     pb_diag_add(st->diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
@@ -278,6 +285,15 @@ pb_status pb_set_text(pb_setter *st, const pb_text_run *run, pb_len size,
   pb_items_free(&items);
   pb_para_free(&p);
   return rc;
+}
+
+bool pb_trace_unit_chars(const pb_para_trace *t, uint32_t u, size_t *c0,
+                         size_t *c1) {
+  const pb_para *p = t->para;
+  if (u >= p->nunits) return false;
+  *c0 = p->units[u].c0;
+  *c1 = p->units[u].c1;
+  return true;
 }
 
 pb_status pb_set_utf8(pb_setter *st, const char *s, pb_len size, pb_role role,

@@ -18,6 +18,7 @@ typedef struct pb_setter {
   pb_shaper *sh;
   pb_galley *gal;
   pb_diags *diags;
+  const pb_trace *trace;   /* borrowed; NULL: no stage trace */
 } pb_setter;
 
 /* How a run of text is set. */

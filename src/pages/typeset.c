@@ -61,6 +61,12 @@ static pb_status pb_layout_frame(const pb_doc *doc, const pb_settings *s,
 
 pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
                      pb_layout *out, pb_diags *diags) {
+  return pb_typeset_traced(doc, s, fs, NULL, out, diags);
+}
+
+pb_status pb_typeset_traced(const pb_doc *doc, const pb_settings *s,
+                            pb_fontset *fs, const pb_trace *trace,
+                            pb_layout *out, pb_diags *diags) {
   pb_galley gal = {0};
   pb_shaper *sh = NULL;
   pb_page_frame fr;
@@ -70,11 +76,10 @@ pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
   if (st != PB_OK)
     pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
   if (st == PB_OK) st = pb_shaper_new(fs, s, diags, &sh);
-  if (st == PB_OK) st = pb_galley_set_blocks(doc, s, sh, &gal, diags);
-  if (st == PB_OK) {
-    pb_setter set = {.s = s, .sh = sh, .gal = &gal, .diags = diags};
-    st = pb_galley_set_furniture(doc, &set);
-  }
+  pb_setter set = {.s = s, .sh = sh, .gal = &gal, .diags = diags,
+                   .trace = trace};
+  if (st == PB_OK) st = pb_galley_set_blocks(doc, &set);
+  if (st == PB_OK) st = pb_galley_set_furniture(doc, &set);
   if (st == PB_OK) {
     /* The layout takes the galley's text pool, which its glyphs refer to. */
     out->text = gal.text;
