@@ -221,7 +221,7 @@ python3 -c "print('> ' * 5000 + '深')" >deep.md
 expect "block quotes nested 5,000 deep" 1 "^deep.md:1:[0-9]+: error: .*nest" -- -o deep.pdf deep.md
 no_file deep.pdf "deep nesting"
 
-# --- Chinese whitespace rules (DESIGN.md §3) -----------------------------------
+# --- Chinese whitespace rules (docs/DESIGN.md §3) -----------------------------------
 printf '這是一段硬換行的\n中文稿件，換行處\n不應出現空格。\n' >wrapped.md
 printf '這是一段硬換行的中文稿件，換行處不應出現空格。\n' >unwrapped.md
 "$PAIBAN" -q --dump glyphs wrapped.md >w.dump 2>/dev/null

@@ -1,5 +1,5 @@
 /* paiban — backends: the PDF writer (libharu for the document, our own
- * Type0/CID fonts for text, DESIGN.md §7) and the text dump for tests.
+ * Type0/CID fonts for text, docs/DESIGN.md §8) and the text dump for tests.
  *
  * Neither owns its inputs.  Both write to a temporary file beside the target
  * and rename it over the target only when everything succeeded, so a failure

@@ -84,6 +84,10 @@ typedef enum pb_status {
   PB_ERR_INTERNAL = 5,
 } pb_status;
 
+/* The status's name ("ok", "input error", "out of memory", ...), for
+ * messages and tests; never NULL. */
+const char *pb_status_name(pb_status st);
+
 const char *pb_version(void);
 
 #endif

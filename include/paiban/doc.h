@@ -46,7 +46,7 @@ typedef struct pb_block {
   /* Text: len code points.  Whitespace is already normalized:
    *  - runs of spaces/tabs/soft line breaks collapse to one U+0020;
    *  - a space or soft break between two CJK characters (Han, kana, CJK or
-   *    full-width punctuation) is removed (DESIGN.md §3);
+   *    full-width punctuation) is removed (docs/DESIGN.md §3);
    *  - no space at the start or end of the block;
    *  - a hard line break is U+2028 LINE SEPARATOR.
    * Code blocks keep their text verbatim. */

@@ -1,5 +1,5 @@
 /* paiban — typesetting for Chinese and mixed Chinese–English books.
- * Umbrella header: the whole public API.  The pipeline (DESIGN.md §1):
+ * Umbrella header: the whole public API.  The pipeline (docs/DESIGN.md §1):
  *   pb_doc_parse → pb_settings_from_meta → pb_fontset_load → pb_typeset
  *   → pb_pdf_write | pb_dump_write
  */

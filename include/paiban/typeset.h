@@ -1,5 +1,5 @@
 /* paiban — from document tree to pages: style, itemize/shape, break items,
- * line breaking and page building (DESIGN.md §1).
+ * line breaking and page building (docs/DESIGN.md §1).
  *
  * Ownership: pb_settings holds no pointers that need freeing (fixed-size
  * strings).  pb_typeset fills a pb_layout that the caller frees with
@@ -57,7 +57,7 @@ typedef struct pb_settings {
   int64_t date_epoch;       /* for the PDF info dates; -1 = omit */
 } pb_settings;
 
-/* Fills s from the language and the front matter (DESIGN.md §6 defaults:
+/* Fills s from the language and the front matter (docs/DESIGN.md §3 defaults:
  * A5, 10.5 pt, pitch 1.7, 30 em measure...).  Reports invalid combinations
  * in diags with the key's position; returns PB_ERR_INPUT then. */
 pb_status pb_settings_from_meta(const pb_meta *m, pb_settings *s,

@@ -1,4 +1,4 @@
-/* Text dump of a layout (DESIGN.md §8 golden tests): one record per line,
+/* Text dump of a layout (docs/DESIGN.md §9): one record per line,
  * fixed decimals, no pointers or paths, so a changed layout shows up as a
  * reviewable diff of lines. */
 #include "paiban/backend.h"

@@ -1,4 +1,4 @@
-/* The PDF backend (include/paiban/backend.h, DESIGN.md §7): libharu builds
+/* The PDF backend (include/paiban/backend.h, docs/DESIGN.md §8): libharu builds
  * the document — pages and boxes, info, outlines, links, compression, the
  * xref — and the text goes in as raw operators with our own CID fonts
  * (src/pdf_font.c).  Output is reproducible: no clock, no random /ID. */
@@ -569,7 +569,7 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
   if (st == PB_OK) st = pb_write_outline(&w);
   if (st == PB_OK) {
     /* libharu writes the header from this field, which starts at 1.3 and
-     * has no setter in 2.3.0.  PDF 1.6 is our baseline (DESIGN.md §7). */
+     * has no setter in 2.3.0.  PDF 1.6 is our baseline (docs/DESIGN.md §8). */
     w.pdf->pdf_version = HPDF_VER_16;
     /* libharu opens the temporary file by name and writes it whole; our
      * descriptor stays open for the fsync in pb_atomic_commit. */

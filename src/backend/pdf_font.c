@@ -1,6 +1,6 @@
 /* The PDF backend's CID fonts: Type0 + CIDFont + FontDescriptor + embedded
  * hb-subset subset + /W + ToUnicode, built with libharu's object API
- * (src/pdf_font.h, DESIGN.md §7, docs/pdf-fonts.md). */
+ * (src/backend/pdf_font.h, docs/DESIGN.md §8, docs/pdf-fonts.md). */
 #include "backend/pdf_font.h"
 
 #include <stdio.h>

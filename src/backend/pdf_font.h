@@ -1,6 +1,6 @@
 /* paiban — the PDF backend's own fonts: one Type0 font with a CIDFont
  * descendant per face, the face subset with hb-subset and embedded, /W
- * widths and a ToUnicode CMap from the layout's clusters (DESIGN.md §7,
+ * widths and a ToUnicode CMap from the layout's clusters (docs/DESIGN.md §8,
  * docs/pdf-fonts.md).  Internal to the backend; libharu and hb-subset
  * appear only here and in backend_pdf.c.
  *

@@ -1,5 +1,5 @@
 /* paiban — write a file atomically: a temporary file beside the target,
- * renamed over it only when everything was written (DESIGN.md §4: a failed
+ * renamed over it only when everything was written (docs/DESIGN.md §10: a failed
  * render never leaves a partial file and never clobbers a good one).
  *
  *   pb_atomic_file af;

@@ -1,12 +1,15 @@
 /* Internal helpers shared by the library's stages (src/util.h). */
 #include "base/util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 bool pb_grow(void **v, size_t *cap, size_t need, size_t elem) {
   if (need <= *cap) return true;
+  /* Sizes that would overflow size_t fail like an allocation failure. */
+  if (elem == 0 || need > SIZE_MAX / 2 / elem) return false;
   size_t n = *cap ? *cap : 16;
   while (n < need) n *= 2;
   void *q = realloc(*v, n * elem);

@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 /* Grows the array *v (elements of elem bytes, capacity *cap) to hold at
- * least need elements, doubling from 16.  False on allocation failure, with
+ * least need elements, doubling from 16.  False on allocation failure (or a size that would
+ * overflow), with
  * the array unchanged. */
 bool pb_grow(void **v, size_t *cap, size_t need, size_t elem);
 

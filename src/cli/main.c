@@ -1,4 +1,4 @@
-/* paiban command line (DESIGN.md §4).  The CLI owns stdio, exit codes and
+/* paiban command line (docs/DESIGN.md §10).  The CLI owns stdio, exit codes and
  * progress; the library only reports into pb_diags.
  *
  *   paiban [options] INPUT.md|DIR ...

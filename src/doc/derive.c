@@ -1,4 +1,4 @@
-/* Derived editions (issue "editions"): an edition whose front matter says
+/* Derived editions (README, "Derived editions"): an edition whose front matter says
  * "derive-from: other.md" and "convert: tw2sp" takes the other manuscript's
  * text through OpenCC at render time, so the Traditional original and its
  * Simplified edition never drift apart. */

@@ -1,4 +1,4 @@
-/* Layout settings from the language and the front matter (DESIGN.md §6). */
+/* Layout settings from the language and the front matter (docs/DESIGN.md §3). */
 #include "paiban/typeset.h"
 #include "base/util.h"
 

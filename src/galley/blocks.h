@@ -1,5 +1,5 @@
 /* Block styling, the galley stage's driver: each block of the document
- * gets its size, role, measure, indent and spacing (docs/DESIGN.md §3) and
+ * gets its size, role, measure, indent and spacing (docs/DESIGN.md §6) and
  * is set into the galley by setline.c; list and footnote markers hang
  * left of their first line; the title block and (ebook) the contents come
  * first, the footnotes after the main flow.

@@ -1,4 +1,4 @@
-/* The break-item stage (docs/DESIGN.md §1, §2): a shaped paragraph (const)
+/* The break-item stage (docs/DESIGN.md §1, §5): a shaped paragraph (const)
  * becomes boxes, glue and penalties for the Knuth–Plass breaker, with the
  * Chinese rules of the clreq digest:
  *   §1   kinsoku as infinite penalties, unbreakable —— ……, numbers + units;

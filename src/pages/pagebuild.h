@@ -1,4 +1,4 @@
-/* The page builder (docs/DESIGN.md §3): cuts the galley into pages and
+/* The page builder (docs/DESIGN.md §7): cuts the galley into pages and
  * places its lines — widow and orphan control, headings kept with what
  * follows, footnotes at the foot of the page that cites them, the running
  * head and folio of each page, bookmarks and contents links.  It places

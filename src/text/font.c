@@ -1,5 +1,5 @@
 /* Fonts: profiles, fontconfig lookup, FreeType faces under HarfBuzz
- * (include/paiban/font.h, DESIGN.md §5). */
+ * (include/paiban/font.h, docs/DESIGN.md §4). */
 #include "text/face.h"
 #include "base/util.h"
 

@@ -1,4 +1,4 @@
-/* The shape stage (docs/DESIGN.md §1, §2): classify characters, choose a
+/* The shape stage (docs/DESIGN.md §1, §4): classify characters, choose a
  * face per character (font.h chains; shared marks by language and
  * neighbours), shape each run once with HarfBuzz, group glyphs into units
  * (one HarfBuzz cluster each), then the glyph facts later stages need:
@@ -100,7 +100,7 @@ static void pb_report_missing(pb_shaper *sh, const pb_para *p, size_t i) {
 
 /* Shared marks in Chinese text are CJK unless both neighbours are Latin;
  * in Latin text they are Latin unless both neighbours are CJK.  Neighbours
- * skip spaces and other shared marks (DESIGN.md §5, clreq-digest §0). */
+ * skip spaces and other shared marks (docs/DESIGN.md §4, clreq-digest §0). */
 static bool pb_shared_is_cjk(const pb_para *p, size_t i) {
   int left = -1, right = -1; /* -1 none, 0 latin, 1 cjk */
   for (size_t k = i; k-- > 0;) {

@@ -1,4 +1,4 @@
-/* The shape stage (docs/DESIGN.md §1, §2): one paragraph's text becomes
+/* The shape stage (docs/DESIGN.md §1, §4): one paragraph's text becomes
  * glyphs and units, with every fact about the glyphs that later stages need
  * — each unit's box width and adjustable punctuation blanks (from the
  * font's 'halt' forms, clreq-digest §3), the hyphenation points of Latin

@@ -21,7 +21,7 @@ static void test_classes(void) {
   CHECK_EQ_INT(pb_char_class('%', true), PB_CC_LATIN_PUNCT);
 }
 
-/* The shared marks change class with the context (DESIGN.md §5). */
+/* The shared marks change class with the context (docs/DESIGN.md §4). */
 static void test_shared_marks(void) {
   static const uint32_t shared[] = {0x201C, 0x201D, 0x2018, 0x2019, 0x2014,
                                     0x2026, 0x00B7, 0x2013, 0x2E3A};
