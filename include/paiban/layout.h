@@ -29,7 +29,13 @@ typedef struct pb_placed_glyph {
 } pb_placed_glyph;
 
 enum {
-  PB_GLYPH_SPACE = 1u << 0, /* an inter-word space glyph */
+  PB_GLYPH_SPACE = 1u << 0,    /* an inter-word space glyph */
+  PB_GLYPH_VERTICAL = 1u << 1, /* upright in a vertical column: drawn with
+                                  the face's vertical metrics (Identity-V);
+                                  (x, y) is its vertical origin */
+  PB_GLYPH_SIDEWAYS = 1u << 2, /* rotated 90° clockwise (Latin in a
+                                  vertical column); (x, y) is its origin on
+                                  the baseline, which runs downward */
 };
 
 /* A line of text on a page, for dumps and the PDF structure. */
@@ -92,6 +98,8 @@ typedef struct pb_layout {
   pb_len bleed;              /* BleedBox = TrimBox grown by this (0 = none) */
   bool crop_marks;
   bool rgb;                  /* ebook: DeviceRGB; print: DeviceGray black */
+  bool vertical;             /* vertical-rl: lines are columns, pages read
+                                right to left (the PDF opens on the right) */
 
   pb_page *pages;            /* owned */
   size_t npages, pages_cap;

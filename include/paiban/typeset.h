@@ -55,6 +55,13 @@ typedef struct pb_settings {
   bool hyphenate;           /* Latin words via libhyphen */
   char hyphen_dict[64];     /* e.g. "hyph_en_US.dic" */
   int64_t date_epoch;       /* for the PDF info dates; -1 = omit */
+  bool vertical;            /* writing-mode: vertical-rl (columns top to
+                               bottom, right to left); the measure is the
+                               column height */
+  int tcy_digits;           /* vertical: digit runs up to this long stand
+                               upright in one em (tate-chu-yoko); 0 = off */
+  pb_len block_w, block_h;  /* the text block on the page: measure wide
+                               (horizontal) or measure tall (vertical) */
 } pb_settings;
 
 /* Fills s from the language and the front matter (docs/DESIGN.md §3 defaults:

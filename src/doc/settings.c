@@ -91,6 +91,8 @@ pb_status pb_settings_from_meta(const pb_meta *m, pb_settings *s,
   }
   s->measure_em = measure;
   s->measure = (pb_len)measure * s->font_size;
+  s->block_w = s->measure;
+  s->block_h = s->paper_h - s->margin_top - s->margin_bottom;
   s->indent = chinese ? 2 * s->font_size : s->font_size; /* §5: 2 em */
   if ((double)(s->margin_top + s->margin_bottom) + 3.0 * s->line_pitch >
       (double)s->paper_h) {

@@ -35,8 +35,11 @@ static char *pb_head_text(const char *head, int measure_em) {
  * galley index, or PB_NO_LINE for an empty text. */
 static pb_status pb_furniture_line(pb_setter *st, const char *text, pb_len size,
                                    uint16_t kind, bool center, size_t *line) {
-  pb_line_opts o = {.measure = st->s->measure, .center = center,
-                    .ragged = true, .kind = kind, .marker_g0 = PB_NO_GLYPH};
+  /* Furniture is set horizontally, across the text block, in either
+   * writing mode (docs/DESIGN.md §7). */
+  pb_line_opts o = {.measure = st->s->block_w, .center = center,
+                    .ragged = true, .kind = kind, .horizontal = true,
+                    .marker_g0 = PB_NO_GLYPH};
   size_t before = st->gal->nlines;
   *line = PB_NO_LINE;
   pb_status rc = pb_set_utf8(st, text, size, PB_ROLE_BODY, &o, (pb_pos){0, 0});

@@ -1,6 +1,7 @@
 /* Line setting: text → shape → items → breaks → galley lines (setline.h). */
 #include "galley/setline.h"
 #include "lines/items.h"
+#include "text/vertical.h"
 #include "base/utf8.h"
 #include "base/util.h"
 
@@ -33,11 +34,13 @@ static bool pb_gal_text(pb_galley *g, const uint32_t *cps, size_t n,
 /* Adds a glyph at x carrying the text [c0, c1) of the paragraph (or none). */
 static bool pb_emit_glyph(pb_galley *gal, const pb_para *p, const pb_glyph *g,
                           pb_len x, uint32_t c0, uint32_t c1, uint16_t flags) {
-  pb_placed_glyph pg = {.gid = g->gid, .face = g->face, .flags = flags,
-                        .size = g->flags & PB_GLYPH_SUPERSCRIPT
-                                    ? PB_SUPERSCRIPT_SCALE(p->size)
-                                    : p->size,
-                        .x = x + g->x_off, .y = g->y_off};
+  pb_len size = g->flags & PB_GLYPH_SUPERSCRIPT ? PB_SUPERSCRIPT_SCALE(p->size)
+                                               : p->size;
+  if (g->size_permille) size = (pb_len)((int64_t)size * g->size_permille / 1000);
+  pb_placed_glyph pg = {.gid = g->gid, .face = g->face,
+                        .flags = (uint16_t)(flags | (g->flags & (PB_GLYPH_VERTICAL |
+                                                                 PB_GLYPH_SIDEWAYS))),
+                        .size = size, .x = x + g->x_off, .y = g->y_off};
   if (c1 > c0) {
     if (!pb_gal_text(gal, p->text + c0, c1 - c0, &pg.text_off)) return false;
     pg.text_len = c1 - c0;
@@ -74,8 +77,11 @@ static bool pb_link_box(pb_galley *gal, const pb_para *p, pb_line_state *ls,
   if (lk && lk == ls->cur_link) {
     gal->areas[gal->nareas - 1].x1 = pb_xadd(ls->x, w);
   } else if (lk) {
+    /* Across the line: the text's height above and below the baseline,
+     * or the column's width either side of its centre. */
     pb_link_area a = {.x0 = ls->x, .x1 = pb_xadd(ls->x, w),
-                      .y0 = -p->size / 4, .y1 = p->size * 9 / 10,
+                      .y0 = p->vertical ? -p->size / 2 : -p->size / 4,
+                      .y1 = p->vertical ? p->size / 2 : p->size * 9 / 10,
                       .link = lk, .dest_page = -1};
     if (!pb_grow((void **)&gal->areas, &gal->areas_cap, gal->nareas + 1,
                  sizeof a))
@@ -136,7 +142,10 @@ static bool pb_set_items(pb_galley *gal, const pb_para *p, const pb_items *it,
       uint16_t face = (uint16_t)p->face[u->c0];
       const pb_hyphen_glyph *hy = pb_para_hyphen(p, face);
       static const uint32_t minus = '-';
-      pb_glyph g = {.gid = hy ? hy->gid : 0, .face = face};
+      /* The hyphen lies on its side with its word in a column. */
+      pb_glyph g = {.gid = hy ? hy->gid : 0, .face = face,
+                    .flags = p->glyphs[u->g0].flags & PB_GLYPH_SIDEWAYS,
+                    .y_off = p->vertical ? -PB_SIDEWAYS_BASELINE(p->size) : 0};
       pb_para one = {.text = &minus, .size = p->size};
       if (!pb_emit_glyph(gal, &one, &g, ls->x, 0, 1, 0)) return false;
       ls->x = pb_xadd(ls->x, item->width);
@@ -254,7 +263,9 @@ pb_status pb_set_text(pb_setter *st, const pb_text_run *run, pb_len size,
   pb_para p = {.text = run->text, .style = run->style, .pos = run->pos,
                .link = run->link, .fnref = run->fnref, .len = run->len,
                .size = size, .role = role,
-               .cjk_text = s->script != PB_TEXT_LATIN};
+               .cjk_text = s->script != PB_TEXT_LATIN,
+               .vertical = s->vertical && !o->horizontal,
+               .tcy_digits = s->tcy_digits};
   pb_items items;
   pb_breaks br = {0};
   pb_items_init(&items);

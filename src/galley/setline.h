@@ -32,6 +32,8 @@ typedef struct pb_line_opts {
   bool center;          /* centre each line at its natural width */
   bool ragged;          /* do not justify (headings, code) */
   bool keep_with_next;
+  bool horizontal;      /* set horizontally even in a vertical document
+                           (page furniture) */
   int heading_level;
   uint32_t toc_target;  /* contents entry: heading block + 1; 0 none */
   size_t marker_g0;     /* PB_NO_GLYPH, or the galley glyph where a hanging

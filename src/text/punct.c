@@ -12,33 +12,37 @@ void pb_punct_cache_free(pb_punct_cache *c) {
   c->len = c->cap = 0;
 }
 
-/* The blanks the font's 'halt' feature removes from mark cp, in hb units:
- * shape the mark alone with and without halt and compare. */
+/* The blanks the font's 'halt' ('vhal' down a column) feature removes
+ * from mark cp, in hb units: shape the mark alone with and without it and
+ * compare.  left/right are the blanks before/after the ink along the line. */
 static struct pb_halt_entry pb_halt_measure(const pb_face *f, hb_language_t lang,
-                                            uint16_t face, uint32_t cp) {
-  struct pb_halt_entry e = {.cp = cp, .face = face};
+                                            uint16_t face, uint32_t cp,
+                                            bool vertical) {
+  struct pb_halt_entry e = {.cp = cp, .face = face, .vertical = vertical};
   if (!f || !f->hb_font) return e;
   hb_buffer_t *b = hb_buffer_create();
-  hb_feature_t halt = {HB_TAG('h', 'a', 'l', 't'), 1, 0, (unsigned)-1};
+  hb_feature_t halt = {vertical ? HB_TAG('v', 'h', 'a', 'l') : HB_TAG('h', 'a', 'l', 't'),
+                       1, 0, (unsigned)-1};
   int32_t adv[2] = {0, 0}, off[2] = {0, 0};
   for (int k = 0; k < 2; k++) {
     hb_buffer_clear_contents(b);
     hb_buffer_add_utf32(b, &cp, 1, 0, 1);
-    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
+    hb_buffer_set_direction(b, vertical ? HB_DIRECTION_TTB : HB_DIRECTION_LTR);
     hb_buffer_set_language(b, lang);
     hb_buffer_guess_segment_properties(b);
     hb_shape(f->hb_font, b, k ? &halt : NULL, k ? 1 : 0);
     unsigned n = 0;
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, &n);
     if (n == 1) {
-      adv[k] = pos[0].x_advance;
-      off[k] = pos[0].x_offset;
+      /* Along the line: x rightward, or y downward in a column. */
+      adv[k] = vertical ? -pos[0].y_advance : pos[0].x_advance;
+      off[k] = vertical ? -pos[0].y_offset : pos[0].x_offset;
     }
   }
   hb_buffer_destroy(b);
   if (adv[1] > 0 && adv[1] < adv[0]) {
     e.has_halt = true;
-    e.left = off[0] - off[1];   /* the glyph moved left by the blank */
+    e.left = off[0] - off[1];   /* the glyph moved back by the blank */
     e.right = adv[0] - adv[1] - e.left;
   }
   return e;
@@ -47,11 +51,13 @@ static struct pb_halt_entry pb_halt_measure(const pb_face *f, hb_language_t lang
 /* Cached per face and mark (a document meets a few dozen). */
 static const struct pb_halt_entry *pb_halt_lookup(pb_punct_cache *c,
                                                   const pb_face *f,
-                                                  uint16_t face, uint32_t cp) {
+                                                  uint16_t face, uint32_t cp,
+                                                  bool vertical) {
   for (size_t i = 0; i < c->len; i++)
-    if (c->v[i].cp == cp && c->v[i].face == face) return &c->v[i];
+    if (c->v[i].cp == cp && c->v[i].face == face && c->v[i].vertical == vertical)
+      return &c->v[i];
   if (!pb_grow((void **)&c->v, &c->cap, c->len + 1, sizeof *c->v)) return NULL;
-  c->v[c->len] = pb_halt_measure(f, (hb_language_t)c->lang, face, cp);
+  c->v[c->len] = pb_halt_measure(f, (hb_language_t)c->lang, face, cp, vertical);
   return &c->v[c->len++];
 }
 
@@ -102,10 +108,12 @@ pb_status pb_punct_blanks(pb_punct_cache *c, pb_fontset *fs,
   int sx = 0, sy = 0;
   if (f && f->hb_font) hb_font_get_scale(f->hb_font, &sx, &sy);
   if (sx <= 0) return PB_OK;
-  const struct pb_halt_entry *e = pb_halt_lookup(c, f, g->face, cp);
+  bool vertical = (g->flags & PB_GLYPH_VERTICAL) != 0;
+  if (p->vertical && !vertical) return PB_OK; /* lying on its side */
+  const struct pb_halt_entry *e = pb_halt_lookup(c, f, g->face, cp, vertical);
   if (!e) return PB_ERR_NOMEM;
   if (!e->has_halt) {
-    pb_ink_blanks(f, g, em, sx, u);
+    if (!vertical) pb_ink_blanks(f, g, em, sx, u);
     return PB_OK;
   }
   u->blank_left = (pb_len)((int64_t)e->left * em / sx);

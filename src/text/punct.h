@@ -1,7 +1,8 @@
 /* Punctuation widths (clreq-digest §3), part of the shape stage: a
  * full-width mark is its ink plus adjustable blanks, taken from the font's
- * 'halt' forms (OpenType alternate half widths; Noto CJK has them) or, for
- * a font without them, from the glyph's ink box.
+ * 'halt' forms (OpenType alternate half widths; Noto CJK has them) — in a
+ * vertical column its 'vhal' forms, the blanks above and below the ink —
+ * or, for a horizontal font without them, from the glyph's ink box.
  *
  * Ownership: a pb_punct_cache owns its entries (one per face and mark met);
  * pb_punct_cache_free() frees them.  It borrows nothing.
@@ -15,6 +16,7 @@ typedef struct pb_punct_cache {
   struct pb_halt_entry {
     uint32_t cp;
     uint16_t face;
+    bool vertical;        /* measured with 'vhal' down a column */
     bool has_halt;
     int32_t left, right;  /* blanks in the hb font's scale */
   } *v;

@@ -8,6 +8,7 @@
 #include "text/face.h"
 #include "text/hyphen.h"
 #include "text/punct.h"
+#include "text/vertical.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -61,6 +62,8 @@ void pb_para_free(pb_para *p) {
   free(p->glyphs);
   free(p->units);
   free(p->hyphens);
+  free(p->orient);
+  p->orient = NULL;
   p->cls = NULL;
   p->face = NULL;
   p->glyphs = NULL;
@@ -159,14 +162,63 @@ static void pb_classify(pb_shaper *sh, pb_para *p) {
   }
 }
 
+/* Glyph positions of a horizontal run (also sideways: rotated, its
+ * baseline PB_SIDEWAYS_BASELINE left of the column's centre). */
+static void pb_place_h(pb_glyph *g, const hb_glyph_position_t *pos,
+                       int64_t size, int sx, bool sideways) {
+  g->advance = (pb_len)((pos->x_advance * size + sx / 2) / sx);
+  g->x_off = (pb_len)((pos->x_offset * size) / sx);
+  g->y_off = (pb_len)((pos->y_offset * size) / sx);
+  if (sideways) {
+    g->flags |= PB_GLYPH_SIDEWAYS;
+    g->y_off -= PB_SIDEWAYS_BASELINE((pb_len)size);
+  }
+}
+
+/* An upright glyph of a vertical run: HarfBuzz gives offsets from the
+ * glyph's horizontal origin; the PDF draws an Identity-V glyph at its
+ * vertical origin, so add that origin back.  Down the column is +x. */
+static void pb_place_v(pb_glyph *g, hb_font_t *font,
+                       const hb_glyph_position_t *pos, int64_t size, int sx) {
+  hb_position_t vx = 0, vy = 0;
+  hb_font_get_glyph_v_origin(font, g->gid, &vx, &vy);
+  g->advance = (pb_len)((-(int64_t)pos->y_advance * size + sx / 2) / sx);
+  g->x_off = (pb_len)((-((int64_t)pos->y_offset + vy) * size) / sx);
+  g->y_off = (pb_len)((((int64_t)pos->x_offset + vx) * size) / sx);
+  g->flags |= PB_GLYPH_VERTICAL;
+}
+
+/* A tate-chu-yoko run [g0, g0 + n): side by side, centred across the
+ * column, squeezed into one em if wider, on a baseline PB_TCY_BASELINE
+ * below the top of its em; one cluster, so one unit. */
+static void pb_place_tcy(pb_glyph *g, const hb_glyph_position_t *pos,
+                         unsigned n, int64_t size, int sx) {
+  int64_t w = 0, pen = 0;
+  for (unsigned k = 0; k < n; k++) w += pos[k].x_advance;
+  int64_t num = w > sx ? sx : 1, den = w > sx ? w : 1; /* squeeze num/den */
+  uint32_t cluster = g[0].cluster;
+  for (unsigned k = 0; k < n; k++) {
+    int64_t across = (pen + pos[k].x_offset) * num / den - w * num / den / 2;
+    g[k].advance = 0;
+    g[k].x_off = PB_TCY_BASELINE((pb_len)size) -
+                 (pb_len)(pos[k].y_offset * num / den * size / sx);
+    g[k].y_off = (pb_len)(across * size / sx);
+    g[k].cluster = cluster;
+    if (num != den) g[k].size_permille = (uint16_t)(1000 * num / den);
+    pen += pos[k].x_advance;
+  }
+}
+
 static pb_status pb_shape_run(pb_shaper *sh, pb_para *p, size_t start,
                               size_t end) {
   const pb_face *f = pb_fontset_face(sh->fs, (size_t)p->face[start]);
+  pb_orient orient = p->orient ? (pb_orient)p->orient[start] : PB_ORIENT_SIDEWAYS;
   hb_buffer_t *buf = sh->buf;
   hb_buffer_clear_contents(buf);
   hb_buffer_add_utf32(buf, p->text, (int)p->len, (unsigned)start,
                       (int)(end - start));
-  hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+  hb_buffer_set_direction(buf, p->vertical && orient == PB_ORIENT_UPRIGHT
+                                   ? HB_DIRECTION_TTB : HB_DIRECTION_LTR);
   hb_buffer_set_language(buf, sh->lang);
   hb_buffer_guess_segment_properties(buf);
   if (!f || !f->hb_font) {
@@ -175,7 +227,10 @@ static pb_status pb_shape_run(pb_shaper *sh, pb_para *p, size_t start,
                 (int)p->face[start], pb_face_family(f));
     return PB_ERR_FONT;
   }
-  hb_shape(f->hb_font, buf, NULL, 0);
+  /* Tate-chu-yoko digits take the font's half-width forms (two fill an em). */
+  hb_feature_t hwid = {HB_TAG('h', 'w', 'i', 'd'), 1, 0, (unsigned)-1};
+  bool tcy = p->vertical && orient == PB_ORIENT_TCY;
+  hb_shape(f->hb_font, buf, tcy ? &hwid : NULL, tcy ? 1 : 0);
   if (!hb_buffer_allocation_successful(buf)) return PB_ERR_NOMEM;
   unsigned n = 0;
   hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
@@ -187,16 +242,19 @@ static pb_status pb_shape_run(pb_shaper *sh, pb_para *p, size_t start,
                sizeof *p->glyphs))
     return PB_ERR_NOMEM;
   int64_t size = p->size;
+  pb_glyph *first = &p->glyphs[p->nglyphs];
   for (unsigned k = 0; k < n; k++) {
     pb_glyph *g = &p->glyphs[p->nglyphs++];
+    memset(g, 0, sizeof *g);
     g->gid = info[k].codepoint;
     g->face = (uint16_t)p->face[start];
     g->flags = p->cls[info[k].cluster] == PB_CC_SPACE ? 1 : 0;
-    /* Round to the nearest sp; positions are whole numbers from here on. */
-    g->advance = (pb_len)((pos[k].x_advance * size + scale_x / 2) / scale_x);
-    g->x_off = (pb_len)((pos[k].x_offset * size) / scale_x);
-    g->y_off = (pb_len)((pos[k].y_offset * size) / scale_x);
     g->cluster = info[k].cluster;
+    /* Round to the nearest sp; positions are whole numbers from here on. */
+    if (!p->vertical || orient == PB_ORIENT_SIDEWAYS)
+      pb_place_h(g, &pos[k], size, scale_x, p->vertical);
+    else if (orient == PB_ORIENT_UPRIGHT)
+      pb_place_v(g, f->hb_font, &pos[k], size, scale_x);
     if (p->style && (p->style[g->cluster] & PB_STYLE_FNREF)) {
       g->flags |= PB_GLYPH_SUPERSCRIPT;
       g->advance = PB_SUPERSCRIPT_SCALE(g->advance);
@@ -204,6 +262,7 @@ static pb_status pb_shape_run(pb_shaper *sh, pb_para *p, size_t start,
       g->y_off = PB_SUPERSCRIPT_SCALE(g->y_off) + p->size * 38 / 100;
     }
   }
+  if (tcy) pb_place_tcy(first, pos, n, size, scale_x);
   return PB_OK;
 }
 
@@ -226,6 +285,10 @@ static pb_status pb_make_units(pb_para *p) {
     u->c1 = g1 < p->nglyphs ? p->glyphs[g1].cluster : (uint32_t)p->len;
     for (size_t k = g; k < g1; k++) u->width += p->glyphs[k].advance;
     u->cls = p->cls[u->c0];
+    if (p->orient && p->orient[u->c0] == PB_ORIENT_TCY) {
+      u->width = p->size; /* one em, set like an ideograph */
+      u->cls = PB_CC_HAN;
+    }
     if (u->cls == PB_CC_SPACE) u->flags |= PB_UNIT_SPACE;
     g = g1;
   }
@@ -267,6 +330,20 @@ static pb_status pb_glyph_facts(pb_shaper *sh, pb_para *p) {
   return st;
 }
 
+/* Vertical: each character's orientation; tate-chu-yoko digits take the
+ * CJK font (its half-width digits fill an em in pairs). */
+static pb_status pb_orient_chars(pb_shaper *sh, pb_para *p) {
+  p->orient = malloc(p->len ? p->len : 1);
+  if (!p->orient) return PB_ERR_NOMEM;
+  pb_mark_orient(p->text, p->cls, p->len, p->tcy_digits, p->orient);
+  for (size_t i = 0; i < p->len; i++) {
+    if (p->orient[i] != PB_ORIENT_TCY) continue;
+    int fi = pb_fontset_pick(sh->fs, pb_role_of(p, i), PB_PREF_CJK, p->text[i]);
+    if (fi >= 0) p->face[i] = (int16_t)fi;
+  }
+  return PB_OK;
+}
+
 pb_status pb_para_shape(pb_shaper *sh, pb_para *p, pb_diags *diags) {
   pb_status st = PB_ERR_NOMEM;
   sh->diags = diags;
@@ -274,10 +351,16 @@ pb_status pb_para_shape(pb_shaper *sh, pb_para *p, pb_diags *diags) {
   p->face = malloc((p->len ? p->len : 1) * sizeof *p->face);
   if (!p->cls || !p->face) goto done;
   pb_classify(sh, p);
-  /* Runs: maximal spans of one face. */
+  if (p->vertical) {
+    st = pb_orient_chars(sh, p);
+    if (st != PB_OK) goto done;
+  }
+  /* Runs: maximal spans of one face (and one orientation). */
   size_t start = 0;
   for (size_t i = 1; i <= p->len; i++) {
-    if (i < p->len && p->face[i] == p->face[start]) continue;
+    if (i < p->len && p->face[i] == p->face[start] &&
+        (!p->orient || p->orient[i] == p->orient[start]))
+      continue;
     st = pb_shape_run(sh, p, start, i);
     if (st != PB_OK) goto done;
     start = i;

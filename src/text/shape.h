@@ -31,6 +31,8 @@ typedef struct pb_glyph {
   pb_len advance;     /* at the paragraph's size */
   pb_len x_off, y_off;
   uint32_t cluster;   /* index of the first character of its cluster */
+  uint16_t size_permille; /* drawn at this fraction of the paragraph's size
+                             (a squeezed tate-chu-yoko run); 0 = full */
 } pb_glyph;
 
 /* A unit is the smallest thing the breaker sees as a box: one HarfBuzz
@@ -70,10 +72,15 @@ typedef struct pb_para {
   pb_len size;          /* font size */
   pb_role role;         /* base role (body, strong for headings, code) */
   bool cjk_text;        /* the paragraph's language is Chinese */
+  bool vertical;        /* set in a vertical column (docs/DESIGN.md §4):
+                           glyph advances and x_off run down the column,
+                           y_off across it (right positive) */
+  int tcy_digits;       /* vertical: tate-chu-yoko up to this many digits */
 
   /* Per character (owned, len entries). */
   pb_cclass *cls;
   int16_t *face;        /* face index */
+  uint8_t *orient;      /* vertical only: pb_orient (text/vertical.h) */
 
   /* Glyphs (owned). */
   pb_glyph *glyphs;
