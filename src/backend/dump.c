@@ -39,8 +39,9 @@ pb_status pb_dump_write(const pb_layout *lo, const pb_fontset *fs,
   fprintf(out, "paiban-dump 1 %s\n",
           kind == PB_DUMP_GLYPHS ? "glyphs" : kind == PB_DUMP_PAGES ? "pages"
                                                                     : "lines");
-  fprintf(out, "media %.2f %.2f pages %zu\n", pb_len_to_pt(lo->media_w),
-          pb_len_to_pt(lo->media_h), lo->npages);
+  fprintf(out, "media %.2f %.2f pages %zu%s\n", pb_len_to_pt(lo->media_w),
+          pb_len_to_pt(lo->media_h), lo->npages,
+          lo->vertical ? " vertical-rl" : "");
   for (size_t p = 0; p < lo->npages; p++) {
     const pb_page *pg = &lo->pages[p];
     fprintf(out, "page %zu folio %d lines %zu glyphs %zu\n", p + 1, pg->folio,
@@ -48,10 +49,20 @@ pb_status pb_dump_write(const pb_layout *lo, const pb_fontset *fs,
     if (kind == PB_DUMP_PAGES) continue;
     for (size_t l = 0; l < pg->nlines; l++) {
       const pb_placed_line *ln = &pg->lines[l];
-      fprintf(out, "  line %-8s y=%7.2f x=%6.2f w=%6.2f nat=%6.2f r=%6.3f",
-              pb_line_kind_name(ln->kind), pb_len_to_pt(ln->y),
-              pb_len_to_pt(ln->x), pb_len_to_pt(ln->width),
-              pb_len_to_pt(ln->natural), ln->ratio);
+      /* A vertical page's text lines are columns: x of the centre line,
+       * the top, the height; furniture stays horizontal. */
+      bool column = lo->vertical && ln->kind != PB_LINE_FOLIO &&
+                    ln->kind != PB_LINE_RUNNING_HEAD;
+      if (column)
+        fprintf(out, "  col  %-8s x=%7.2f top=%6.2f h=%6.2f nat=%6.2f r=%6.3f",
+                pb_line_kind_name(ln->kind), pb_len_to_pt(ln->x),
+                pb_len_to_pt(ln->y), pb_len_to_pt(ln->width),
+                pb_len_to_pt(ln->natural), ln->ratio);
+      else
+        fprintf(out, "  line %-8s y=%7.2f x=%6.2f w=%6.2f nat=%6.2f r=%6.3f",
+                pb_line_kind_name(ln->kind), pb_len_to_pt(ln->y),
+                pb_len_to_pt(ln->x), pb_len_to_pt(ln->width),
+                pb_len_to_pt(ln->natural), ln->ratio);
       if (ln->pos.line)
         fprintf(out, " @%u:%u", ln->pos.line, ln->pos.col);
       fputs(ln->last_of_block ? " end |" : " |", out);
@@ -63,9 +74,12 @@ pb_status pb_dump_write(const pb_layout *lo, const pb_fontset *fs,
            k++) {
         const pb_placed_glyph *g = &pg->glyphs[k];
         const pb_face *f = pb_fontset_face(fs, g->face);
-        fprintf(out, "    glyph %5u %-22s %5.2fpt x=%7.2f y=%7.2f |", g->gid,
+        fprintf(out, "    glyph %5u %-22s %5.2fpt x=%7.2f y=%7.2f%s |", g->gid,
                 *pb_face_family(f) ? pb_face_family(f) : "?", pb_len_to_pt(g->size),
-                pb_len_to_pt(g->x), pb_len_to_pt(g->y));
+                pb_len_to_pt(g->x), pb_len_to_pt(g->y),
+                g->flags & PB_GLYPH_VERTICAL   ? " upright"
+                : g->flags & PB_GLYPH_SIDEWAYS ? " sideways"
+                                               : "");
         pb_dump_text(lo, pg, k, k + 1, out);
         fputs("|\n", out);
       }

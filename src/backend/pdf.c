@@ -237,14 +237,25 @@ static void pb_page_rules(pb_pdfw *w, const pb_page *pg) {
  * matrix instead of a TJ number. */
 #define PB_TJ_MAX_JUMP 4000000
 
-/* Text state while writing one page's glyphs. */
+/* How a run's glyphs are drawn: along x (horizontal text and tate-chu-
+ * yoko), upright down a column (Identity-V), or rotated 90° clockwise
+ * down a column (Latin in vertical text). */
+typedef enum pb_run_mode {
+  PB_RUN_H = 0,
+  PB_RUN_V,
+  PB_RUN_SIDEWAYS,
+} pb_run_mode;
+
+/* Text state while writing one page's glyphs.  "Along" is the run's
+ * direction (x, or downward -y); "across" the other coordinate. */
 typedef struct pb_run {
   const void *key;    /* current font */
   int64_t size;       /* current size, 1/1000 pt as written in Tf */
   bool open;          /* inside "[ ... ] TJ" */
   bool hex;           /* inside "<...>" */
-  pb_len y;           /* baseline of the open run */
-  int64_t x0;         /* run start as written in Tm, 1/1000 pt */
+  pb_run_mode mode;   /* of the open run */
+  pb_len y;           /* across: baseline (or column x) of the open run */
+  int64_t x0;         /* run start along, as written in Tm, 1/1000 pt */
   int64_t pen;        /* pen from x0 in 1/10^6 em, as a viewer computes it */
   size_t line_start;  /* buffer offset of the current line */
 } pb_run;
@@ -262,6 +273,29 @@ static void pb_run_close(pb_pdfbuf *b, pb_run *r) {
   pb_pdfbuf_puts(b, "] TJ\n");
   r->open = r->hex = false;
   r->line_start = b->len;
+}
+
+static pb_run_mode pb_glyph_mode(const pb_placed_glyph *g) {
+  return g->flags & PB_GLYPH_VERTICAL   ? PB_RUN_V
+         : g->flags & PB_GLYPH_SIDEWAYS ? PB_RUN_SIDEWAYS
+                                        : PB_RUN_H;
+}
+
+/* Starts a run at g: its text matrix (rotated for sideways glyphs). */
+static void pb_run_start(pb_pdfbuf *b, pb_run *r, const pb_placed_glyph *g,
+                         pb_run_mode mode) {
+  r->mode = mode;
+  r->x0 = pb_milli(mode == PB_RUN_H ? g->x : -g->y);
+  r->y = mode == PB_RUN_H ? g->y : g->x;
+  pb_pdfbuf_puts(b, mode == PB_RUN_SIDEWAYS ? "0 -1 1 0 " : "1 0 0 1 ");
+  pb_pdfbuf_milli(b, pb_milli(g->x));
+  pb_pdfbuf_put(b, " ", 1);
+  pb_pdfbuf_milli(b, pb_milli(g->y));
+  pb_pdfbuf_puts(b, " Tm\n[");
+  r->open = true;
+  /* The first glyph sits at the written Tm, within 0.0005 pt of its
+   * position; the pen is where the viewer has it. */
+  r->pen = 0;
 }
 
 /* Writes the glyphs of pg:
@@ -311,11 +345,16 @@ static pb_status pb_page_text(pb_pdfw *w, HPDF_Page page, const pb_page *pg) {
       r.key = pgl.key;
       r.size = size;
     }
-    bool newtm = !r.open || g->y != r.y;
+    pb_run_mode mode = pb_glyph_mode(g);
+    pb_len along = mode == PB_RUN_H ? g->x : -g->y;
+    pb_len across = mode == PB_RUN_H ? g->y : g->x;
+    bool newtm = !r.open || mode != r.mode || across != r.y;
     int64_t target = 0, adj = 0;
     if (!newtm) {
-      target = pb_run_mu(&r, g->x);
-      adj = r.pen - target;
+      target = pb_run_mu(&r, along);
+      /* A TJ number moves the pen back along a horizontal line but
+       * further down a vertical one (PDF 32000 9.4.4). */
+      adj = mode == PB_RUN_V ? target - r.pen : r.pen - target;
       newtm = adj > PB_TJ_MAX_JUMP || adj < -PB_TJ_MAX_JUMP;
       /* Differences under 0.001 pt (the precision of every other number
        * here) are rounding residue of the layout's advances, not spacing:
@@ -325,17 +364,7 @@ static pb_status pb_page_text(pb_pdfw *w, HPDF_Page page, const pb_page *pg) {
     }
     if (newtm) {
       pb_run_close(b, &r);
-      r.x0 = pb_milli(g->x);
-      r.y = g->y;
-      pb_pdfbuf_puts(b, "1 0 0 1 ");
-      pb_pdfbuf_milli(b, r.x0);
-      pb_pdfbuf_put(b, " ", 1);
-      pb_pdfbuf_milli(b, pb_milli(g->y));
-      pb_pdfbuf_puts(b, " Tm\n[");
-      r.open = true;
-      /* The first glyph sits at the written Tm, within 0.0005 pt of its x;
-       * the pen is where the viewer has it. */
-      r.pen = 0;
+      pb_run_start(b, &r, g, mode);
     } else if (adj != 0 || b->len - r.line_start > 200) {
       /* Keep content lines short: break between array elements. */
       if (r.hex) pb_pdfbuf_put(b, ">", 1);
@@ -483,6 +512,14 @@ static pb_status pb_write_info(pb_pdfw *w) {
   }
   if (lo->lang && *lo->lang)
     hs |= pb_put_text(w, w->pdf->catalog, "Lang", lo->lang);
+  if (lo->vertical) {
+    /* A vertical book binds on the right: pages read right to left, and
+     * spreads open with the first page on the right (PDF 32000 12.2). */
+    HPDF_Dict vp = HPDF_Dict_New(w->pdf->mmgr);
+    hs |= HPDF_Dict_Add(w->pdf->catalog, "ViewerPreferences", vp);
+    if (hs == HPDF_OK) hs |= HPDF_Dict_AddName(vp, "Direction", "R2L");
+    hs |= HPDF_Dict_AddName(w->pdf->catalog, "PageLayout", "TwoPageRight");
+  }
   return hs == HPDF_OK ? PB_OK : pb_w_hpdf(w);
 }
 

@@ -324,7 +324,9 @@ done:
 /* Fonts                                                                  */
 
 typedef struct pb_gid_info {
-  int32_t width;      /* 1/1000 em */
+  int32_t width;      /* advance along the line, 1/1000 em (a vertical
+                         font's: downward, positive) */
+  int32_t vx, vy;     /* a vertical font's glyph origin (/W2), 1/1000 em */
   uint32_t text_off;  /* cluster text for ToUnicode (first one wins) */
   uint32_t text_len;  /* 0 = none yet */
   bool used;
@@ -340,6 +342,7 @@ typedef enum pb_font_kind {
 typedef struct pb_pdf_font {
   const pb_face *face;
   size_t index;        /* in the fontset */
+  bool vertical;       /* Identity-V with /W2 (upright glyphs in columns) */
   unsigned nglyphs;
   int xscale;          /* hb_font scale: advances are in these units */
   pb_font_kind kind;
@@ -359,7 +362,8 @@ struct pb_pdf_fonts {
   pb_diags *diags;
   const char *path;
   size_t nfaces;
-  pb_pdf_font **by_face;  /* nfaces entries, NULL = unused */
+  pb_pdf_font **by_face;  /* 2 * nfaces entries: [2 * face + vertical],
+                             NULL = unused */
   pb_pdf_font **order;    /* used fonts in order of first use */
   size_t norder;
 };
@@ -395,8 +399,8 @@ pb_pdf_fonts *pb_pdf_fonts_new(HPDF_Doc pdf, const pb_fontset *fs,
   pf->path = path;
   pf->nfaces = fs ? pb_fontset_face_count(fs) : 0;
   if (pf->nfaces) {
-    pf->by_face = calloc(pf->nfaces, sizeof *pf->by_face);
-    pf->order = calloc(pf->nfaces, sizeof *pf->order);
+    pf->by_face = calloc(2 * pf->nfaces, sizeof *pf->by_face);
+    pf->order = calloc(2 * pf->nfaces, sizeof *pf->order);
     if (!pf->by_face || !pf->order) {
       pb_pdf_fonts_free(pf);
       return NULL;
@@ -443,7 +447,8 @@ static HPDF_Dict pb_pf_stream(pb_pdf_fonts *pf, const void *data, size_t len) {
   return d;
 }
 
-static pb_pdf_font *pb_pf_open(pb_pdf_fonts *pf, size_t fi, pb_status *st) {
+static pb_pdf_font *pb_pf_open(pb_pdf_fonts *pf, size_t fi, bool vertical,
+                               pb_status *st) {
   const pb_face *face = pb_fontset_face(pf->fs, fi);
   if (!face || !face->hb_face || !face->hb_font) {
     pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
@@ -458,6 +463,7 @@ static pb_pdf_font *pb_pf_open(pb_pdf_fonts *pf, size_t fi, pb_status *st) {
   }
   f->face = face;
   f->index = fi;
+  f->vertical = vertical;
   f->nglyphs = hb_face_get_glyph_count(face->hb_face);
   int ys = 0;
   /* Advances come in the font's scale (upem * 64 with FreeType funcs). */
@@ -485,7 +491,8 @@ static pb_pdf_font *pb_pf_open(pb_pdf_fonts *pf, size_t fi, pb_status *st) {
     if (f->type0) {
       hs |= HPDF_Dict_AddName(f->type0, "Type", "Font");
       hs |= HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
-      hs |= HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
+      hs |= HPDF_Dict_AddName(f->type0, "Encoding",
+                              vertical ? "Identity-V" : "Identity-H");
     }
     if (f->type0 && hs == HPDF_OK) return f;
     *st = pb_pf_hpdf(pf);
@@ -504,12 +511,14 @@ pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
                    (unsigned)g->face, pf->nfaces);
     return PB_ERR_INTERNAL;
   }
-  pb_pdf_font *f = pf->by_face[g->face];
+  bool vertical = (g->flags & PB_GLYPH_VERTICAL) != 0;
+  size_t slot = 2 * (size_t)g->face + vertical;
+  pb_pdf_font *f = pf->by_face[slot];
   if (!f) {
     pb_status st = PB_OK;
-    f = pb_pf_open(pf, g->face, &st);
+    f = pb_pf_open(pf, g->face, vertical, &st);
     if (!f) return st;
-    pf->by_face[g->face] = f;
+    pf->by_face[slot] = f;
     pf->order[pf->norder++] = f;
   }
   if (g->gid >= f->nglyphs || g->gid > 0xFFFF) {
@@ -536,8 +545,20 @@ pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
     }
     f->used[f->nused++] = (uint16_t)g->gid;
     gi->used = true;
-    hb_position_t adv = hb_font_get_glyph_h_advance(f->face->hb_font, g->gid);
-    gi->width = (int32_t)pb_pdf_round_div((int64_t)adv * 1000, f->xscale);
+    hb_font_t *hf = f->face->hb_font;
+    if (f->vertical) {
+      /* The vertical advance (HarfBuzz: negative, downward) and origin,
+       * exactly as /W2 will say (docs/pdf-fonts.md). */
+      hb_position_t vx = 0, vy = 0;
+      hb_font_get_glyph_v_origin(hf, g->gid, &vx, &vy);
+      gi->width = (int32_t)pb_pdf_round_div(
+          -(int64_t)hb_font_get_glyph_v_advance(hf, g->gid) * 1000, f->xscale);
+      gi->vx = (int32_t)pb_pdf_round_div((int64_t)vx * 1000, f->xscale);
+      gi->vy = (int32_t)pb_pdf_round_div((int64_t)vy * 1000, f->xscale);
+    } else {
+      hb_position_t adv = hb_font_get_glyph_h_advance(hf, g->gid);
+      gi->width = (int32_t)pb_pdf_round_div((int64_t)adv * 1000, f->xscale);
+    }
   }
   /* ToUnicode maps a glyph to one text: the first cluster text seen for it
    * wins, except that text from a cluster the glyph makes alone (a letter,
@@ -663,6 +684,32 @@ static HPDF_STATUS pb_pf_widths(pb_pdf_fonts *pf, const pb_pdf_font *f,
       if (i < n && u[i].code == k) wd = f->gi[u[i++].gid].width;
       hs |= HPDF_Array_AddNumber(sub, wd);
     }
+  }
+  return hs;
+}
+
+/* /W2 of a vertical font (PDF 32000 9.7.4.3): for runs of consecutive
+ * codes "c [w1y vx vy ...]", every used glyph, so nothing depends on the
+ * horizontal widths; runs stay under libharu's array limit. */
+static HPDF_STATUS pb_pf_vwidths(pb_pdf_fonts *pf, const pb_pdf_font *f,
+                                 const pb_used *u, size_t n, HPDF_Array w2) {
+  HPDF_MMgr mm = pf->pdf->mmgr;
+  HPDF_STATUS hs = HPDF_OK;
+  HPDF_Array sub = NULL;
+  size_t sublen = 0;
+  for (size_t i = 0; i < n && hs == HPDF_OK; i++) {
+    const pb_gid_info *gi = &f->gi[u[i].gid];
+    if (!sub || u[i].code != u[i - 1].code + 1 || sublen + 3 > PB_W_MAX) {
+      hs |= HPDF_Array_AddNumber(w2, u[i].code);
+      sub = HPDF_Array_New(mm);
+      hs |= HPDF_Array_Add(w2, sub);
+      if (hs != HPDF_OK) break;
+      sublen = 0;
+    }
+    hs |= HPDF_Array_AddNumber(sub, -gi->width);
+    hs |= HPDF_Array_AddNumber(sub, gi->vx);
+    hs |= HPDF_Array_AddNumber(sub, gi->vy);
+    sublen += 3;
   }
   return hs;
 }
@@ -804,7 +851,8 @@ static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_pdf_font *f) {
   pb_pf_psname(face, f->index, ps, sizeof ps);
   pb_pdf_subset_tag(ps, codes, n, tag);
   snprintf(base, sizeof base, "%s+%s", tag, ps);
-  snprintf(type0name, sizeof type0name, "%s-Identity-H", base);
+  snprintf(type0name, sizeof type0name, "%s-Identity-%c", base,
+           f->vertical ? 'V' : 'H');
 
   /* The subset: the whole sfnt for glyf (FontFile2), the bare CFF table
    * for CFF (FontFile3 /CIDFontType0C; never FontFile3 /OpenType, which
@@ -876,9 +924,17 @@ static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_pdf_font *f) {
   hs |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
   hs |= HPDF_Dict_AddNumber(cid, "DW", 1000);
   bool narrow = false;
-  for (size_t i = 0; i < n && !narrow; i++)
+  for (size_t i = 0; i < n && !narrow && !f->vertical; i++)
     narrow = f->gi[u[i].gid].width != 1000;
-  if (narrow) {
+  if (f->vertical) {
+    HPDF_Array dw2 = HPDF_Array_New(mm), w2 = HPDF_Array_New(mm);
+    hs |= HPDF_Dict_Add(cid, "DW2", dw2);
+    hs |= HPDF_Dict_Add(cid, "W2", w2);
+    if (hs != HPDF_OK) goto hpdf_fail;
+    hs |= HPDF_Array_AddNumber(dw2, 880);
+    hs |= HPDF_Array_AddNumber(dw2, -1000);
+    hs |= pb_pf_vwidths(pf, f, u, n, w2);
+  } else if (narrow) {
     HPDF_Array w = HPDF_Array_New(mm);
     hs |= HPDF_Dict_Add(cid, "W", w);
     if (hs != HPDF_OK) goto hpdf_fail;

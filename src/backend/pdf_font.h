@@ -71,9 +71,10 @@ void pb_pdf_fonts_free(pb_pdf_fonts *pf);
 /* The font's glyph as used on a page. */
 typedef struct pb_pdf_glyph {
   HPDF_Dict font;   /* the Type0 font dict, for the page's /Font resources */
-  const void *key;  /* identifies the font (same face -> same key) */
-  uint16_t code;    /* 2-byte code for the content stream (Identity-H) */
-  int32_t width;    /* advance in 1/1000 em, exactly as written to /W */
+  const void *key;  /* identifies the font (face and writing mode) */
+  uint16_t code;    /* 2-byte code for the content stream (Identity-H/V) */
+  int32_t width;    /* advance in 1/1000 em, exactly as written to /W, or
+                       (an upright glyph, Identity-V) downward, as /W2 */
 } pb_pdf_glyph;
 
 /* Registers glyph g of the layout (face, gid, cluster text) and returns how

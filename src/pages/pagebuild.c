@@ -54,45 +54,73 @@ static pb_status pb_outline_add(pb_builder *c, char *title, int level,
   return PB_OK;
 }
 
-/* Places galley line l on page pg at baseline y, with its link areas and
- * (a contents entry) its link to be resolved. */
-static pb_status pb_place_line(pb_builder *c, pb_page *pg, size_t l, pb_len y) {
+/* A rectangle of a line (x along it, y across it, relative to the line's
+ * start and its baseline or centre line) on the page. */
+static pb_link_area pb_map_area(pb_link_area a, pb_len start, pb_len at,
+                                bool vertical) {
+  pb_link_area m = a;
+  if (vertical) {
+    m.x0 = at + a.y0;
+    m.x1 = at + a.y1;
+    m.y0 = start - a.x1;
+    m.y1 = start - a.x0;
+  } else {
+    m.x0 = start + a.x0;
+    m.x1 = start + a.x1;
+    m.y0 = at + a.y0;
+    m.y1 = at + a.y1;
+  }
+  return m;
+}
+
+/* Places galley line l on page pg, starting at start along its direction
+ * and at "at" across it (a horizontal line's baseline y, or a column's
+ * centre x), with its link areas and (a contents entry) its link to be
+ * resolved.  start is the line's origin: the text block's left edge, or a
+ * column's top; the line's own x is added. */
+static pb_status pb_place_line_at(pb_builder *c, pb_page *pg, size_t l,
+                                  pb_len start, pb_len at, bool vertical) {
   const pb_galley *g = c->gal;
   const pb_gline *gl = &g->lines[l];
-  pb_len x = c->fr->left + gl->x;
+  pb_len s0 = vertical ? start - gl->x : start + gl->x;
   uint32_t first = (uint32_t)pg->nglyphs;
   for (size_t q = gl->g0; q < gl->g1; q++) {
     pb_placed_glyph pgl = g->glyphs[q];
-    pgl.x += x;
-    pgl.y += y;
+    pb_len along = pgl.x, across = pgl.y;
+    pgl.x = vertical ? at + across : s0 + along;
+    pgl.y = vertical ? s0 - along : at + across;
     if (!pb_page_add_glyph(pg, pgl)) return PB_ERR_NOMEM;
   }
   pb_placed_line pl = {.first_glyph = first,
                        .glyph_count = (uint32_t)(gl->g1 - gl->g0),
-                       .x = x, .y = y, .width = gl->width,
-                       .natural = gl->natural, .ratio = gl->ratio,
-                       .pos = gl->pos, .block = gl->block, .kind = gl->kind,
-                       .last_of_block = gl->last};
+                       .x = vertical ? at : s0, .y = vertical ? s0 : at,
+                       .width = gl->width, .natural = gl->natural,
+                       .ratio = gl->ratio, .pos = gl->pos, .block = gl->block,
+                       .kind = gl->kind, .last_of_block = gl->last};
   if (!pb_page_add_line(pg, pl)) return PB_ERR_NOMEM;
   if (gl->toc_target) {
+    pb_link_area a = {.x0 = gl->x, .x1 = gl->x + gl->width,
+                      .y0 = -gl->advance / 4, .y1 = gl->advance * 3 / 4};
     pb_toc_link t = {.page = (uint32_t)(c->lo->npages - 1),
                      .target = gl->toc_target - 1,
-                     .area = {.x0 = x, .x1 = x + gl->width,
-                              .y0 = y - gl->advance / 4,
-                              .y1 = y + gl->advance * 3 / 4, .link = 0}};
+                     .area = pb_map_area(a, start, at, vertical)};
     if (!pb_grow((void **)&c->toc, &c->toc_cap, c->ntoc + 1, sizeof t))
       return PB_ERR_NOMEM;
     c->toc[c->ntoc++] = t;
   }
   for (size_t k = gl->a0; k < gl->a1; k++) {
     pb_link_area a = g->areas[k];
-    a.x0 += x;
-    a.x1 += x;
-    a.y0 += y;
-    a.y1 += y;
-    if (!pb_page_add_link(pg, a)) return PB_ERR_NOMEM;
+    a.x0 += gl->x;
+    a.x1 += gl->x;
+    if (!pb_page_add_link(pg, pb_map_area(a, start, at, vertical)))
+      return PB_ERR_NOMEM;
   }
   return PB_OK;
+}
+
+/* A line of the text (flow or notes) at y: a baseline or a column. */
+static pb_status pb_place_line(pb_builder *c, pb_page *pg, size_t l, pb_len y) {
+  return pb_place_line_at(c, pg, l, c->fr->start, y, c->fr->vertical);
 }
 
 /* The folio at the foot of every page, composed of the galley's digit
@@ -108,9 +136,9 @@ static pb_status pb_place_folio(pb_builder *c, pb_page *pg) {
     if (g->digit[num[k] - '0'] != PB_NO_LINE)
       natural += g->lines[g->digit[num[k] - '0']].natural;
   pb_len y = c->fr->origin_y + s->margin_bottom / 2;
-  pb_len x0 = c->fr->left + (s->measure - natural) / 2, x = x0;
+  pb_len x0 = c->fr->block_left + (s->block_w - natural) / 2, x = x0;
   pb_placed_line pl = {.first_glyph = (uint32_t)pg->nglyphs, .x = x0, .y = y,
-                       .width = s->measure, .natural = natural,
+                       .width = s->block_w, .natural = natural,
                        .block = UINT32_MAX, .kind = PB_LINE_FOLIO,
                        .last_of_block = true};
   for (int k = 0; k < n; k++) {
@@ -146,7 +174,9 @@ static pb_status pb_place_head(pb_builder *c, pb_page *pg, uint32_t section) {
   size_t l = pg->folio % 2 == 0 || section == UINT32_MAX ? g->title_head
                                                           : g->block_head[section];
   if (l == PB_NO_LINE) return PB_OK;
-  return pb_place_line(c, pg, l, c->fr->origin_y + s->paper_h - s->margin_top / 2);
+  return pb_place_line_at(c, pg, l, c->fr->block_left,
+                          c->fr->origin_y + s->paper_h - s->margin_top / 2,
+                          false);
 }
 
 /* ---- footnotes ---- */
@@ -230,8 +260,14 @@ static pb_status pb_place_footnotes(pb_builder *c, pb_page *pg, pb_len room) {
     const pb_gline *gl = &g->lines[q->lines[t]];
     y -= gl->advance;
     if (t == q->head) {
-      pb_rule r = {.x = c->fr->left, .y = y + gl->advance + gl->advance * 3 / 10,
-                   .w = c->s->measure / 4, .h = PB_PT(0.4)};
+      /* A short rule between the text and the notes: above them, or in a
+       * vertical page to their right, from the columns' top. */
+      pb_len at = y + gl->advance + gl->advance * 3 / 10;
+      pb_rule r = c->fr->vertical
+                      ? (pb_rule){.x = at, .y = c->fr->start - c->s->measure / 4,
+                                  .w = PB_PT(0.4), .h = c->s->measure / 4}
+                      : (pb_rule){.x = c->fr->start, .y = at,
+                                  .w = c->s->measure / 4, .h = PB_PT(0.4)};
       if (!pb_page_add_rule(pg, r)) return PB_ERR_NOMEM;
     }
     pb_status st = pb_place_line(c, pg, q->lines[t], y);
@@ -301,12 +337,16 @@ static size_t pb_page_end(const pb_galley *g, size_t i, size_t j) {
  * where contents entries link. */
 static pb_status pb_heading_placed(pb_builder *c, const pb_gline *gl,
                                    uint32_t page, pb_len y) {
+  /* A link or bookmark shows the page from the heading's line down (a
+   * vertical page from its top). */
+  pb_len top = c->fr->vertical ? c->fr->origin_y + c->s->paper_h
+                               : y + c->s->line_pitch;
   c->section = gl->block;
   c->heading_page[gl->block] = page;
-  c->heading_y[gl->block] = y + c->s->line_pitch;
+  c->heading_y[gl->block] = top;
   int lv = gl->heading_level + (c->doc->meta.title ? 1 : 0);
   return pb_outline_add(c, pb_block_utf8(&c->doc->blocks[gl->block]),
-                        lv > 6 ? 6 : lv, page, y + c->s->line_pitch);
+                        lv > 6 ? 6 : lv, page, top);
 }
 
 /* One page with the flow lines [i, k): head, lines, notes, folio. */

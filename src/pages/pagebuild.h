@@ -16,10 +16,16 @@
 #include "paiban/typeset.h"
 
 /* The page geometry every placement uses: the trim box's corner in the
- * media box, and the text block. */
+ * media box, and the text block.  Lines advance from top towards bottom:
+ * baselines downward in horizontal text; in vertical text column centre
+ * lines leftward, so top is the first (rightmost) column's x and bottom the
+ * leftmost x a column may take.  start is where lines begin: the text
+ * block's left edge, or the page y of a column's top. */
 typedef struct pb_page_frame {
   pb_len origin_x, origin_y;
-  pb_len left, top, bottom;
+  pb_len start, top, bottom;
+  bool vertical;
+  pb_len block_left;      /* the text block's left edge (furniture) */
 } pb_page_frame;
 
 /* Returns PB_OK or PB_ERR_NOMEM (reported in diags). */

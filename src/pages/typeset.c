@@ -36,10 +36,20 @@ static pb_status pb_layout_frame(const pb_doc *doc, const pb_settings *s,
   out->crop_marks = s->crop_marks;
   out->rgb = s->profile == PB_PROFILE_EBOOK;
   out->date_epoch = s->date_epoch;
-  *fr = (pb_page_frame){.origin_x = pad, .origin_y = pad,
-                        .left = pad + (s->paper_w - s->measure) / 2,
-                        .top = pad + s->paper_h - s->margin_top - s->font_size,
-                        .bottom = pad + s->margin_bottom};
+  out->vertical = s->vertical;
+  pb_len block_left = pad + (s->paper_w - s->block_w) / 2;
+  if (s->vertical) /* columns right to left, each an em wide */
+    *fr = (pb_page_frame){.origin_x = pad, .origin_y = pad, .vertical = true,
+                          .start = pad + s->paper_h - s->margin_top,
+                          .top = block_left + s->block_w - s->font_size / 2,
+                          .bottom = block_left + s->font_size / 2,
+                          .block_left = block_left};
+  else
+    *fr = (pb_page_frame){.origin_x = pad, .origin_y = pad,
+                          .start = block_left,
+                          .top = pad + s->paper_h - s->margin_top - s->font_size,
+                          .bottom = pad + s->margin_bottom,
+                          .block_left = block_left};
   char producer[64];
   snprintf(producer, sizeof producer, "paiban %s", pb_version());
   out->title = pb_strdup(doc->meta.title);
