@@ -167,16 +167,15 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
     goto done;
   if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
   t_parse = pb_now_ms();
-  if (job->profile) {
-    free(doc.meta.profile);
-    doc.meta.profile = strdup(job->profile);
-    if (!doc.meta.profile) goto done;
-  }
-  if (pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK) goto done;
-  if (s.date_epoch < 0) {
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) s.date_epoch = strtoll(sde, NULL, 10);
-  }
+  /* The command line overrides the front matter; the library validates
+   * what the environment gives. */
+  pb_overrides ov = {.has_profile = job->profile != NULL,
+                     .profile = job->profile && strcmp(job->profile, "ebook") == 0
+                                    ? PB_PROFILE_EBOOK
+                                    : PB_PROFILE_PRINT,
+                     .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
+                     .font_dir = cli->font_dir};
+  if (pb_settings_from_meta(&doc.meta, &ov, &s, &d) != PB_OK) goto done;
   if (doc.nblocks == 0 && !doc.meta.title)
     pb_diag_add(&d, PB_SEV_WARNING, (pb_pos){1, 1},
                 "the manuscript has no text; the output is one blank page");

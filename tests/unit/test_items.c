@@ -54,7 +54,7 @@ static between probe(const char *meta, const char *text, size_t left_char) {
   pb_para p = {0};
   pb_items_init(&p.items);
   if (pb_doc_parse(src, strlen(src), "probe.md", &doc, &d) != PB_OK ||
-      doc.nblocks != 1 || pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK)
+      doc.nblocks != 1 || pb_settings_from_meta(&doc.meta, NULL, &s, &d) != PB_OK)
     goto done;
   pb_fontset *fs = fonts_for(s.script);
   if (!fs || !pb_shaper_init(&sh, fs, &s, &d)) goto done;
