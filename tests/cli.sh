@@ -129,6 +129,15 @@ unset SOURCE_DATE_EPOCH
 no_file nb.pdf "front-matter value errors"
 no_file nf.pdf "missing fonts profile"
 
+# The key table: --help lists it, and README.md's table is its output.
+expect "help lists the keys" 0 "" -- --help
+grep -q "^  font-size .*from 4 to 72 pt" out.txt && pass || fail "--help lists the front-matter keys"
+expect "list keys" 0 "" -- --list-keys=markdown
+sed -n '/^<!-- keys: paiban --list-keys=markdown -->$/,/^<!-- end keys -->$/p' "$ROOT/README.md" |
+  sed '1d;$d' >readme-keys.md
+[ -s readme-keys.md ] && cmp -s readme-keys.md out.txt && pass ||
+  fail "README.md's key table is not 'paiban --list-keys=markdown' (run it and paste): $(diff readme-keys.md out.txt | head -5)"
+expect "bad --list-keys" 2 "--list-keys takes" -- --list-keys=html
 
 # --- fonts ---------------------------------------------------------------
 mkdir -p fonts

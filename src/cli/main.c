@@ -40,6 +40,19 @@ typedef struct pb_job {
   const char *profile;    /* "print", "ebook", or NULL: the front matter's */
 } pb_job;
 
+/* Prints the front-matter key table (include/paiban/frontmatter.h). */
+static pb_status pb_print_keys(FILE *f, pb_keys_format fmt) {
+  char *text = NULL;
+  pb_status st = pb_frontmatter_describe(fmt, &text);
+  if (st != PB_OK) {
+    fprintf(stderr, "paiban: error: out of memory\n");
+    return st;
+  }
+  fputs(text, f);
+  free(text);
+  return fflush(f) == 0 && !ferror(f) ? PB_OK : PB_ERR_IO;
+}
+
 static void pb_usage(FILE *f) {
   fputs(
       "usage: paiban [options] INPUT.md|DIR ...\n"
@@ -56,12 +69,16 @@ static void pb_usage(FILE *f) {
       "  -j, --jobs N            render N inputs in parallel (default: cores)\n"
       "  -q, --quiet             print errors only\n"
       "  -v, --verbose           print timings of each stage\n"
+      "      --list-keys[=markdown]  print the front-matter keys (=markdown:\n"
+      "                          README.md's table)\n"
       "      --version           print the version\n"
       "  -h, --help              print this help\n"
       "\n"
       "Diagnostics: PATH:LINE:COL: error|warning: MESSAGE on standard error.\n"
-      "Exit status: 0 success, 1 a document had errors, 2 usage error.\n",
+      "Exit status: 0 success, 1 a document had errors, 2 usage error.\n"
+      "\n",
       f);
+  (void)pb_print_keys(f, PB_KEYS_TEXT); /* --help: best effort */
 }
 
 static double pb_now_ms(void) {
@@ -389,7 +406,7 @@ int main(int argc, char **argv) {
   signal(SIGTERM, pb_on_signal);
   signal(SIGHUP, pb_on_signal);
   pb_cli cli = {.jobs = 0};
-  enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION };
+  enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION, OPT_LIST_KEYS };
   static const struct option longopts[] = {
       {"output", required_argument, 0, 'o'},
       {"profile", required_argument, 0, OPT_PROFILE},
@@ -399,6 +416,7 @@ int main(int argc, char **argv) {
       {"quiet", no_argument, 0, 'q'},
       {"verbose", no_argument, 0, 'v'},
       {"version", no_argument, 0, OPT_VERSION},
+      {"list-keys", optional_argument, 0, OPT_LIST_KEYS},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   int opt;
@@ -443,6 +461,14 @@ int main(int argc, char **argv) {
     case 'v': cli.verbose = true; break;
     case OPT_VERSION: printf("paiban %s\n", pb_version()); return 0;
     case 'h': pb_usage(stdout); return 0;
+    case OPT_LIST_KEYS:
+      if (optarg && strcmp(optarg, "markdown") != 0 && strcmp(optarg, "text") != 0) {
+        fprintf(stderr, "paiban: error: --list-keys takes text or markdown, not '%s'\n", optarg);
+        return 2;
+      }
+      return pb_print_keys(stdout, optarg && strcmp(optarg, "markdown") == 0
+                                       ? PB_KEYS_MARKDOWN
+                                       : PB_KEYS_TEXT) == PB_OK ? 0 : 1;
     case ':':
       fprintf(stderr, "paiban: error: option '%s' needs a value\n", argv[optind - 1]);
       return 2;
