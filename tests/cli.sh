@@ -114,6 +114,8 @@ expect "broken YAML" 1 "^brokenyaml.md:3:[0-9]+: error: invalid YAML" -- -o by.p
 [ "$(wc -l <err.txt)" -eq 1 ] && pass || fail "broken YAML: one message, not $(wc -l <err.txt)"
 python3 -c "print('---\n' + 'k' * 1048576 + ': v\n---\n\n正文。')" >longkey.md
 expect "1 MB key" 1 "^longkey.md:2:1: error: front-matter key is 1048576 characters long" -- -o lk.pdf longkey.md
+python3 -c "print('---\ntitle: ' + '長' * 70000 + '\n---\n\n正文。')" >longtitle.md
+expect "70,000-character title" 1 "^longtitle.md:2:8: error: the value of 'title' is 70000 characters long; at most 1000" -- -o lt.pdf longtitle.md
 printf -- '---\nlnag: en\n---\n\nText.\n' >typo.md
 expect "unknown key suggestion" 0 "^typo.md:2:1: warning: unknown front-matter key 'lnag' \(ignored\); did you mean 'lang'\?" -- -o ty.pdf typo.md
 printf -- '---\ntitle: 字型\nfonts: nosuch\n---\n\n正文。\n' >nofonts.md

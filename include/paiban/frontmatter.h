@@ -59,6 +59,7 @@ typedef struct pb_frontmatter_key {
   const char *unit;          /* NUMBER: unit that may follow, or NULL */
   double min, max;           /* NUMBER: inclusive range */
   bool integer;              /* NUMBER: whole numbers only */
+  size_t max_chars;          /* TEXT, PATH, NAME: longest value (characters) */
   const char *defaults;      /* the default (by language), Markdown text */
   const char *help;          /* one line: what the key does */
   size_t value_offset;       /* where pb_meta holds the value */
@@ -69,16 +70,16 @@ typedef struct pb_frontmatter_key {
 const pb_frontmatter_key *pb_frontmatter_key_get(pb_key_id id);
 
 typedef enum pb_punct_style {
-  PB_PUNCT_NONE = 0,       /* every full-width mark keeps its full em */
-  PB_PUNCT_HANT_CENTERED,  /* Taiwan: centred marks, ¼ em each side adjustable */
-  PB_PUNCT_HANS_STANDARD,  /* mainland GB/T 15834: adjacent → 1.5 em, line
-                              end ½ em, line-start opening bracket trimmed */
+  PB_PUNCT_NONE = 0,      /* every full-width mark keeps its full em */
+  PB_PUNCT_HANT_CENTERED, /* Taiwan: centred marks, ¼ em each side adjustable */
+  PB_PUNCT_HANS_STANDARD, /* mainland GB/T 15834: adjacent → 1.5 em, line
+                             end ½ em, line-start opening bracket trimmed */
 } pb_punct_style;
 
 typedef enum pb_script_kind {
-  PB_TEXT_HANT = 0,  /* Traditional Chinese */
-  PB_TEXT_HANS,      /* Simplified Chinese */
-  PB_TEXT_LATIN,     /* English (and other Latin-script languages) */
+  PB_TEXT_HANT = 0, /* Traditional Chinese */
+  PB_TEXT_HANS,     /* Simplified Chinese */
+  PB_TEXT_LATIN,    /* English (and other Latin-script languages) */
 } pb_script_kind;
 
 typedef enum pb_profile_kind {
@@ -117,29 +118,29 @@ typedef struct pb_date {
  * owned, NUL-terminated UTF-8.  *_pos give the position of each value in
  * the source (for diagnostics of later stages). */
 typedef struct pb_meta {
-  uint32_t given;         /* bit (1u << pb_key_id) for every key given */
+  uint32_t given; /* bit (1u << pb_key_id) for every key given */
   char *title, *subtitle, *author;
   pb_date date;
-  char *lang;             /* as written, validated */
-  pb_script_kind script;  /* the family of lang (Traditional when absent) */
+  char *lang;            /* as written, validated */
+  pb_script_kind script; /* the family of lang (Traditional when absent) */
   pb_profile_kind profile;
   pb_paper_kind paper;
-  double font_size;       /* pt */
-  double line_pitch;      /* multiple of the font size */
-  double measure;         /* line length in em, a whole number */
+  double font_size;  /* pt */
+  double line_pitch; /* multiple of the font size */
+  double measure;    /* line length in em, a whole number */
   pb_kinsoku kinsoku;
   pb_punct_style punctuation;
-  bool hanging;           /* hang 、，。 at line end */
-  double bleed;           /* mm around the trim box (print) */
-  bool crop_marks;        /* draw crop marks (print) */
-  char *fonts;            /* font profile name (fonts/NAME.conf) */
-  char *derive_from;      /* this edition's body is another manuscript's
-                             (path relative to this file) */
+  bool hanging;            /* hang 、，。 at line end */
+  double bleed;            /* mm around the trim box (print) */
+  bool crop_marks;         /* draw crop marks (print) */
+  char *fonts;             /* font profile name (fonts/NAME.conf) */
+  char *derive_from;       /* this edition's body is another manuscript's
+                              (path relative to this file) */
   pb_convert_kind convert; /* OpenCC conversion of the derived body */
-  pb_pos title_pos, subtitle_pos, author_pos, date_pos, lang_pos,
-      profile_pos, paper_pos, font_size_pos, line_pitch_pos, measure_pos,
-      kinsoku_pos, punctuation_pos, hanging_pos, bleed_pos, crop_marks_pos,
-      fonts_pos, derive_pos, convert_pos;
+  pb_pos title_pos, subtitle_pos, author_pos, date_pos, lang_pos, profile_pos,
+      paper_pos, font_size_pos, line_pitch_pos, measure_pos, kinsoku_pos,
+      punctuation_pos, hanging_pos, bleed_pos, crop_marks_pos, fonts_pos,
+      derive_pos, convert_pos;
 } pb_meta;
 
 static inline bool pb_meta_has(const pb_meta *m, pb_key_id id) {
@@ -158,8 +159,8 @@ void pb_meta_free(pb_meta *m);
 bool pb_lang_is_known(const char *tag);
 
 typedef enum pb_keys_format {
-  PB_KEYS_TEXT = 0,  /* a plain list for --help: "  name  values  help" */
-  PB_KEYS_MARKDOWN,  /* README.md's table: | key | values | default | ... | */
+  PB_KEYS_TEXT = 0, /* a plain list for --help: "  name  values  help" */
+  PB_KEYS_MARKDOWN, /* README.md's table: | key | values | default | ... | */
 } pb_keys_format;
 
 /* Describes every key in the given format.  On success *out is a malloc'd

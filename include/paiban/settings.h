@@ -22,40 +22,40 @@
  * The parsed document is never rewritten: overrides are applied here.  A
  * zeroed struct (or NULL) overrides nothing. */
 typedef struct pb_overrides {
-  bool has_profile;          /* --profile: use profile, not the front matter's */
+  bool has_profile; /* --profile: use profile, not the front matter's */
   pb_profile_kind profile;
   const char *source_date_epoch; /* SOURCE_DATE_EPOCH as found in the
                                     environment (NULL or "" = unset): the
                                     PDF date when the front matter has no
                                     date; validated here */
-  const char *font_dir;      /* --fonts DIR: where a front matter's `fonts`
-                                profile is looked for (NULL =
-                                PAIBAN_FONT_DIR, else the built-in one) */
+  const char *font_dir;          /* --fonts DIR: where a front matter's `fonts`
+                                    profile is looked for (NULL =
+                                    PAIBAN_FONT_DIR, else the built-in one) */
 } pb_overrides;
 
 typedef struct pb_settings {
-  char lang[24];            /* BCP 47 tag as given (default zh-Hant) */
+  char lang[24]; /* BCP 47 tag as given (default zh-Hant) */
   pb_script_kind script;
   pb_profile_kind profile;
-  pb_len paper_w, paper_h;  /* trim size */
-  pb_len bleed;             /* print: bleed around the trim (3 mm) */
-  bool crop_marks;          /* print: crop marks outside the bleed */
-  bool running_heads;       /* print: title / section at the page head */
-  bool folio_links;         /* ebook: page numbers link to the first page */
+  pb_len paper_w, paper_h; /* trim size */
+  pb_len bleed;            /* print: bleed around the trim (3 mm) */
+  bool crop_marks;         /* print: crop marks outside the bleed */
+  bool running_heads;      /* print: title / section at the page head */
+  bool folio_links;        /* ebook: page numbers link to the first page */
   pb_len margin_top, margin_bottom;
-  pb_len font_size;         /* body size */
-  pb_len line_pitch;        /* baseline to baseline */
-  int measure_em;           /* the measure in em of the body size */
-  pb_len measure;           /* = measure_em * font_size */
-  pb_len indent;            /* first-line indent */
+  pb_len font_size;  /* body size */
+  pb_len line_pitch; /* baseline to baseline */
+  int measure_em;    /* the measure in em of the body size */
+  pb_len measure;    /* = measure_em * font_size */
+  pb_len indent;     /* first-line indent */
   pb_kinsoku kinsoku;
   pb_punct_style punct;
-  bool hanging;             /* hang 、，。 at line end */
-  bool hyphenate;           /* Latin words via libhyphen */
-  char hyphen_dict[64];     /* e.g. "hyph_en_US.dic" */
-  int64_t date_epoch;       /* for the PDF info dates, seconds from 1970
-                               (negative before); -1 = omit (a date is
-                               midnight, a multiple of 86400, never -1) */
+  bool hanging;         /* hang 、，。 at line end */
+  bool hyphenate;       /* Latin words via libhyphen */
+  char hyphen_dict[64]; /* e.g. "hyph_en_US.dic" */
+  int64_t date_epoch;   /* for the PDF info dates, seconds from 1970
+                           (negative before); -1 = omit (a date is
+                           midnight, a multiple of 86400, never -1) */
 } pb_settings;
 
 /* Fills s from the language, the front matter and the overrides (ov may be

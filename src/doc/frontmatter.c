@@ -24,9 +24,10 @@
 #include <strings.h>
 #include <yaml.h>
 
-#define MAX_UNKNOWN_KEYS 64 /* unknown keys remembered for the duplicate check */
-#define CLIP 60             /* bytes of a value quoted in a message */
-#define YAML_MAX_KEY 1024   /* libyaml's limit on an implicit ("simple") key */
+#define MAX_UNKNOWN_KEYS                                                       \
+  64                      /* unknown keys remembered for the duplicate check */
+#define CLIP 60           /* bytes of a value quoted in a message */
+#define YAML_MAX_KEY 1024 /* libyaml's limit on an implicit ("simple") key */
 
 /* ---------------------------------------------------------------------- */
 /* The table                                                               */
@@ -40,10 +41,10 @@ static const char *const pb_langs[3][5] = {
 };
 
 static const char *const pb_profile_names[] = {"print", "ebook", NULL};
-static const char *const pb_paper_names[] = {"A4", "A5",     "A6",
-                                             "B5", "B6", "letter", NULL};
-static const char *const pb_kinsoku_names[] = {"none", "basic", "gb",
-                                               "strict", NULL};
+static const char *const pb_paper_names[] = {"A4", "A5",     "A6", "B5",
+                                             "B6", "letter", NULL};
+static const char *const pb_kinsoku_names[] = {"none", "basic", "gb", "strict",
+                                               NULL};
 static const char *const pb_punct_names[] = {"none", "hant-centered",
                                              "hans-standard", NULL};
 static const char *const pb_convert_names[] = {
@@ -61,22 +62,25 @@ _Static_assert(PB_PROFILE_EBOOK == 1 && PB_PAPER_LETTER == 5 &&
                    PB_CONVERT_S2HK == 7,
                "enum order matches the spellings");
 
+_Static_assert(PB_KEY_COUNT <= 32, "pb_meta.given holds a bit per key");
+
 #define AT(field, pos) offsetof(pb_meta, field), offsetof(pb_meta, pos)
 
 static const pb_frontmatter_key pb_keys[PB_KEY_COUNT] = {
-    [PB_KEY_TITLE] = {"title", PB_VAL_TEXT, .defaults = "—",
+    [PB_KEY_TITLE] = {"title", PB_VAL_TEXT, .max_chars = 1000, .defaults = "—",
                       .help = "the title: title page, running heads, PDF info",
                       AT(title, title_pos)},
-    [PB_KEY_SUBTITLE] = {"subtitle", PB_VAL_TEXT, .defaults = "—",
+    [PB_KEY_SUBTITLE] = {"subtitle", PB_VAL_TEXT, .max_chars = 1000,
+                         .defaults = "—",
                          .help = "the subtitle, under the title",
                          AT(subtitle, subtitle_pos)},
-    [PB_KEY_AUTHOR] = {"author", PB_VAL_TEXT, .defaults = "—",
+    [PB_KEY_AUTHOR] = {"author", PB_VAL_TEXT, .max_chars = 1000,
+                       .defaults = "—",
                        .help = "the author: title page and PDF info",
                        AT(author, author_pos)},
     [PB_KEY_DATE] = {"date", PB_VAL_DATE,
                      .defaults = "`SOURCE_DATE_EPOCH`, else none",
-                     .help = "the PDF's creation date",
-                     AT(date, date_pos)},
+                     .help = "the PDF's creation date", AT(date, date_pos)},
     [PB_KEY_LANG] = {"lang", PB_VAL_LANG, .defaults = "`zh-Hant`",
                      .help = "the language; sets the other defaults",
                      AT(lang, lang_pos)},
@@ -111,17 +115,19 @@ static const pb_frontmatter_key pb_keys[PB_KEY_COUNT] = {
     [PB_KEY_HANGING] = {"hanging", PB_VAL_BOOL, .defaults = "`false`",
                         .help = "hang 、，。 past the line end",
                         AT(hanging, hanging_pos)},
-    [PB_KEY_BLEED] = {"bleed", PB_VAL_NUMBER, .unit = "mm", .min = 0,
-                      .max = 20, .defaults = "3",
+    [PB_KEY_BLEED] = {"bleed", PB_VAL_NUMBER, .unit = "mm", .min = 0, .max = 20,
+                      .defaults = "3",
                       .help = "millimetres around the trim (print)",
                       AT(bleed, bleed_pos)},
     [PB_KEY_CROP_MARKS] = {"crop-marks", PB_VAL_BOOL, .defaults = "`false`",
                            .help = "crop marks outside the bleed (print)",
                            AT(crop_marks, crop_marks_pos)},
-    [PB_KEY_FONTS] = {"fonts", PB_VAL_NAME, .defaults = "by language",
+    [PB_KEY_FONTS] = {"fonts", PB_VAL_NAME, .max_chars = 200,
+                      .defaults = "by language",
                       .help = "the font profile `fonts/NAME.conf`",
                       AT(fonts, fonts_pos)},
-    [PB_KEY_DERIVE_FROM] = {"derive-from", PB_VAL_PATH, .defaults = "—",
+    [PB_KEY_DERIVE_FROM] = {"derive-from", PB_VAL_PATH, .max_chars = 4000,
+                            .defaults = "—",
                             .help = "take the text of this other manuscript",
                             AT(derive_from, derive_pos)},
     [PB_KEY_CONVERT] = {"convert", PB_VAL_OPENCC, pb_convert_names,
@@ -179,7 +185,8 @@ static void *pb_fm_field(pb_meta *m, const pb_fm_value *v) {
   return (char *)m + v->key->value_offset;
 }
 
-static pb_status pb_fm_bad(const pb_fm_value *v, pb_diags *d, const char *what) {
+static pb_status pb_fm_bad(const pb_fm_value *v, pb_diags *d,
+                           const char *what) {
   pb_diag_add(d, PB_SEV_ERROR, v->pos, "'%s' must be %s (got '%.*s%s')",
               v->key->name, what, v->clip, v->s, v->ell);
   return PB_ERR_INPUT;
@@ -194,7 +201,9 @@ static pb_status pb_fm_text(const pb_fm_value *v, pb_meta *m, pb_diags *d) {
   return PB_OK;
 }
 
-static bool pb_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static bool pb_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 /* Exactly YYYY-MM-DD, a day that exists, year 0001..9999. */
 static pb_status pb_fm_date(const pb_fm_value *v, pb_meta *m, pb_diags *d) {
@@ -218,7 +227,10 @@ static void pb_fm_list(const char *const *vals, char *buf, size_t size) {
   buf[0] = '\0';
   for (const char *const *q = vals; *q && n < size; q++)
     n += (size_t)snprintf(buf + n, size - n, "%s%s",
-                          q == vals ? "" : q[1] ? ", " : " or ", *q);
+                          q == vals ? ""
+                          : q[1]    ? ", "
+                                    : " or ",
+                          *q);
 }
 
 /* ENUM and OPENCC: one of the spellings, case-insensitively. */
@@ -241,14 +253,17 @@ static pb_status pb_fm_enum(const pb_fm_value *v, pb_meta *m, pb_diags *d) {
  * for anything else, and for digit strings too long to be finite. */
 static bool pb_fm_number_text(const char *s, const char *unit, double *out) {
   size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    n--;
   size_t ul = unit ? strlen(unit) : 0;
   if (ul && n > ul && strncasecmp(s + n - ul, unit, ul) == 0) {
     n -= ul;
-    while (n > 0 && s[n - 1] == ' ') n--;
+    while (n > 0 && s[n - 1] == ' ')
+      n--;
   }
   size_t i = 0;
-  while (i < n && s[i] == ' ') i++;
+  while (i < n && s[i] == ' ')
+    i++;
   bool neg = false;
   if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
   double mant = 0, scale = 1;
@@ -333,10 +348,10 @@ static pb_status pb_fm_name(const pb_fm_value *v, pb_meta *m, pb_diags *d) {
 
 typedef pb_status (*pb_fm_parser)(const pb_fm_value *, pb_meta *, pb_diags *);
 static const pb_fm_parser pb_fm_parsers[] = {
-    [PB_VAL_TEXT] = pb_fm_text,     [PB_VAL_DATE] = pb_fm_date,
-    [PB_VAL_ENUM] = pb_fm_enum,     [PB_VAL_NUMBER] = pb_fm_number,
-    [PB_VAL_BOOL] = pb_fm_bool,     [PB_VAL_LANG] = pb_fm_lang,
-    [PB_VAL_PATH] = pb_fm_path,     [PB_VAL_NAME] = pb_fm_name,
+    [PB_VAL_TEXT] = pb_fm_text,   [PB_VAL_DATE] = pb_fm_date,
+    [PB_VAL_ENUM] = pb_fm_enum,   [PB_VAL_NUMBER] = pb_fm_number,
+    [PB_VAL_BOOL] = pb_fm_bool,   [PB_VAL_LANG] = pb_fm_lang,
+    [PB_VAL_PATH] = pb_fm_path,   [PB_VAL_NAME] = pb_fm_name,
     [PB_VAL_OPENCC] = pb_fm_enum,
 };
 
@@ -357,6 +372,13 @@ static pb_status pb_fm_set(pb_meta *m, pb_key_id id, const char *s, size_t len,
       return PB_ERR_INPUT;
     }
     i += k;
+  }
+  size_t chars = pb_utf8_count(s, len);
+  if (v.key->max_chars && chars > v.key->max_chars) {
+    pb_diag_add(d, PB_SEV_ERROR, pos,
+                "the value of '%s' is %zu characters long; at most %zu",
+                v.key->name, chars, v.key->max_chars);
+    return PB_ERR_INPUT;
   }
   pb_status st = pb_fm_parsers[v.key->type](&v, m, d);
   if (st == PB_OK) {
@@ -384,11 +406,14 @@ static pb_status pb_fm_check_keys(const pb_meta *m, pb_diags *d) {
  * (optimal string alignment; case-insensitive; both at most 64 bytes). */
 static size_t pb_fm_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b), t[65][65];
-  for (size_t i = 0; i <= la; i++) t[i][0] = i;
-  for (size_t j = 0; j <= lb; j++) t[0][j] = j;
+  for (size_t i = 0; i <= la; i++)
+    t[i][0] = i;
+  for (size_t j = 0; j <= lb; j++)
+    t[0][j] = j;
   for (size_t i = 1; i <= la; i++)
     for (size_t j = 1; j <= lb; j++) {
-      int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+      int ca = tolower((unsigned char)a[i - 1]),
+          cb = tolower((unsigned char)b[j - 1]);
       size_t best = t[i - 1][j - 1] + (ca != cb);
       if (t[i - 1][j] + 1 < best) best = t[i - 1][j] + 1;
       if (t[i][j - 1] + 1 < best) best = t[i][j - 1] + 1;
@@ -497,8 +522,8 @@ static pb_status pb_fm_yaml_error(const pb_fm_reader *r, yaml_parser_t *p) {
     pb_diag_add(r->diags, PB_SEV_ERROR, pos,
                 "invalid YAML in front matter: %s (%s)", problem, p->context);
   else
-    pb_diag_add(r->diags, PB_SEV_ERROR, pos,
-                "invalid YAML in front matter: %s", problem);
+    pb_diag_add(r->diags, PB_SEV_ERROR, pos, "invalid YAML in front matter: %s",
+                problem);
   return PB_ERR_INPUT;
 }
 
@@ -636,8 +661,8 @@ static pb_status pb_fm_key_value(pb_fm_reader *r, const char *key,
   if (st != PB_OK) return st;
   int kl = pb_utf8_clip(key, keylen, CLIP);
   if (dup) {
-    pb_diag_add(r->diags, PB_SEV_ERROR, kpos, "duplicate front-matter key '%.*s'",
-                kl, key);
+    pb_diag_add(r->diags, PB_SEV_ERROR, kpos,
+                "duplicate front-matter key '%.*s'", kl, key);
     return PB_ERR_INPUT;
   }
   if (id >= 0) return pb_fm_value_event(r, (pb_key_id)id);
@@ -718,14 +743,18 @@ static pb_status pb_fm_interpret(pb_fm_reader *r) {
 
 pb_status pb_frontmatter_read(const char *yaml, size_t len, uint32_t first_line,
                               pb_meta *m, pb_diags *diags) {
-  pb_fm_reader r = {.yaml = yaml, .len = len, .first_line = first_line,
-                    .m = m, .diags = diags};
+  pb_fm_reader r = {.yaml = yaml,
+                    .len = len,
+                    .first_line = first_line,
+                    .m = m,
+                    .diags = diags};
   size_t errors0 = diags->errors;
   pb_status st = pb_fm_check_nesting(&r);
   if (st == PB_OK) st = pb_fm_check_syntax(&r);
   if (st == PB_OK) st = pb_fm_interpret(&r);
   if (st == PB_OK) st = pb_fm_check_keys(m, diags);
-  for (size_t u = 0; u < r.nunknown; u++) free(r.unknown[u]);
+  for (size_t u = 0; u < r.nunknown; u++)
+    free(r.unknown[u]);
   if (r.have_ev) yaml_event_delete(&r.ev);
   if (r.parser_ok) yaml_parser_delete(&r.parser);
   if (st == PB_OK && diags->errors > errors0) st = PB_ERR_INPUT;
@@ -745,10 +774,14 @@ static void pb_fm_put(FILE *f, const char *s, bool md) {
 static void pb_fm_put_values(FILE *f, const pb_frontmatter_key *k, bool md) {
   const char *q = md ? "`" : "";
   switch (k->type) {
-  case PB_VAL_TEXT: fputs("text", f); return;
+  case PB_VAL_TEXT:
+    fprintf(f, "text, up to %zu characters", k->max_chars);
+    return;
   case PB_VAL_DATE: fputs("a date, YYYY-MM-DD", f); return;
   case PB_VAL_BOOL: fprintf(f, "%strue%s or %sfalse%s", q, q, q, q); return;
-  case PB_VAL_PATH: fputs("a manuscript file (.md), relative to this one", f); return;
+  case PB_VAL_PATH:
+    fputs("a manuscript file (.md), relative to this one", f);
+    return;
   case PB_VAL_NAME: fprintf(f, "a profile name in %sfonts/%s", q, q); return;
   case PB_VAL_NUMBER:
     fprintf(f, "%s from %g to %g%s%s", k->integer ? "whole number" : "number",
@@ -777,11 +810,14 @@ static void pb_fm_describe_to(FILE *f, pb_keys_format fmt) {
     fputs("| key | values | default | what it sets |\n|---|---|---|---|\n", f);
   else
     fputs("Front-matter keys (YAML between '---' lines at the top; all "
-          "optional):\n", f);
+          "optional):\n",
+          f);
   for (int id = 0; id < PB_KEY_COUNT; id++) {
     const pb_frontmatter_key *k = &pb_keys[id];
-    if (md) fprintf(f, "| `%s` | ", k->name);
-    else fprintf(f, "  %-12s ", k->name);
+    if (md)
+      fprintf(f, "| `%s` | ", k->name);
+    else
+      fprintf(f, "  %-12s ", k->name);
     if (!md) {
       pb_fm_put(f, k->help, md);
       fputs(": ", f);

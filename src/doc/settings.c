@@ -19,9 +19,12 @@ typedef struct pb_paper {
 
 /* By pb_paper_kind. */
 static const pb_paper pb_papers[] = {
-    [PB_PAPER_A4] = {"A4", 210, 297},    [PB_PAPER_A5] = {"A5", 148, 210},
-    [PB_PAPER_A6] = {"A6", 105, 148},    [PB_PAPER_B5] = {"B5", 176, 250},
-    [PB_PAPER_B6] = {"B6", 125, 176},    [PB_PAPER_LETTER] = {"letter", 215.9, 279.4},
+    [PB_PAPER_A4] = {"A4", 210, 297},
+    [PB_PAPER_A5] = {"A5", 148, 210},
+    [PB_PAPER_A6] = {"A6", 105, 148},
+    [PB_PAPER_B5] = {"B5", 176, 250},
+    [PB_PAPER_B6] = {"B6", 125, 176},
+    [PB_PAPER_LETTER] = {"letter", 215.9, 279.4},
 };
 /* The ebook page: 90 x 120 mm, a small e-reader's 3:4 screen. */
 static const pb_paper pb_ebook_paper = {"ebook", 90, 120};
@@ -66,7 +69,8 @@ static pb_status pb_settings_text(const pb_meta *m, pb_settings *s,
                                   const pb_paper *paper, pb_diags *diags) {
   bool chinese = s->script != PB_TEXT_LATIN;
   bool ebook = s->profile == PB_PROFILE_EBOOK;
-  double size = pb_meta_has(m, PB_KEY_FONT_SIZE) ? m->font_size : 10.5; /* 5号 */
+  double size =
+      pb_meta_has(m, PB_KEY_FONT_SIZE) ? m->font_size : 10.5; /* 5号 */
   s->font_size = PB_PT(size);
   double pitch = pb_meta_has(m, PB_KEY_LINE_PITCH) ? m->line_pitch
                  : chinese                         ? 1.7
@@ -74,10 +78,10 @@ static pb_status pb_settings_text(const pb_meta *m, pb_settings *s,
   s->line_pitch = PB_PT(size * pitch);
   /* The measure is a whole number of em (clreq-digest §5): about 76 % of
    * the paper width, 30 em on A5 at 10.5 pt. */
-  int measure = pb_meta_has(m, PB_KEY_MEASURE)
-                    ? (int)m->measure
-                    : (int)(pb_len_to_pt(s->paper_w) * (ebook ? 0.86 : 0.76) /
-                            size);
+  int measure =
+      pb_meta_has(m, PB_KEY_MEASURE)
+          ? (int)m->measure
+          : (int)(pb_len_to_pt(s->paper_w) * (ebook ? 0.86 : 0.76) / size);
   if ((double)measure * size > pb_len_to_pt(s->paper_w)) {
     pb_diag_add(diags, PB_SEV_ERROR, m->measure_pos,
                 "a measure of %d em at %.2f pt (%.1f pt) is wider than the "
@@ -105,13 +109,13 @@ static pb_status pb_settings_style(const pb_meta *m, pb_settings *s) {
   static const pb_punct_style punct[3] = {
       PB_PUNCT_HANT_CENTERED, PB_PUNCT_HANS_STANDARD, PB_PUNCT_NONE};
   s->kinsoku = pb_meta_has(m, PB_KEY_KINSOKU) ? m->kinsoku : kinsoku[s->script];
-  s->punct = pb_meta_has(m, PB_KEY_PUNCTUATION) ? m->punctuation
-                                                : punct[s->script];
+  s->punct =
+      pb_meta_has(m, PB_KEY_PUNCTUATION) ? m->punctuation : punct[s->script];
   s->hanging = pb_meta_has(m, PB_KEY_HANGING) && m->hanging;
   s->hyphenate = true;
   snprintf(s->hyphen_dict, sizeof s->hyphen_dict, "%s",
            strncasecmp(s->lang, "en-GB", 5) == 0 ? "hyph_en_GB.dic"
-                                                  : "hyph_en_US.dic");
+                                                 : "hyph_en_US.dic");
   return PB_OK;
 }
 
@@ -138,7 +142,8 @@ static pb_status pb_settings_date(const pb_meta *m, const pb_overrides *ov,
   }
   if (pb_meta_has(m, PB_KEY_DATE))
     s->date_epoch = pb_days_from_civil(m->date.year, (unsigned)m->date.month,
-                                       (unsigned)m->date.day) * 86400;
+                                       (unsigned)m->date.day) *
+                    86400;
   else
     s->date_epoch = epoch;
   return PB_OK;
@@ -163,7 +168,8 @@ static pb_status pb_settings_fonts(const pb_meta *m, const pb_overrides *ov,
   if (!err) return PB_OK;
   pb_diag_add(diags, PB_SEV_ERROR, m->fonts_pos,
               "font profile '%s' not found: %s/%s.conf %s", m->fonts, dir,
-              m->fonts, err == EINVAL ? "is not a regular file" : strerror(err));
+              m->fonts,
+              err == EINVAL ? "is not a regular file" : strerror(err));
   return PB_ERR_INPUT;
 }
 

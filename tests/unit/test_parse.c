@@ -455,6 +455,18 @@ static void test_front_matter_values(void) {
   CHECK_EQ_INT(doc.meta.paper, PB_PAPER_LETTER);
   CHECK_EQ_STR(pb_meta_enum_name(PB_KEY_CONVERT, (int)doc.meta.convert), "s2t");
 
+  /* Text has a length limit, checked at the value. */
+  char *longtitle = malloc(3100);
+  CHECK(longtitle != NULL);
+  if (longtitle) {
+    strcpy(longtitle, "---\ntitle: ");
+    for (int i = 0; i < 1001; i++) strcat(longtitle, "書");
+    strcat(longtitle, "\n---\n");
+    CHECK_EQ_INT(parse(longtitle), PB_ERR_INPUT);
+    CHECK(has_diag(PB_SEV_ERROR, 2, 8, "'title' is 1001 characters long; at most 1000"));
+    free(longtitle);
+  }
+
   /* convert without derive-from is an error at convert's line. */
   CHECK_EQ_INT(parse("---\ntitle: x\nconvert: tw2sp\n---\n"), PB_ERR_INPUT);
   CHECK(has_diag(PB_SEV_ERROR, 3, 10, "'convert' needs 'derive-from'"));

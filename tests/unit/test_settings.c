@@ -76,8 +76,8 @@ static void test_dates(void) {
   CHECK_EQ_INT(settings("date: 2024-02-29", NULL), PB_OK);
   CHECK_EQ_INT(s.date_epoch, 19782LL * 86400);
   /* SOURCE_DATE_EPOCH that is not a whole number is an error. */
-  const char *bad[] = {"abc", "12abc", "-5", "1.5", "99999999999999999999",
-                       "253402300800"};
+  const char *bad[] = {
+      "abc", "12abc", "-5", "1.5", "99999999999999999999", "253402300800"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     ov.source_date_epoch = bad[i];
     CHECK_EQ_INT(settings("title: x", &ov), PB_ERR_INPUT);
