@@ -88,6 +88,58 @@ expect "unknown language" 1 "^lang.md:2:[0-9]+: error: .*language" -- -o n.pdf l
 printf -- '---\ntitle: a\ntitle: b\n---\n\n正文。\n' >dup.md
 expect "duplicate key" 1 "^dup.md:3:[0-9]+: error: .*title" -- -o n.pdf dup.md
 no_file n.pdf "front-matter errors"
+# Typed values: each checked once, at its position (issues 9, 12).
+for bad in 2024-13-05 2024-02-30 2024-02-31; do
+  printf -- '---\ntitle: 日期\ndate: %s\n---\n\n正文。\n' "$bad" >baddate.md
+  expect "date $bad" 1 "^baddate.md:3:7: error: 'date' must be a date that exists" -- -o bd.pdf baddate.md
+done
+no_file bd.pdf "invalid dates"
+printf -- '---\ntitle: 登月\ndate: 1969-07-20\n---\n\n正文。\n' >olddate.md
+expect "date before 1970" 0 "" -- -q -o od.pdf olddate.md
+pdfinfo od.pdf 2>/dev/null | grep -q "^CreationDate: *Sun Jul 20 00:00:00 1969" && pass ||
+  fail "a date before 1970 is the PDF's creation date"
+printf -- '---\nbleed: %s.%s\n---\n\n正文。\n' "$(printf '9%.0s' $(seq 400))" "$(printf '0%.0s' $(seq 400))" >nanbleed.md
+expect "NaN-like bleed" 1 "^nanbleed.md:2:8: error: 'bleed' must be a number from 0 to 20 mm" -- -o nb.pdf nanbleed.md
+printf -- '---\nfont-size: 0.0000000001\n---\n\n正文。\n' >tinysize.md
+expect "tiny font-size" 1 "^tinysize.md:2:12: error: 'font-size' must be a number from 4 to 72 pt" -- -o ts.pdf tinysize.md
+printf -- '---\nfont-size: 1e10\n---\n\n正文。\n' >hugesize.md
+expect "huge font-size" 1 "^hugesize.md:2:12: error: 'font-size' must be a number from 4 to 72 pt" -- -o hs.pdf hugesize.md
+printf -- '---\ntitle: 轉換\nconvert: tw2sp\n---\n\n正文。\n' >convonly.md
+expect "convert without derive-from" 1 "^convonly.md:3:10: error: 'convert' needs 'derive-from'" -- -o co.pdf convonly.md
+printf -- '---\nx: &v 12\nfont-size: *v\n---\n\n正文。\n' >alias.md
+expect "alias" 1 "^alias.md:3:12: error: .*does not support YAML aliases" -- -o al.pdf alias.md
+grep -q "single value" err.txt && fail "alias: no 'single value' message" || pass
+printf -- '---\ntitle: [a, b\nlang: en\n---\n\n正文。\n' >brokenyaml.md
+expect "broken YAML" 1 "^brokenyaml.md:3:[0-9]+: error: invalid YAML" -- -o by.pdf brokenyaml.md
+[ "$(wc -l <err.txt)" -eq 1 ] && pass || fail "broken YAML: one message, not $(wc -l <err.txt)"
+python3 -c "print('---\n' + 'k' * 1048576 + ': v\n---\n\n正文。')" >longkey.md
+expect "1 MB key" 1 "^longkey.md:2:1: error: front-matter key is 1048576 characters long" -- -o lk.pdf longkey.md
+python3 -c "print('---\ntitle: ' + '長' * 70000 + '\n---\n\n正文。')" >longtitle.md
+expect "70,000-character title" 1 "^longtitle.md:2:8: error: the value of 'title' is 70000 characters long; at most 1000" -- -o lt.pdf longtitle.md
+printf -- '---\nlnag: en\n---\n\nText.\n' >typo.md
+expect "unknown key suggestion" 0 "^typo.md:2:1: warning: unknown front-matter key 'lnag' \(ignored\); did you mean 'lang'\?" -- -o ty.pdf typo.md
+printf -- '---\ntitle: 字型\nfonts: nosuch\n---\n\n正文。\n' >nofonts.md
+expect "missing fonts profile" 1 "^nofonts.md:3:8: error: font profile 'nosuch' not found" -- -o nf.pdf nofonts.md
+SOURCE_DATE_EPOCH=abc
+export SOURCE_DATE_EPOCH
+expect "SOURCE_DATE_EPOCH not a number" 1 "error: SOURCE_DATE_EPOCH must be a whole number" -- -o sde.pdf good.md
+SOURCE_DATE_EPOCH=86400
+expect "SOURCE_DATE_EPOCH" 0 "" -- -q -o sde.pdf good.md
+pdfinfo sde.pdf 2>/dev/null | grep -q "^CreationDate: *Fri Jan  2 00:00:00 1970" && pass ||
+  fail "SOURCE_DATE_EPOCH is the creation date"
+unset SOURCE_DATE_EPOCH
+no_file nb.pdf "front-matter value errors"
+no_file nf.pdf "missing fonts profile"
+
+# The key table: --help lists it, and README.md's table is its output.
+expect "help lists the keys" 0 "" -- --help
+grep -q "^  font-size .*from 4 to 72 pt" out.txt && pass || fail "--help lists the front-matter keys"
+expect "list keys" 0 "" -- --list-keys=markdown
+sed -n '/^<!-- keys: paiban --list-keys=markdown -->$/,/^<!-- end keys -->$/p' "$ROOT/README.md" |
+  sed '1d;$d' >readme-keys.md
+[ -s readme-keys.md ] && cmp -s readme-keys.md out.txt && pass ||
+  fail "README.md's key table is not 'paiban --list-keys=markdown' (run it and paste): $(diff readme-keys.md out.txt | head -5)"
+expect "bad --list-keys" 2 "--list-keys takes" -- --list-keys=html
 
 # --- fonts ---------------------------------------------------------------
 mkdir -p fonts

@@ -11,6 +11,7 @@
 #define PAIBAN_DOC_H
 
 #include "base.h"
+#include "frontmatter.h"
 
 typedef enum pb_block_kind {
   PB_BLOCK_PARAGRAPH = 0,
@@ -60,37 +61,11 @@ typedef struct pb_block {
   size_t len;
 } pb_block;
 
-/* Typed front matter.  Every field is optional; strings are owned,
- * NUL-terminated UTF-8 or NULL when absent.  *_pos give the position of the
- * value in the source (for diagnostics of later stages). */
-typedef struct pb_meta {
-  char *title, *subtitle, *author, *date;
-  char *lang;          /* as written, validated (see pb_lang_is_known) */
-  char *paper;         /* "A5" (default), "A4", "B5", "letter", ... */
-  double font_size;    /* pt; 0 = default from the language */
-  double line_pitch;   /* multiple of the font size; 0 = default */
-  int measure;         /* line length in em (characters); 0 = default */
-  char *kinsoku;       /* "none" | "basic" | "gb" | "strict"; NULL = default */
-  char *punctuation;   /* "none" | "hant-centered" | "hans-standard"; NULL = default */
-  int hanging;         /* -1 unset, 0 no, 1 hang 、，。 at line end */
-  char *profile;       /* "print" | "ebook"; NULL = default */
-  char *fonts;         /* font profile name (fonts/NAME.conf); NULL = by lang */
-  char *derive_from;   /* "derive-from": this edition's body is another
-                          manuscript's (path relative to this file) */
-  char *convert;       /* "convert": OpenCC conversion applied to the derived
-                          body: tw2sp | tw2s | t2s | s2t | s2tw | s2twp */
-  int crop_marks;      /* -1 unset, 0 no, 1 draw crop marks (print) */
-  double bleed_mm;     /* < 0 unset; bleed around the trim box in mm */
-  pb_pos title_pos, lang_pos, paper_pos, font_size_pos, line_pitch_pos,
-      measure_pos, kinsoku_pos, punctuation_pos, profile_pos, fonts_pos,
-      derive_pos, convert_pos;
-} pb_meta;
-
 typedef struct pb_doc {
   char *path;          /* owned copy of the source path */
   char *body_path;     /* owned; the file the blocks' positions refer to
                           when they came from "derive-from"; NULL = path */
-  pb_meta meta;
+  pb_meta meta;        /* the front matter (include/paiban/frontmatter.h) */
   pb_block *blocks;    /* owned, nblocks entries */
   size_t nblocks;
   char **links;        /* owned, nlinks URL strings (UTF-8, NUL-terminated) */
@@ -109,8 +84,8 @@ typedef struct pb_doc {
  *    and CR line ends are accepted;
  *  - front matter: "---" on line 1 starts it and a line "---" or "..." ends
  *    it; unterminated, not YAML, not a mapping, a non-scalar value, an
- *    invalid value (negative size, unknown paper, unknown language, ...) are
- *    errors naming the key and line; unknown keys are warnings;
+ *    invalid value (see the key table in frontmatter.h) are errors naming
+ *    the key, at the value's position; unknown keys are warnings;
  *  - nesting deeper than PB_MAX_NESTING is an error.
  * Returns PB_ERR_INPUT if any error was reported. */
 pb_status pb_doc_parse(const char *src, size_t len, const char *path,
@@ -137,10 +112,5 @@ pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags);
 pb_status pb_opencc_convert(const char *config, const char *in, size_t len,
                             char **out, size_t *out_len, pb_diags *diags,
                             pb_pos pos);
-
-/* True for the language tags paiban knows: zh-Hant, zh-Hant-TW, zh-Hant-HK,
- * zh-TW, zh-HK, zh-Hans, zh-Hans-CN, zh-CN, zh, en, en-US, en-GB (compared
- * case-insensitively). */
-bool pb_lang_is_known(const char *tag);
 
 #endif

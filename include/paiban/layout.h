@@ -116,7 +116,8 @@ typedef struct pb_layout {
   /* Document information (owned UTF-8, may be NULL). */
   char *title, *subtitle, *author, *lang, *producer;
   int64_t date_epoch;        /* creation date, seconds since 1970 (fixed for
-                                reproducible output); < 0 = omit */
+                                reproducible output), negative
+                                before 1970; -1 = omit */
 } pb_layout;
 
 void pb_layout_free(pb_layout *lo);

@@ -11,8 +11,10 @@
 #include "cjk.h"
 #include "doc.h"
 #include "font.h"
+#include "frontmatter.h"
 #include "layout.h"
 #include "linebreak.h"
+#include "settings.h"
 #include "typeset.h"
 
 #endif

@@ -499,10 +499,11 @@ static pb_status pb_write_info(pb_pdfw *w) {
   if (lo->title) hs |= pb_put_text(w, info, "Title", lo->title);
   if (lo->author) hs |= pb_put_text(w, info, "Author", lo->author);
   if (lo->subtitle) hs |= pb_put_text(w, info, "Subject", lo->subtitle);
-  if (lo->date_epoch >= 0) {
+  if (lo->date_epoch != -1) { /* negative: before 1970 */
     time_t t = (time_t)lo->date_epoch;
     struct tm tm;
-    if (gmtime_r(&t, &tm) && tm.tm_year + 1900 <= 9999) {
+    if (gmtime_r(&t, &tm) && tm.tm_year + 1900 >= 1 &&
+        tm.tm_year + 1900 <= 9999) {
       char d[80];
       snprintf(d, sizeof d, "D:%04d%02d%02d%02d%02d%02dZ", tm.tm_year + 1900,
                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);

@@ -145,3 +145,20 @@ bool pb_is_cjk_char(uint32_t cp) {
     return true;
   return false;
 }
+
+bool pb_is_bad_control(uint32_t cp) {
+  return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
+         (cp >= 0x80 && cp <= 0x9F);
+}
+
+int pb_utf8_clip(const char *s, size_t n, size_t max) {
+  size_t k = 0;
+  while (k < n && s[k] != '\n' && s[k] != '\r')
+    k++;
+  if (k > max) {
+    k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+      k--;
+  }
+  return (int)k;
+}

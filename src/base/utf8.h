@@ -26,6 +26,14 @@ size_t pb_utf8_valid_prefix(const char *s, size_t n);
  * one). */
 size_t pb_utf8_count(const char *s, size_t n);
 
+/* True for the control characters a manuscript may not hold: C0 other than
+ * tab, LF and CR; DEL; C1. */
+bool pb_is_bad_control(uint32_t cp);
+
+/* Byte length of at most max bytes of s[0..n) that ends on a character
+ * boundary and before any line end: for quoting values in messages. */
+int pb_utf8_clip(const char *s, size_t n, size_t max);
+
 /* True for characters set solid in CJK text: Han ideographs (URO, Ext A..I,
  * radicals, strokes, compatibility ideographs), CJK symbols and punctuation
  * U+3000..303F, kana (incl. half-width katakana and the kana supplements),

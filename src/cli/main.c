@@ -40,6 +40,19 @@ typedef struct pb_job {
   const char *profile;    /* "print", "ebook", or NULL: the front matter's */
 } pb_job;
 
+/* Prints the front-matter key table (include/paiban/frontmatter.h). */
+static pb_status pb_print_keys(FILE *f, pb_keys_format fmt) {
+  char *text = NULL;
+  pb_status st = pb_frontmatter_describe(fmt, &text);
+  if (st != PB_OK) {
+    fprintf(stderr, "paiban: error: out of memory\n");
+    return st;
+  }
+  fputs(text, f);
+  free(text);
+  return fflush(f) == 0 && !ferror(f) ? PB_OK : PB_ERR_IO;
+}
+
 static void pb_usage(FILE *f) {
   fputs(
       "usage: paiban [options] INPUT.md|DIR ...\n"
@@ -58,12 +71,16 @@ static void pb_usage(FILE *f) {
       "  -j, --jobs N            render N inputs in parallel (default: cores)\n"
       "  -q, --quiet             print errors only\n"
       "  -v, --verbose           print timings of each stage\n"
+      "      --list-keys[=markdown]  print the front-matter keys (=markdown:\n"
+      "                          README.md's table)\n"
       "      --version           print the version\n"
       "  -h, --help              print this help\n"
       "\n"
       "Diagnostics: PATH:LINE:COL: error|warning: MESSAGE on standard error.\n"
-      "Exit status: 0 success, 1 a document had errors, 2 usage error.\n",
+      "Exit status: 0 success, 1 a document had errors, 2 usage error.\n"
+      "\n",
       f);
+  (void)pb_print_keys(f, PB_KEYS_TEXT); /* --help: best effort */
 }
 
 static double pb_now_ms(void) {
@@ -178,16 +195,15 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
     goto done;
   if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
   t_parse = pb_now_ms();
-  if (job->profile) {
-    free(doc.meta.profile);
-    doc.meta.profile = strdup(job->profile);
-    if (!doc.meta.profile) goto done;
-  }
-  if (pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK) goto done;
-  if (s.date_epoch < 0) {
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) s.date_epoch = strtoll(sde, NULL, 10);
-  }
+  /* The command line overrides the front matter; the library validates
+   * what the environment gives. */
+  pb_overrides ov = {.has_profile = job->profile != NULL,
+                     .profile = job->profile && strcmp(job->profile, "ebook") == 0
+                                    ? PB_PROFILE_EBOOK
+                                    : PB_PROFILE_PRINT,
+                     .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
+                     .font_dir = cli->font_dir};
+  if (pb_settings_from_meta(&doc.meta, &ov, &s, &d) != PB_OK) goto done;
   if (doc.nblocks == 0 && !doc.meta.title)
     pb_diag_add(&d, PB_SEV_WARNING, (pb_pos){1, 1},
                 "the manuscript has no text; the output is one blank page");
@@ -402,7 +418,7 @@ int main(int argc, char **argv) {
   signal(SIGTERM, pb_on_signal);
   signal(SIGHUP, pb_on_signal);
   pb_cli cli = {.jobs = 0};
-  enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION };
+  enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION, OPT_LIST_KEYS };
   static const struct option longopts[] = {
       {"output", required_argument, 0, 'o'},
       {"profile", required_argument, 0, OPT_PROFILE},
@@ -412,6 +428,7 @@ int main(int argc, char **argv) {
       {"quiet", no_argument, 0, 'q'},
       {"verbose", no_argument, 0, 'v'},
       {"version", no_argument, 0, OPT_VERSION},
+      {"list-keys", optional_argument, 0, OPT_LIST_KEYS},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   int opt;
@@ -458,6 +475,14 @@ int main(int argc, char **argv) {
     case 'v': cli.verbose = true; break;
     case OPT_VERSION: printf("paiban %s\n", pb_version()); return 0;
     case 'h': pb_usage(stdout); return 0;
+    case OPT_LIST_KEYS:
+      if (optarg && strcmp(optarg, "markdown") != 0 && strcmp(optarg, "text") != 0) {
+        fprintf(stderr, "paiban: error: --list-keys takes text or markdown, not '%s'\n", optarg);
+        return 2;
+      }
+      return pb_print_keys(stdout, optarg && strcmp(optarg, "markdown") == 0
+                                       ? PB_KEYS_MARKDOWN
+                                       : PB_KEYS_TEXT) == PB_OK ? 0 : 1;
     case ':':
       fprintf(stderr, "paiban: error: option '%s' needs a value\n", argv[optind - 1]);
       return 2;

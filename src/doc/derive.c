@@ -95,6 +95,36 @@ static void pb_take_str(char **dst, char **src) {
   *src = NULL;
 }
 
+/* Converts the original's text src[0..len) with m's "convert" (if any)
+ * into *conv (malloc'd; NULL without "convert").  OpenCC takes
+ * NUL-terminated UTF-8: bytes it cannot take are reported as the
+ * original's own errors, by parsing it as it is. */
+static pb_status pb_derive_convert(const pb_meta *m, const char *path,
+                                   const char *src, size_t len, char **conv,
+                                   size_t *clen, pb_diags *diags) {
+  if (!pb_meta_has(m, PB_KEY_CONVERT)) return PB_OK;
+  const char *convert = pb_meta_enum_name(PB_KEY_CONVERT, (int)m->convert);
+  if (memchr(src, 0, len) || pb_utf8_valid_prefix(src, len) != len) {
+    pb_diags od;
+    pb_diags_init(&od, path);
+    pb_doc bad = {0};
+    pb_doc_parse(src, len, path, &bad, &od);
+    pb_doc_free(&bad);
+    if (!od.errors)
+      pb_diag_add(&od, PB_SEV_ERROR, (pb_pos){1, 1},
+                  "cannot be converted (invalid UTF-8 or a NUL byte)");
+    pb_diags_move(diags, &od);
+    pb_diags_free(&od);
+    return PB_ERR_INPUT;
+  }
+  pb_status st = pb_opencc_convert(convert, src, len, conv, clen, diags,
+                                   m->convert_pos);
+  if (st != PB_OK) return st;
+  bool to_hans = strcmp(convert, "s2t") != 0 && strncmp(convert, "s2", 2) != 0;
+  pb_swap_quotes(*conv, *clen, to_hans);
+  return PB_OK;
+}
+
 pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
   pb_meta *m = &doc->meta;
   if (!m->derive_from) return PB_OK;
@@ -114,27 +144,8 @@ pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
     st = PB_ERR_IO;
     goto done;
   }
-  /* OpenCC takes NUL-terminated UTF-8: bytes it cannot take are reported
-   * as the original's own errors, by parsing it as it is. */
-  if (m->convert && (memchr(src, 0, len) || pb_utf8_valid_prefix(src, len) != len)) {
-    pb_doc bad = {0};
-    pb_doc_parse(src, len, path, &bad, &od);
-    pb_doc_free(&bad);
-    if (!od.errors)
-      pb_diag_add(&od, PB_SEV_ERROR, (pb_pos){1, 1},
-                  "cannot be converted (invalid UTF-8 or a NUL byte)");
-    pb_diags_move(diags, &od);
-    st = PB_ERR_INPUT;
-    goto done;
-  }
-  if (m->convert) {
-    st = pb_opencc_convert(m->convert, src, len, &conv, &clen, diags,
-                           m->convert_pos);
-    if (st != PB_OK) goto done;
-    bool to_hans = strcmp(m->convert, "s2t") != 0 &&
-                   strncmp(m->convert, "s2", 2) != 0;
-    pb_swap_quotes(conv, clen, to_hans);
-  }
+  st = pb_derive_convert(m, path, src, len, &conv, &clen, diags);
+  if (st != PB_OK) goto done;
   st = pb_doc_parse(conv ? conv : src, conv ? clen : len, path, &orig, &od);
   pb_diags_move(diags, &od);
   if (st != PB_OK) goto done;
@@ -167,7 +178,10 @@ pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
   pb_take_str(&m->title, &orig.meta.title);
   pb_take_str(&m->subtitle, &orig.meta.subtitle);
   pb_take_str(&m->author, &orig.meta.author);
-  pb_take_str(&m->date, &orig.meta.date);
+  if (!pb_meta_has(m, PB_KEY_DATE) && pb_meta_has(&orig.meta, PB_KEY_DATE)) {
+    m->date = orig.meta.date;
+    m->given |= 1u << PB_KEY_DATE;
+  }
   if (!m->title_pos.line) m->title_pos = orig.meta.title_pos;
   free(doc->body_path);
   doc->body_path = path;

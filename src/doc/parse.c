@@ -5,8 +5,8 @@
  *     drop a leading BOM and copy the text with CRLF / CR turned into LF.
  *     Line structure is unchanged by this, so a (line, character column) in
  *     the copy is the same position in the original file.
- *  2. front_matter: "---" on line 1 starts YAML, read with libyaml's event
- *     API into pb_meta.
+ *  2. front_matter: "---" on line 1 starts YAML, which
+ *     src/doc/frontmatter.c reads into the typed pb_meta.
  *  3. parse_body: the rest goes through cmark-gfm; one iterative walk
  *     (cmark_iter) over the tree turns every leaf block into a pb_block.
  *
@@ -25,6 +25,7 @@
 
 #include "paiban/cjk.h"
 #include "base/utf8.h"
+#include "doc/frontmatter.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
@@ -34,15 +35,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <yaml.h>
 
 #define SEARCH_WINDOW 4096 /* bytes past the cursor a literal may start */
 #define CHAR_WINDOW 64     /* same, for one character of a literal */
 #define MAX_INPUT_REPORTS 20
 #define MAX_HTML_WARNINGS 20
-/* Unknown front-matter keys remembered for the duplicate check. */
-#define MAX_UNKNOWN_KEYS 64
-#define CLIP 60 /* bytes of a value quoted in a message */
 
 /* ---------------------------------------------------------------------- */
 /* State                                                                   */
@@ -110,29 +107,6 @@ typedef struct ctx {
 } ctx;
 
 static void nomem(ctx *c) { c->status = PB_ERR_NOMEM; }
-
-static char *dup_n(const char *s, size_t n) {
-  char *p = malloc(n + 1);
-  if (p) {
-    memcpy(p, s, n);
-    p[n] = '\0';
-  }
-  return p;
-}
-
-/* Byte length of at most max bytes of s[0..n) that ends on a character
- * boundary and before any line end: for quoting values in messages. */
-static int clip_len(const char *s, size_t n, size_t max) {
-  size_t k = 0;
-  while (k < n && s[k] != '\n' && s[k] != '\r')
-    k++;
-  if (k > max) {
-    k = max;
-    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-      k--;
-  }
-  return (int)k;
-}
 
 /* ---------------------------------------------------------------------- */
 /* Positions                                                               */
@@ -218,11 +192,6 @@ static size_t node_end(const ctx *c, cmark_node *n, size_t start) {
 /* ---------------------------------------------------------------------- */
 /* Step 1: validation and normalization                                    */
 
-static bool is_bad_control(uint32_t cp) {
-  return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
-         (cp >= 0x80 && cp <= 0x9F);
-}
-
 static void load_source(ctx *c, const char *src, size_t len) {
   size_t i = 0, o = 0, reports = 0;
   uint32_t line = 1, col = 1, bad_line = 0;
@@ -246,7 +215,7 @@ static void load_source(ctx *c, const char *src, size_t len) {
     size_t k = 1;
     if (ch >= 0x80)
       k = pb_utf8_decode(src + i, len - i, &cp);
-    if (k == 0 || cp == 0 || is_bad_control(cp)) {
+    if (k == 0 || cp == 0 || pb_is_bad_control(cp)) {
       if (line != bad_line) { /* one report per line */
         pb_pos pos = {line, col};
         if (reports == MAX_INPUT_REPORTS) {
@@ -298,512 +267,6 @@ static void load_source(ctx *c, const char *src, size_t len) {
 /* ---------------------------------------------------------------------- */
 /* Step 2: front matter                                                    */
 
-bool pb_lang_is_known(const char *tag) {
-  static const char *const known[] = {
-      "zh-Hant",    "zh-Hant-TW", "zh-Hant-HK", "zh-TW", "zh-HK", "zh-Hans",
-      "zh-Hans-CN", "zh-CN",      "zh",         "en",    "en-US", "en-GB"};
-  if (!tag)
-    return false;
-  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-    if (strcasecmp(tag, known[i]) == 0)
-      return true;
-  return false;
-}
-
-enum {
-  K_TITLE,
-  K_SUBTITLE,
-  K_AUTHOR,
-  K_DATE,
-  K_LANG,
-  K_PAPER,
-  K_FONT_SIZE,
-  K_LINE_PITCH,
-  K_MEASURE,
-  K_KINSOKU,
-  K_PUNCTUATION,
-  K_HANGING,
-  K_PROFILE,
-  K_FONTS,
-  K_DERIVE_FROM,
-  K_CONVERT,
-  K_CROP_MARKS,
-  K_BLEED,
-  K_COUNT
-};
-static const char *const key_names[K_COUNT] = {
-    "title",       "subtitle",  "author",     "date",    "lang",
-    "paper",       "font-size", "line-pitch", "measure", "kinsoku",
-    "punctuation", "hanging",   "profile",    "fonts",   "derive-from",
-    "convert",     "crop-marks", "bleed"};
-
-/* Finds s (case-insensitively) in a NULL-terminated list; returns the
- * canonical spelling or NULL. */
-static const char *match_word(const char *s, const char *const *list) {
-  for (; *list; list++)
-    if (strcasecmp(s, *list) == 0)
-      return *list;
-  return NULL;
-}
-
-/* A plain decimal number ("10", "10.5", "-3"), optionally followed by the
- * unit (e.g. "pt").  No exponents, no locale: strtod is not used. */
-static bool parse_number(const char *s, const char *unit, double *out) {
-  size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-    n--;
-  size_t ul = unit ? strlen(unit) : 0;
-  if (ul && n > ul && strncasecmp(s + n - ul, unit, ul) == 0) {
-    n -= ul;
-    while (n > 0 && s[n - 1] == ' ')
-      n--;
-  }
-  size_t i = 0;
-  while (i < n && s[i] == ' ')
-    i++;
-  bool neg = false;
-  if (i < n && (s[i] == '+' || s[i] == '-'))
-    neg = s[i++] == '-';
-  double mant = 0, scale = 1;
-  int digits = 0;
-  bool dot = false;
-  for (; i < n; i++) {
-    if (s[i] >= '0' && s[i] <= '9') {
-      mant = mant * 10 + (s[i] - '0');
-      if (dot)
-        scale *= 10;
-      digits++;
-    } else if (s[i] == '.' && !dot) {
-      dot = true;
-    } else {
-      return false;
-    }
-  }
-  if (digits == 0)
-    return false;
-  *out = (neg ? -mant : mant) / scale;
-  return true;
-}
-
-static bool is_font_name(const char *s) {
-  if (!*s)
-    return false;
-  for (; *s; s++) {
-    char ch = *s;
-    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-          (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
-      return false;
-  }
-  return true;
-}
-
-/* Stores a copy of v in *field, or reports out of memory. */
-static void set_str(ctx *c, char **field, const char *v) {
-  char *p = strdup(v);
-  if (!p) {
-    nomem(c);
-    return;
-  }
-  free(*field);
-  *field = p;
-}
-
-/* Stores v in *field (and its position) if it is one of vals, matched
- * case-insensitively and stored in canonical spelling; else reports an
- * error listing them. */
-static void set_enum(ctx *c, const char *name, const char *v, size_t vlen,
-                     pb_pos vpos, const char *const *vals, char **field,
-                     pb_pos *field_pos) {
-  const char *w = match_word(v, vals);
-  if (!w) {
-    char list[256];
-    size_t n = 0;
-    list[0] = '\0';
-    for (const char *const *q = vals; *q && n < sizeof list; q++)
-      n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
-                            q == vals ? "" : q[1] ? ", " : " or ", *q);
-    int cl = clip_len(v, vlen, CLIP);
-    pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                "unknown value '%.*s%s' for '%s' (expected %s)", cl, v,
-                (size_t)cl < vlen ? "..." : "", name, list);
-    return;
-  }
-  set_str(c, field, w);
-  if (field_pos) *field_pos = vpos;
-}
-
-/* Validates and stores one front-matter value (v is NUL-terminated, vlen
- * bytes; YAML escapes may put a NUL inside). */
-static void meta_set(ctx *c, int key, const char *v, size_t vlen, pb_pos vpos) {
-  pb_meta *m = &c->doc->meta;
-  const char *name = key_names[key];
-  int cl = clip_len(v, vlen, CLIP);
-  const char *ell = (size_t)cl < vlen ? "..." : "";
-
-  /* YAML escapes ("\a", "\0", "\x85") can produce control characters. */
-  for (size_t i = 0; i < vlen;) {
-    uint32_t cp;
-    size_t k = pb_utf8_decode(v + i, vlen - i, &cp);
-    if (k == 0 || (cp != '\n' && (cp == 0 || is_bad_control(cp)))) {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "value of '%s' contains a control character or invalid UTF-8",
-                  name);
-      return;
-    }
-    i += k;
-  }
-
-  switch (key) {
-  case K_TITLE:
-    set_str(c, &m->title, v);
-    m->title_pos = vpos;
-    return;
-  case K_SUBTITLE:
-    set_str(c, &m->subtitle, v);
-    return;
-  case K_AUTHOR:
-    set_str(c, &m->author, v);
-    return;
-  case K_DATE:
-    set_str(c, &m->date, v);
-    return;
-  case K_LANG:
-    if (!pb_lang_is_known(v)) {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "unknown language '%.*s%s' in 'lang' (known: zh-Hant, "
-                  "zh-Hant-TW, zh-Hant-HK, zh-TW, zh-HK, zh-Hans, zh-Hans-CN, "
-                  "zh-CN, zh, en, en-US, en-GB)",
-                  cl, v, ell);
-      return;
-    }
-    set_str(c, &m->lang, v);
-    m->lang_pos = vpos;
-    return;
-  case K_PAPER: {
-    static const char *const vals[] = {"A4", "A5", "A6", "B5", "B6", "letter", NULL};
-    set_enum(c, name, v, vlen, vpos, vals, &m->paper, &m->paper_pos);
-    return;
-  }
-  case K_FONT_SIZE: {
-    double d;
-    if (!parse_number(v, "pt", &d) || !(d > 0 && d <= 72)) {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "'font-size' must be a size in points greater than 0 and at "
-                  "most 72, like 10.5 or 10.5pt (got '%.*s%s')",
-                  cl, v, ell);
-      return;
-    }
-    m->font_size = d;
-    m->font_size_pos = vpos;
-    return;
-  }
-  case K_LINE_PITCH: {
-    double d;
-    if (!parse_number(v, NULL, &d) || !(d >= 1.0 && d <= 3.0)) {
-      pb_diag_add(
-          c->diags, PB_SEV_ERROR, vpos,
-          "'line-pitch' must be a number from 1.0 to 3.0 (a multiple of "
-          "the font size; got '%.*s%s')",
-          cl, v, ell);
-      return;
-    }
-    m->line_pitch = d;
-    m->line_pitch_pos = vpos;
-    return;
-  }
-  case K_MEASURE: {
-    double d;
-    if (!parse_number(v, NULL, &d) || strchr(v, '.') || d < 5 || d > 200) {
-      pb_diag_add(
-          c->diags, PB_SEV_ERROR, vpos,
-          "'measure' must be a whole number of characters from 5 to 200 "
-          "(got '%.*s%s')",
-          cl, v, ell);
-      return;
-    }
-    m->measure = (int)d;
-    m->measure_pos = vpos;
-    return;
-  }
-  case K_KINSOKU: {
-    static const char *const vals[] = {"none", "basic", "gb", "strict", NULL};
-    set_enum(c, name, v, vlen, vpos, vals, &m->kinsoku, &m->kinsoku_pos);
-    return;
-  }
-  case K_PUNCTUATION: {
-    static const char *const vals[] = {"none", "hant-centered", "hans-standard", NULL};
-    set_enum(c, name, v, vlen, vpos, vals, &m->punctuation, &m->punctuation_pos);
-    return;
-  }
-  case K_HANGING:
-  case K_CROP_MARKS: {
-    static const char *const yes[] = {"true", "yes", NULL};
-    static const char *const no[] = {"false", "no", NULL};
-    int *field = key == K_HANGING ? &m->hanging : &m->crop_marks;
-    if (match_word(v, yes)) {
-      *field = 1;
-    } else if (match_word(v, no)) {
-      *field = 0;
-    } else {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "'%s' must be true or false (got '%.*s%s')", name, cl, v,
-                  ell);
-    }
-    return;
-  }
-  case K_BLEED: {
-    double mm = 0;
-    if (!parse_number(v, "mm", &mm) || mm < 0 || mm > 20) {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "'bleed' must be a length from 0 to 20 mm (got '%.*s%s')",
-                  cl, v, ell);
-      return;
-    }
-    m->bleed_mm = mm;
-    return;
-  }
-  case K_DERIVE_FROM: {
-    size_t n = strlen(v);
-    if (n < 4 || n != vlen || strcmp(v + n - 3, ".md") != 0) {
-      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                  "'derive-from' must name a manuscript file ending in .md "
-                  "(got '%.*s%s')",
-                  cl, v, ell);
-      return;
-    }
-    set_str(c, &m->derive_from, v);
-    m->derive_pos = vpos;
-    return;
-  }
-  case K_CONVERT: {
-    static const char *const vals[] = {"tw2sp", "tw2s", "t2s", "hk2s", "s2t", "s2tw", "s2twp", "s2hk", NULL};
-    set_enum(c, name, v, vlen, vpos, vals, &m->convert, &m->convert_pos);
-    return;
-  }
-  case K_PROFILE: {
-    static const char *const vals[] = {"print", "ebook", NULL};
-    set_enum(c, name, v, vlen, vpos, vals, &m->profile, &m->profile_pos);
-    return;
-  }
-  case K_FONTS:
-    if (!is_font_name(v)) {
-      pb_diag_add(
-          c->diags, PB_SEV_ERROR, vpos,
-          "'fonts' must be a font profile name made of letters, digits, "
-          "'.', '_' and '-' (got '%.*s%s')",
-          cl, v, ell);
-      return;
-    }
-    set_str(c, &m->fonts, v);
-    m->fonts_pos = vpos;
-    return;
-  default:
-    return;
-  }
-}
-
-typedef struct yaml_reader {
-  ctx *c;
-  yaml_parser_t parser;
-  yaml_event_t ev;
-  bool have_ev;
-  size_t yoff;         /* offset of the YAML text in c->buf */
-  uint32_t first_line; /* file line of the YAML text's first line */
-} yaml_reader;
-
-static pb_pos mark_pos(const yaml_reader *y, yaml_mark_t m) {
-  return (pb_pos){y->first_line + (uint32_t)m.line, (uint32_t)m.column + 1};
-}
-
-/* Reads the next event into y->ev; reports a syntax error and returns false
- * on failure. */
-static bool yaml_next(yaml_reader *y) {
-  if (y->have_ev)
-    yaml_event_delete(&y->ev);
-  y->have_ev = false;
-  if (yaml_parser_parse(&y->parser, &y->ev)) {
-    y->have_ev = true;
-    return true;
-  }
-  yaml_parser_t *p = &y->parser;
-  if (p->error == YAML_MEMORY_ERROR) {
-    nomem(y->c);
-    return false;
-  }
-  pb_pos pos = p->error == YAML_READER_ERROR
-                   ? offset_pos(y->c, y->yoff + p->problem_offset)
-                   : mark_pos(y, p->problem_mark);
-  const char *problem = p->problem ? p->problem : "syntax error";
-  if (p->context)
-    pb_diag_add(y->c->diags, PB_SEV_ERROR, pos,
-                "invalid YAML in front matter: %s (%s)", problem, p->context);
-  else
-    pb_diag_add(y->c->diags, PB_SEV_ERROR, pos,
-                "invalid YAML in front matter: %s", problem);
-  return false;
-}
-
-/* "key:", "key: ~" and "key: null" leave the setting unset. */
-static bool is_null_scalar(const yaml_event_t *ev) {
-  const char *v = (const char *)ev->data.scalar.value;
-  if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-    return false;
-  return ev->data.scalar.length == 0 || strcmp(v, "~") == 0 ||
-         strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
-         strcmp(v, "NULL") == 0;
-}
-
-/* Skips the collection whose start event is current (iteratively). */
-static bool yaml_skip(yaml_reader *y) {
-  yaml_event_type_t t = y->ev.type;
-  if (t != YAML_SEQUENCE_START_EVENT && t != YAML_MAPPING_START_EVENT)
-    return true;
-  size_t depth = 1;
-  while (depth > 0) {
-    if (!yaml_next(y))
-      return false;
-    t = y->ev.type;
-    if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT)
-      depth++;
-    else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT)
-      depth--;
-  }
-  return true;
-}
-
-/* Reads the YAML in buf[yoff, yoff + ylen) into doc->meta. */
-static void parse_yaml(ctx *c, size_t yoff, size_t ylen, uint32_t first_line) {
-  yaml_reader y = {.c = c, .yoff = yoff, .first_line = first_line};
-  char *key = NULL;
-  char *unknown[MAX_UNKNOWN_KEYS];
-  size_t nunknown = 0;
-  uint32_t seen = 0;
-  bool parser_ok = false;
-
-  /* libyaml takes time quadratic in the nesting of flow collections
-   * ("[[[[..."); no real front matter nests, so refuse deep ones before
-   * libyaml sees them (brackets in quoted strings count too). */
-  size_t depth = 0;
-  for (size_t i = 0; i < ylen; i++) {
-    char ch = c->buf[yoff + i];
-    if (ch == '[' || ch == '{') {
-      if (++depth > PB_MAX_NESTING) {
-        pb_diag_add(c->diags, PB_SEV_ERROR, offset_pos(c, yoff + i),
-                    "front matter is nested too deeply");
-        goto done;
-      }
-    } else if ((ch == ']' || ch == '}') && depth > 0) {
-      depth--;
-    }
-  }
-
-  if (!yaml_parser_initialize(&y.parser)) {
-    nomem(c);
-    goto done;
-  }
-  parser_ok = true;
-  yaml_parser_set_input_string(&y.parser, (const unsigned char *)c->buf + yoff,
-                               ylen);
-  yaml_parser_set_encoding(&y.parser, YAML_UTF8_ENCODING);
-
-  if (!yaml_next(&y) || !yaml_next(&y)) /* stream start, document start */
-    goto done;
-  if (y.ev.type == YAML_STREAM_END_EVENT)
-    goto done; /* empty or only comments */
-  if (!yaml_next(&y))
-    goto done;
-  if (y.ev.type == YAML_SCALAR_EVENT && y.ev.data.scalar.length == 0 &&
-      y.ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-    /* A document with nothing but a directive or "~": no settings. */
-  } else if (y.ev.type != YAML_MAPPING_START_EVENT) {
-    pb_diag_add(c->diags, PB_SEV_ERROR, mark_pos(&y, y.ev.start_mark),
-                "front matter must be a mapping of 'key: value' lines");
-    goto done;
-  } else {
-    for (;;) {
-      if (!yaml_next(&y))
-        goto done;
-      if (y.ev.type == YAML_MAPPING_END_EVENT)
-        break;
-      pb_pos kpos = mark_pos(&y, y.ev.start_mark);
-      if (y.ev.type == YAML_SCALAR_EVENT) {
-        key = dup_n((const char *)y.ev.data.scalar.value,
-                    y.ev.data.scalar.length);
-        if (!key) {
-          nomem(c);
-          goto done;
-        }
-      } else {
-        pb_diag_add(c->diags, PB_SEV_ERROR, kpos,
-                    "front-matter keys must be plain names");
-        if (!yaml_skip(&y))
-          goto done;
-      }
-
-      if (!yaml_next(&y)) /* the value */
-        goto done;
-      pb_pos vpos = mark_pos(&y, y.ev.start_mark);
-      bool scalar = y.ev.type == YAML_SCALAR_EVENT;
-      int id = -1;
-      bool dup = false;
-      const char *kname = key; /* stays valid if ownership moves below */
-      if (key) {
-        for (int k = 0; k < K_COUNT; k++)
-          if (strcmp(key, key_names[k]) == 0)
-            id = k;
-        if (id >= 0) {
-          dup = seen & (1u << id);
-          seen |= 1u << id;
-        } else {
-          for (size_t u = 0; u < nunknown; u++)
-            if (strcmp(unknown[u], key) == 0)
-              dup = true;
-          if (!dup && nunknown < MAX_UNKNOWN_KEYS) {
-            unknown[nunknown++] = key;
-            key = NULL; /* now owned by unknown[] */
-          }
-        }
-      }
-      if (kname) { /* else the key was not a scalar: already reported */
-        int kl = clip_len(kname, strlen(kname), CLIP);
-        if (dup) {
-          pb_diag_add(c->diags, PB_SEV_ERROR, kpos,
-                      "duplicate front-matter key '%.*s'", kl, kname);
-        } else if (id < 0) {
-          pb_diag_add(c->diags, PB_SEV_WARNING, kpos,
-                      "unknown front-matter key '%.*s' (ignored)", kl, kname);
-        } else if (!scalar) {
-          pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
-                      "key '%.*s' must be a single value", kl, kname);
-        } else if (!is_null_scalar(&y.ev)) {
-          meta_set(c, id, (const char *)y.ev.data.scalar.value,
-                   y.ev.data.scalar.length, vpos);
-          if (c->status)
-            goto done;
-        }
-      }
-      free(key);
-      key = NULL;
-      if (!scalar && !yaml_skip(&y))
-        goto done;
-    }
-  }
-  if (!yaml_next(&y) || !yaml_next(&y)) /* document end, then stream end */
-    goto done;
-  if (y.ev.type == YAML_DOCUMENT_START_EVENT)
-    pb_diag_add(c->diags, PB_SEV_ERROR, mark_pos(&y, y.ev.start_mark),
-                "front matter must be a single YAML document");
-
-done:
-  free(key);
-  for (size_t u = 0; u < nunknown; u++)
-    free(unknown[u]);
-  if (y.have_ev)
-    yaml_event_delete(&y.ev);
-  if (parser_ok)
-    yaml_parser_delete(&y.parser);
-}
-
 /* Is line (1-based) exactly `mark` followed by optional spaces or tabs? */
 static bool is_fence_line(const ctx *c, size_t line, const char *mark) {
   size_t a = line_off(c, line), b = line_off(c, line + 1);
@@ -817,13 +280,13 @@ static bool is_fence_line(const ctx *c, size_t line, const char *mark) {
   return true;
 }
 
-/* Finds and reads the front matter; sets c->body_off / body_line.  An
- * unterminated block is fatal (c->stop). */
-static void front_matter(ctx *c) {
+/* Finds and reads the front matter (src/doc/frontmatter.c); sets
+ * c->body_off / body_line.  An unterminated block is fatal (c->stop). */
+static pb_status front_matter(ctx *c) {
   c->body_off = 0;
   c->body_line = 1;
   if (!is_fence_line(c, 1, "---"))
-    return;
+    return PB_OK;
   size_t close = 0;
   for (size_t l = 2; l <= c->nlines && !close; l++)
     if (is_fence_line(c, l, "---") || is_fence_line(c, l, "..."))
@@ -832,12 +295,16 @@ static void front_matter(ctx *c) {
     pb_diag_add(c->diags, PB_SEV_ERROR, (pb_pos){1, 1},
                 "front matter starts here but has no closing '---'");
     c->stop = true;
-    return;
+    return PB_ERR_INPUT;
   }
   size_t yoff = line_off(c, 2);
-  parse_yaml(c, yoff, line_off(c, close) - yoff, 2);
+  pb_status st = pb_frontmatter_read(c->buf + yoff, line_off(c, close) - yoff,
+                                     2, &c->doc->meta, c->diags);
+  if (st == PB_ERR_NOMEM)
+    nomem(c); /* reported once, by pb_doc_parse */
   c->body_off = line_off(c, close + 1);
   c->body_line = (uint32_t)close + 1;
+  return st;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1086,7 +553,7 @@ static void warn_html(ctx *c, pb_pos pos, const char *lit, bool block) {
     return;
   c->html_warnings++;
   size_t n = strlen(lit);
-  int cl = clip_len(lit, n, 40);
+  int cl = pb_utf8_clip(lit, n, 40);
   pb_diag_add(c->diags, PB_SEV_WARNING, pos,
               "raw HTML%s '%.*s%s' is not supported (dropped)",
               block ? " block" : "", cl, lit, (size_t)cl < n ? "..." : "");
@@ -1472,9 +939,6 @@ pb_status pb_doc_parse(const char *src, size_t len, const char *path,
   ctx c;
   memset(&c, 0, sizeof c);
   memset(doc, 0, sizeof *doc);
-  doc->meta.hanging = -1;
-  doc->meta.crop_marks = -1;
-  doc->meta.bleed_mm = -1;
   doc->body_line = 1;
   size_t errors0 = diags->errors;
   c.doc = doc;
@@ -1489,9 +953,9 @@ pb_status pb_doc_parse(const char *src, size_t len, const char *path,
   load_source(&c, src ? src : "", len);
   if (c.status || c.stop)
     goto done;
-  front_matter(&c);
+  pb_status fm = front_matter(&c);
   doc->body_line = c.body_line;
-  if (c.status || c.stop)
+  if (fm == PB_ERR_NOMEM || c.stop)
     goto done;
   parse_body(&c);
 
@@ -1515,19 +979,7 @@ void pb_doc_free(pb_doc *doc) {
     return;
   free(doc->path);
   free(doc->body_path);
-  pb_meta *m = &doc->meta;
-  free(m->title);
-  free(m->subtitle);
-  free(m->author);
-  free(m->date);
-  free(m->lang);
-  free(m->paper);
-  free(m->kinsoku);
-  free(m->punctuation);
-  free(m->profile);
-  free(m->fonts);
-  free(m->derive_from);
-  free(m->convert);
+  pb_meta_free(&doc->meta);
   for (size_t i = 0; i < doc->nblocks; i++)
     free_block(&doc->blocks[i]);
   free(doc->blocks);
@@ -1535,7 +987,4 @@ void pb_doc_free(pb_doc *doc) {
     free(doc->links[i]);
   free(doc->links);
   memset(doc, 0, sizeof *doc);
-  doc->meta.hanging = -1;
-  doc->meta.crop_marks = -1;
-  doc->meta.bleed_mm = -1;
 }

@@ -1,27 +1,34 @@
-/* Layout settings from the language and the front matter (docs/DESIGN.md §3). */
-#include "paiban/typeset.h"
+/* paiban — layout settings from the language, the front matter and the
+ * command-line overrides (include/paiban/settings.h; docs/DESIGN.md §3).
+ * The front matter's values arrive typed and validated
+ * (src/doc/frontmatter.c): this stage only picks defaults and checks
+ * combinations. */
+#include "paiban/settings.h"
 #include "base/util.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
+#include <sys/stat.h>
 
 typedef struct pb_paper {
   const char *name;
   double w_mm, h_mm;
 } pb_paper;
 
+/* By pb_paper_kind. */
 static const pb_paper pb_papers[] = {
-    {"A4", 210, 297}, {"A5", 148, 210}, {"A6", 105, 148},
-    {"B5", 176, 250}, {"B6", 125, 176}, {"letter", 215.9, 279.4},
+    [PB_PAPER_A4] = {"A4", 210, 297},
+    [PB_PAPER_A5] = {"A5", 148, 210},
+    [PB_PAPER_A6] = {"A6", 105, 148},
+    [PB_PAPER_B5] = {"B5", 176, 250},
+    [PB_PAPER_B6] = {"B6", 125, 176},
+    [PB_PAPER_LETTER] = {"letter", 215.9, 279.4},
 };
-
-static pb_script_kind pb_script_of(const char *lang) {
-  static const pb_script_kind kinds[3] = {PB_TEXT_HANT, PB_TEXT_HANS,
-                                          PB_TEXT_LATIN};
-  return kinds[pb_lang_family(lang)];
-}
+/* The ebook page: 90 x 120 mm, a small e-reader's 3:4 screen. */
+static const pb_paper pb_ebook_paper = {"ebook", 90, 120};
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no time zone). */
 static int64_t pb_days_from_civil(int y, unsigned m, unsigned d) {
@@ -33,32 +40,12 @@ static int64_t pb_days_from_civil(int y, unsigned m, unsigned d) {
   return (int64_t)era * 146097 + (int64_t)doe - 719468;
 }
 
-pb_status pb_settings_from_meta(const pb_meta *m, pb_settings *s,
-                                pb_diags *diags) {
-  memset(s, 0, sizeof *s);
-  const char *lang = m->lang ? m->lang : "zh-Hant";
-  snprintf(s->lang, sizeof s->lang, "%s", lang);
-  s->script = pb_script_of(lang);
-  bool chinese = s->script != PB_TEXT_LATIN;
-
-  s->profile = m->profile && strcmp(m->profile, "ebook") == 0 ? PB_PROFILE_EBOOK
-                                                              : PB_PROFILE_PRINT;
+/* Trim size, margins, bleed and the profile's page furniture. */
+static pb_status pb_settings_page(const pb_meta *m, pb_settings *s,
+                                  const pb_paper **paper_out) {
   bool ebook = s->profile == PB_PROFILE_EBOOK;
-  /* The ebook page: 90 x 120 mm, a small e-reader's 3:4 screen. */
-  static const pb_paper ebook_paper = {"ebook", 90, 120};
-  const pb_paper *paper = ebook ? &ebook_paper : &pb_papers[1];
-  if (m->paper) {
-    paper = NULL;
-    for (size_t i = 0; i < sizeof pb_papers / sizeof *pb_papers; i++)
-      if (strcasecmp(m->paper, pb_papers[i].name) == 0) paper = &pb_papers[i];
-    if (!paper) {
-      pb_diag_add(diags, PB_SEV_ERROR, m->paper_pos,
-                  "unknown paper '%s' in 'paper' (known: A4, A5, A6, B5, B6, "
-                  "letter)",
-                  m->paper);
-      return PB_ERR_INPUT;
-    }
-  }
+  const pb_paper *paper = ebook ? &pb_ebook_paper : &pb_papers[PB_PAPER_A5];
+  if (pb_meta_has(m, PB_KEY_PAPER)) paper = &pb_papers[m->paper];
   s->paper_w = PB_MM(paper->w_mm);
   s->paper_h = PB_MM(paper->h_mm);
   /* A5: top 20 mm, bottom 22 mm (the peers' shared spec); scaled for others. */
@@ -68,20 +55,34 @@ pb_status pb_settings_from_meta(const pb_meta *m, pb_settings *s,
     s->margin_top = PB_MM(paper->h_mm * 0.075);
     s->margin_bottom = PB_MM(paper->h_mm * 0.09);
   }
-  s->bleed = ebook ? 0 : PB_MM(m->bleed_mm >= 0 ? m->bleed_mm : 3.0);
-  s->crop_marks = !ebook && m->crop_marks == 1;
+  double bleed = pb_meta_has(m, PB_KEY_BLEED) ? m->bleed : 3.0;
+  s->bleed = ebook ? 0 : PB_MM(bleed);
+  s->crop_marks = !ebook && pb_meta_has(m, PB_KEY_CROP_MARKS) && m->crop_marks;
   s->running_heads = !ebook;
   s->folio_links = ebook;
+  *paper_out = paper;
+  return PB_OK;
+}
 
-  double size = m->font_size > 0 ? m->font_size : 10.5; /* 5号 */
+/* Body size, line pitch, measure and indent; the measure must fit the
+ * paper and the margins must leave room for lines. */
+static pb_status pb_settings_text(const pb_meta *m, pb_settings *s,
+                                  const pb_paper *paper, pb_diags *diags) {
+  bool chinese = s->script != PB_TEXT_LATIN;
+  bool ebook = s->profile == PB_PROFILE_EBOOK;
+  double size =
+      pb_meta_has(m, PB_KEY_FONT_SIZE) ? m->font_size : 10.5; /* 5号 */
   s->font_size = PB_PT(size);
-  double pitch = m->line_pitch > 0 ? m->line_pitch : (chinese ? 1.7 : 1.45);
+  double pitch = pb_meta_has(m, PB_KEY_LINE_PITCH) ? m->line_pitch
+                 : chinese                         ? 1.7
+                                                   : 1.45;
   s->line_pitch = PB_PT(size * pitch);
   /* The measure is a whole number of em (clreq-digest §5): about 76 % of
    * the paper width, 30 em on A5 at 10.5 pt. */
-  int measure = m->measure;
-  if (!measure)
-    measure = (int)(pb_len_to_pt(s->paper_w) * (ebook ? 0.86 : 0.76) / size);
+  int measure =
+      pb_meta_has(m, PB_KEY_MEASURE)
+          ? (int)m->measure
+          : (int)(pb_len_to_pt(s->paper_w) * (ebook ? 0.86 : 0.76) / size);
   if ((double)measure * size > pb_len_to_pt(s->paper_w)) {
     pb_diag_add(diags, PB_SEV_ERROR, m->measure_pos,
                 "a measure of %d em at %.2f pt (%.1f pt) is wider than the "
@@ -101,49 +102,93 @@ pb_status pb_settings_from_meta(const pb_meta *m, pb_settings *s,
                 paper->name);
     return PB_ERR_INPUT;
   }
+  return PB_OK;
+}
 
-  s->kinsoku = s->script == PB_TEXT_HANS   ? PB_KINSOKU_GB
-               : s->script == PB_TEXT_HANT ? PB_KINSOKU_BASIC
-                                           : PB_KINSOKU_BASIC;
-  if (m->kinsoku) {
-    if (strcmp(m->kinsoku, "none") == 0) s->kinsoku = PB_KINSOKU_NONE;
-    else if (strcmp(m->kinsoku, "basic") == 0) s->kinsoku = PB_KINSOKU_BASIC;
-    else if (strcmp(m->kinsoku, "gb") == 0) s->kinsoku = PB_KINSOKU_GB;
-    else if (strcmp(m->kinsoku, "strict") == 0) s->kinsoku = PB_KINSOKU_STRICT;
-    else {
-      pb_diag_add(diags, PB_SEV_ERROR, m->kinsoku_pos,
-                  "unknown value '%s' for 'kinsoku' (none, basic, gb, strict)",
-                  m->kinsoku);
-      return PB_ERR_INPUT;
-    }
-  }
-  s->punct = s->script == PB_TEXT_HANS   ? PB_PUNCT_HANS_STANDARD
-             : s->script == PB_TEXT_HANT ? PB_PUNCT_HANT_CENTERED
-                                         : PB_PUNCT_NONE;
-  if (m->punctuation) {
-    if (strcmp(m->punctuation, "none") == 0) s->punct = PB_PUNCT_NONE;
-    else if (strcmp(m->punctuation, "hant-centered") == 0)
-      s->punct = PB_PUNCT_HANT_CENTERED;
-    else if (strcmp(m->punctuation, "hans-standard") == 0)
-      s->punct = PB_PUNCT_HANS_STANDARD;
-    else {
-      pb_diag_add(diags, PB_SEV_ERROR, m->punctuation_pos,
-                  "unknown value '%s' for 'punctuation' (none, hant-centered, "
-                  "hans-standard)",
-                  m->punctuation);
-      return PB_ERR_INPUT;
-    }
-  }
-  s->hanging = m->hanging == 1;
+/* Kinsoku level, punctuation style, hanging and hyphenation. */
+static pb_status pb_settings_style(const pb_meta *m, pb_settings *s) {
+  static const pb_kinsoku kinsoku[3] = {PB_KINSOKU_BASIC, PB_KINSOKU_GB,
+                                        PB_KINSOKU_BASIC};
+  static const pb_punct_style punct[3] = {
+      PB_PUNCT_HANT_CENTERED, PB_PUNCT_HANS_STANDARD, PB_PUNCT_NONE};
+  s->kinsoku = pb_meta_has(m, PB_KEY_KINSOKU) ? m->kinsoku : kinsoku[s->script];
+  s->punct =
+      pb_meta_has(m, PB_KEY_PUNCTUATION) ? m->punctuation : punct[s->script];
+  s->hanging = pb_meta_has(m, PB_KEY_HANGING) && m->hanging;
   s->hyphenate = true;
   snprintf(s->hyphen_dict, sizeof s->hyphen_dict, "%s",
-           strncasecmp(lang, "en-GB", 5) == 0 ? "hyph_en_GB.dic"
-                                               : "hyph_en_US.dic");
-  s->date_epoch = -1;
-  int y = 0;
-  unsigned mo = 0, d = 0;
-  if (m->date && sscanf(m->date, "%4d-%2u-%2u", &y, &mo, &d) == 3 && mo >= 1 &&
-      mo <= 12 && d >= 1 && d <= 31)
-    s->date_epoch = pb_days_from_civil(y, mo, d) * 86400;
+           strncasecmp(s->lang, "en-GB", 5) == 0 ? "hyph_en_GB.dic"
+                                                 : "hyph_en_US.dic");
   return PB_OK;
+}
+
+/* The PDF date: the front matter's, else SOURCE_DATE_EPOCH (a whole number
+ * of seconds, up to the end of 9999, the last year a PDF date can hold),
+ * else none.  SOURCE_DATE_EPOCH is checked even when not used. */
+static pb_status pb_settings_date(const pb_meta *m, const pb_overrides *ov,
+                                  pb_settings *s, pb_diags *diags) {
+  s->date_epoch = -1;
+  const char *sde = ov ? ov->source_date_epoch : NULL;
+  int64_t epoch = -1;
+  if (sde && *sde) {
+    size_t n = strspn(sde, "0123456789");
+    if (sde[n] || n > 12 || (epoch = strtoll(sde, NULL, 10)) > 253402300799) {
+      size_t shown = strspn(sde, "0123456789abcdefghijklmnopqrstuvwxyz"
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ+-.:_ ");
+      pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
+                  "SOURCE_DATE_EPOCH must be a whole number of seconds since "
+                  "1970 (at most 253402300799), not '%.*s%s'",
+                  (int)(shown < 40 ? shown : 40), sde,
+                  sde[shown] || shown > 40 ? "..." : "");
+      return PB_ERR_INPUT;
+    }
+  }
+  if (pb_meta_has(m, PB_KEY_DATE))
+    s->date_epoch = pb_days_from_civil(m->date.year, (unsigned)m->date.month,
+                                       (unsigned)m->date.day) *
+                    86400;
+  else
+    s->date_epoch = epoch;
+  return PB_OK;
+}
+
+/* A `fonts` profile named in the front matter must exist; it is looked up
+ * where pb_fontset_load (src/text/font.c) will read it, and reported at
+ * the manuscript's line rather than as a file the user never named. */
+static pb_status pb_settings_fonts(const pb_meta *m, const pb_overrides *ov,
+                                   pb_diags *diags) {
+  if (!pb_meta_has(m, PB_KEY_FONTS)) return PB_OK;
+  const char *dir = ov ? ov->font_dir : NULL;
+  if (!dir || !*dir) dir = getenv("PAIBAN_FONT_DIR");
+  if (!dir || !*dir) dir = PB_DEFAULT_FONT_DIR;
+  char path[4096];
+  int n = snprintf(path, sizeof path, "%s/%s.conf", dir, m->fonts);
+  struct stat st;
+  int err = n < 0 || (size_t)n >= sizeof path ? ENAMETOOLONG
+            : stat(path, &st) != 0            ? errno
+            : !S_ISREG(st.st_mode)            ? EINVAL
+                                              : 0;
+  if (!err) return PB_OK;
+  pb_diag_add(diags, PB_SEV_ERROR, m->fonts_pos,
+              "font profile '%s' not found: %s/%s.conf %s", m->fonts, dir,
+              m->fonts,
+              err == EINVAL ? "is not a regular file" : strerror(err));
+  return PB_ERR_INPUT;
+}
+
+pb_status pb_settings_from_meta(const pb_meta *m, const pb_overrides *ov,
+                                pb_settings *s, pb_diags *diags) {
+  memset(s, 0, sizeof *s);
+  snprintf(s->lang, sizeof s->lang, "%s", m->lang ? m->lang : "zh-Hant");
+  s->script = pb_meta_has(m, PB_KEY_LANG) ? m->script : PB_TEXT_HANT;
+  s->profile = ov && ov->has_profile            ? ov->profile
+               : pb_meta_has(m, PB_KEY_PROFILE) ? m->profile
+                                                : PB_PROFILE_PRINT;
+  const pb_paper *paper = NULL;
+  pb_status st = pb_settings_page(m, s, &paper);
+  if (st == PB_OK) st = pb_settings_text(m, s, paper, diags);
+  if (st == PB_OK) st = pb_settings_style(m, s);
+  if (st == PB_OK) st = pb_settings_date(m, ov, s, diags);
+  if (st == PB_OK) st = pb_settings_fonts(m, ov, diags);
+  return st;
 }

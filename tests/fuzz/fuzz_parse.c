@@ -118,17 +118,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_meta_str(m->title);
     check_meta_str(m->subtitle);
     check_meta_str(m->author);
-    check_meta_str(m->date);
     check_meta_str(m->lang);
-    check_meta_str(m->paper);
-    check_meta_str(m->kinsoku);
-    check_meta_str(m->punctuation);
-    check_meta_str(m->profile);
     check_meta_str(m->fonts);
+    check_meta_str(m->derive_from);
     if (m->lang) INVARIANT(pb_lang_is_known(m->lang), "lang '%s'", m->lang);
-    INVARIANT(m->font_size >= 0 && m->line_pitch >= 0 && m->measure >= 0,
-              "negative size %g/%g/%d", m->font_size, m->line_pitch,
-              m->measure);
+    /* Every value given is inside its key's range or list. */
+    for (int id = 0; id < PB_KEY_COUNT; id++) {
+      const pb_frontmatter_key *k = pb_frontmatter_key_get((pb_key_id)id);
+      if (!pb_meta_has(m, (pb_key_id)id)) continue;
+      const char *at = (const char *)m + k->value_offset;
+      if (k->type == PB_VAL_NUMBER) {
+        double x = *(const double *)at;
+        INVARIANT(x >= k->min && x <= k->max, "%s = %g", k->name, x);
+      } else if (k->type == PB_VAL_ENUM || k->type == PB_VAL_OPENCC) {
+        INVARIANT(pb_meta_enum_name((pb_key_id)id, *(const int *)at) != NULL,
+                  "%s = %d", k->name, *(const int *)at);
+      }
+    }
+    if (pb_meta_has(m, PB_KEY_DATE))
+      INVARIANT(m->date.year >= 1 && m->date.month >= 1 &&
+                    m->date.month <= 12 && m->date.day >= 1 &&
+                    m->date.day <= 31,
+                "date %d-%d-%d", m->date.year, m->date.month, m->date.day);
 
     for (size_t i = 0; i < doc.nblocks; i++) {
       const pb_block *b = &doc.blocks[i];

@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (pb_doc_parse(src, size, DOC_PATH, &doc, &d) != PB_OK || d.errors)
     goto done;
   if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
-  if (pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK || d.errors)
+  if (pb_settings_from_meta(&doc.meta, NULL, &s, &d) != PB_OK || d.errors)
     goto done;
   const char *name = pb_font_profile_name(doc.meta.fonts, s.lang);
   bool known = false;

@@ -55,7 +55,7 @@ static between probe(const char *meta, const char *text, size_t left_char) {
   pb_items items;
   pb_items_init(&items);
   if (pb_doc_parse(src, strlen(src), "probe.md", &doc, &d) != PB_OK ||
-      doc.nblocks != 1 || pb_settings_from_meta(&doc.meta, &s, &d) != PB_OK)
+      doc.nblocks != 1 || pb_settings_from_meta(&doc.meta, NULL, &s, &d) != PB_OK)
     goto done;
   pb_fontset *fs = fonts_for(s.script);
   if (!fs || pb_shaper_new(fs, &s, &d, &sh) != PB_OK) goto done;

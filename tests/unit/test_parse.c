@@ -309,23 +309,23 @@ static void test_front_matter(void) {
   CHECK_EQ_INT(m->title_pos.col, 8);
   CHECK_EQ_STR(m->subtitle, "副");
   CHECK_EQ_STR(m->author, "某人");
-  CHECK_EQ_STR(m->date, "2024-01-02");
+  CHECK(m->date.year == 2024 && m->date.month == 1 && m->date.day == 2);
   CHECK_EQ_STR(m->lang, "zh-hant");
-  CHECK_EQ_STR(m->paper, "A5");
+  CHECK_EQ_INT(m->paper, PB_PAPER_A5);
   CHECK_EQ_INT(m->paper_pos.line, 7);
   CHECK(m->font_size == 10.5);
   CHECK(m->line_pitch == 1.75);
   CHECK_EQ_INT(m->measure, 40);
-  CHECK_EQ_STR(m->kinsoku, "strict");
-  CHECK_EQ_STR(m->punctuation, "hant-centered");
-  CHECK_EQ_INT(m->hanging, 1);
-  CHECK_EQ_STR(m->profile, "ebook");
+  CHECK_EQ_INT(m->kinsoku, PB_KINSOKU_STRICT);
+  CHECK_EQ_INT(m->punctuation, PB_PUNCT_HANT_CENTERED);
+  CHECK(pb_meta_has(m, PB_KEY_HANGING) && m->hanging);
+  CHECK_EQ_INT(m->profile, PB_PROFILE_EBOOK);
   CHECK_EQ_STR(m->fonts, "my.font_1-x");
   CHECK_EQ_STR(text(0), "正文");
   CHECK_EQ_INT(doc.body_line, 17);
 
   parse("正文\n");
-  CHECK_EQ_INT(doc.meta.hanging, -1);
+  CHECK(!pb_meta_has(&doc.meta, PB_KEY_HANGING));
   CHECK(doc.meta.title == NULL);
 
   /* Empty front matter, empty file, front matter only. */
@@ -389,7 +389,7 @@ static void test_front_matter_errors(void) {
   /* A null value leaves the setting unset. */
   CHECK_EQ_INT(parse("---\nsubtitle:\npaper: ~\n---\n"), PB_OK);
   CHECK(doc.meta.subtitle == NULL);
-  CHECK(doc.meta.paper == NULL);
+  CHECK(!pb_meta_has(&doc.meta, PB_KEY_PAPER));
   /* Deeply nested flow collections are refused before libyaml sees them. */
   char fm[400] = "---\nx: ";
   for (int i = 0; i < 200; i++)
@@ -401,6 +401,122 @@ static void test_front_matter_errors(void) {
   CHECK_EQ_INT(parse("---\npaper: Q\nlang: q\n---\ntext\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(diags.errors, 2);
   CHECK_EQ_STR(text(0), "text");
+}
+
+/* Typed values: each checked once, at its position (issues 9, 12). */
+static void test_front_matter_values(void) {
+  /* Dates that do not exist are errors at the value. */
+  CHECK_EQ_INT(parse("---\ndate: 2024-13-05\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 7, "'date' must be a date that exists"));
+  CHECK(!pb_meta_has(&doc.meta, PB_KEY_DATE));
+  CHECK_EQ_INT(parse("---\ndate: 2024-02-30\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 7, "2024-02-30"));
+  CHECK_EQ_INT(parse("---\ndate: 2024-02-31\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\ndate: 2023-02-29\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\ndate: 2024-1-2\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 7, "YYYY-MM-DD"));
+  CHECK_EQ_INT(parse("---\ndate: 0000-01-01\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\ndate: 2024-02-29\n---\n"), PB_OK);
+  CHECK(pb_meta_has(&doc.meta, PB_KEY_DATE) && doc.meta.date.day == 29);
+  /* Before 1970 is a date like any other. */
+  CHECK_EQ_INT(parse("---\ndate: 1969-07-20\n---\n"), PB_OK);
+  CHECK(doc.meta.date.year == 1969 && doc.meta.date.month == 7);
+  CHECK_EQ_INT(doc.meta.date_pos.line, 2);
+
+  /* Numbers: out of range, NaN- or inf-like digit strings are errors with
+   * the allowed range, never the default. */
+  CHECK_EQ_INT(parse("---\nfont-size: 0.0000000001\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 12, "from 4 to 72 pt"));
+  CHECK_EQ_INT(parse("---\nfont-size: 1e10\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 12, "from 4 to 72 pt"));
+  char big[900] = "---\nbleed: ";
+  for (int i = 0; i < 400; i++) strcat(big, "9");
+  strcat(big, ".");
+  for (int i = 0; i < 400; i++) strcat(big, "0");
+  strcat(big, "\n---\n");
+  CHECK_EQ_INT(parse(big), PB_ERR_INPUT); /* inf / inf = NaN before */
+  CHECK(has_diag(PB_SEV_ERROR, 2, 8, "'bleed' must be a number from 0 to 20"));
+  CHECK(!pb_meta_has(&doc.meta, PB_KEY_BLEED));
+  strcpy(big, "---\nbleed: 1.");
+  for (int i = 0; i < 400; i++) strcat(big, "0");
+  strcat(big, "\n---\n");
+  CHECK_EQ_INT(parse(big), PB_OK); /* long, but 1 mm */
+  CHECK(doc.meta.bleed == 1.0);
+  CHECK_EQ_INT(parse("---\nbleed: 0\n---\n"), PB_OK);
+  CHECK(pb_meta_has(&doc.meta, PB_KEY_BLEED) && doc.meta.bleed == 0);
+  CHECK_EQ_INT(parse("---\nmeasure: 30.5\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 10, "whole number from 5 to 200"));
+
+  /* Enum values are stored typed, in canonical form. */
+  CHECK_EQ_INT(parse("---\nlang: zh-CN\npaper: LETTER\nconvert: S2T\n"
+                     "derive-from: a.md\n---\n"),
+               PB_OK);
+  CHECK_EQ_INT(doc.meta.script, PB_TEXT_HANS);
+  CHECK_EQ_INT(doc.meta.paper, PB_PAPER_LETTER);
+  CHECK_EQ_STR(pb_meta_enum_name(PB_KEY_CONVERT, (int)doc.meta.convert), "s2t");
+
+  /* Text has a length limit, checked at the value. */
+  char *longtitle = malloc(3100);
+  CHECK(longtitle != NULL);
+  if (longtitle) {
+    strcpy(longtitle, "---\ntitle: ");
+    for (int i = 0; i < 1001; i++) strcat(longtitle, "書");
+    strcat(longtitle, "\n---\n");
+    CHECK_EQ_INT(parse(longtitle), PB_ERR_INPUT);
+    CHECK(has_diag(PB_SEV_ERROR, 2, 8, "'title' is 1001 characters long; at most 1000"));
+    free(longtitle);
+  }
+
+  /* convert without derive-from is an error at convert's line. */
+  CHECK_EQ_INT(parse("---\ntitle: x\nconvert: tw2sp\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 3, 10, "'convert' needs 'derive-from'"));
+}
+
+/* Messages that say what is wrong, once. */
+static void test_front_matter_messages(void) {
+  /* An alias: aliases are not supported (not "must be a single value"). */
+  CHECK_EQ_INT(parse("---\nx: &a 12\nfont-size: *a\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 3, 12, "does not support YAML aliases"));
+  CHECK(!has_diag(PB_SEV_ERROR, 0, 0, "single value"));
+  /* Broken YAML: one message, the syntax error (nothing about the keys
+   * read before it). */
+  CHECK_EQ_INT(parse("---\ntitle: [a, b\nlang: en\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(diags.count, 1);
+  CHECK(has_diag(PB_SEV_ERROR, 3, 0, "invalid YAML"));
+  CHECK_EQ_INT(parse("---\ncolour: b: c\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(diags.count, 1);
+  /* A key longer than libyaml's simple-key limit. */
+  size_t n = 2000;
+  char *s = malloc(n + 32);
+  CHECK(s != NULL);
+  if (s) {
+    strcpy(s, "---\n");
+    memset(s + 4, 'k', n);
+    strcpy(s + 4 + n, ": v\n---\n");
+    CHECK_EQ_INT(parse(s), PB_ERR_INPUT);
+    CHECK(has_diag(PB_SEV_ERROR, 2, 1, "key is 2000 characters long"));
+    CHECK(!has_diag(PB_SEV_ERROR, 0, 0, "must be a mapping"));
+    free(s);
+  }
+  /* Unknown keys name a known key close to them. */
+  CHECK_EQ_INT(parse("---\nlnag: en\nlanguage: en\ncolour: red\n---\n"), PB_OK);
+  CHECK(has_diag(PB_SEV_WARNING, 2, 1, "'lnag' (ignored); did you mean 'lang'?"));
+  CHECK(has_diag(PB_SEV_WARNING, 3, 1, "did you mean 'lang'?"));
+  CHECK(has_diag(PB_SEV_WARNING, 4, 1, "'colour' (ignored)"));
+  CHECK(!has_diag(PB_SEV_WARNING, 4, 1, "did you mean"));
+}
+
+/* The key table describes itself: one Markdown row per key. */
+static void test_key_table(void) {
+  char *md = NULL;
+  CHECK_EQ_INT(pb_frontmatter_describe(PB_KEYS_MARKDOWN, &md), PB_OK);
+  size_t rows = 0;
+  for (const char *p = md; p && (p = strstr(p, "\n| `")); p++) rows++;
+  CHECK_EQ_INT(rows, PB_KEY_COUNT);
+  CHECK(md && strstr(md, "| `font-size` | number from 4 to 72 pt | 10.5 |"));
+  free(md);
+  for (int id = 0; id < PB_KEY_COUNT; id++)
+    CHECK(pb_frontmatter_key_get((pb_key_id)id)->help != NULL);
 }
 
 static void test_bad_input(void) {
@@ -490,6 +606,9 @@ int main(void) {
   test_positions();
   test_front_matter();
   test_front_matter_errors();
+  test_front_matter_values();
+  test_front_matter_messages();
+  test_key_table();
   test_bad_input();
   test_misc();
   pb_doc_free(&doc);
