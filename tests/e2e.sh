@@ -25,7 +25,10 @@ for job in "$ROOT"/manuscripts/*.md; do
     opencc -c "$conv" -i "$(dirname "$md")/$from" |
       sed 's/「/“/g; s/」/”/g; s/『/‘/g; s/』/’/g' >"$text"
   fi
-  if python3 "$ROOT/tests/pdfcheck.py" "$pdf" "$text" >"$TMP/check" 2>&1; then
+  # A vertical edition is read in columns.
+  vert=""
+  grep -q '^writing-mode: *vertical-rl' "$md" && vert=--vertical
+  if python3 "$ROOT/tests/pdfcheck.py" "$pdf" "$text" $vert >"$TMP/check" 2>&1; then
     n=$(grep -c '^ok' "$TMP/check"); PASSED=$((PASSED + n))
   else
     n=$(grep -c '^ok' "$TMP/check"); PASSED=$((PASSED + n))

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """pdfcheck.py -- the project's own end-to-end checks of a rendered PDF.
 
-Usage: pdfcheck.py FILE.pdf MANUSCRIPT.md [--measure-pt W]
+Usage: pdfcheck.py FILE.pdf MANUSCRIPT.md [--vertical]
+
+With --vertical the text is read as columns (writing-mode vertical-rl):
+columns run top to bottom, right to left; "starts", "ends" and "flush"
+then speak of a column's top and bottom.
 
 Checks, with independent tools (qpdf, pdffonts, pdftotext, mutool):
   valid      qpdf --check reports no errors
@@ -112,12 +116,59 @@ def stext_lines(pdf):
     return result
 
 
+def stext_columns(pdf):
+    """Columns as lists of (char, y0, y1, size), top to bottom, right to left
+    (mutool's coordinates: y grows downward).  A character belongs to the
+    column whose centre line is nearest its own centre: upright ideographs
+    sit on it, rotated Latin letters beside it."""
+    xml = run(["mutool", "draw", "-q", "-F", "stext", "-o", "-", pdf]).stdout
+    root = ET.fromstring(xml)
+    result = []
+    for pno, page in enumerate(root.iter("page")):
+        chars = []
+        for font in page.iter("font"):
+            size = float(font.get("size"))
+            for ch in font.iter("char"):
+                if not ch.get("c").strip():
+                    continue
+                q = [float(v) for v in ch.get("quad").split()]
+                xs, ys = q[0::2], q[1::2]
+                chars.append((ch.get("c"), (min(xs) + max(xs)) / 2,
+                              min(ys), max(ys), size))
+        # Column centres: where upright CJK characters cluster.
+        centres = sorted(set(round(c[1]) for c in chars if ord(c[0]) > 0x2E80))
+        cols = []
+        for x in centres:
+            if cols and x - cols[-1][-1] <= 3:
+                cols[-1].append(x)
+            else:
+                cols.append([x])
+        centre = [sum(c) / len(c) for c in cols]
+        groups = {}
+        for c in chars:
+            if not centre:
+                break
+            k = min(range(len(centre)), key=lambda i: abs(centre[i] - c[1]))
+            if abs(centre[k] - c[1]) <= c[4]:
+                groups.setdefault(k, []).append(c)
+        for k in sorted(groups, key=lambda i: -centre[i]):
+            # The column's own size (a folio or a note beside it is not it).
+            sizes = [round(c[4], 1) for c in groups[k]]
+            own = max(set(sizes), key=sizes.count)
+            col = sorted((c for c in groups[k] if round(c[4], 1) == own),
+                         key=lambda c: c[2])
+            # As rows: (char, start along, end along, size).
+            result.append((pno, centre[k], [(c[0], c[2], c[3], c[4]) for c in col]))
+    return result
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 2:
         print(__doc__)
         return 2
     pdf, src = args[0], args[1]
+    vertical = "--vertical" in args[2:]
     failures = 0
 
     def report(name, why):
@@ -146,7 +197,10 @@ def main():
                    re.findall(r"^#+\s+(.*)$", open(src, encoding="utf-8-sig").read(), flags=re.M))
     report("text", check_text(pdf, manuscript_paragraphs(src), manuscript_title(src), headings))
 
-    lines = stext_lines(pdf)
+    # Lines (or columns) as (page, position across, chars along the line
+    # with their start and end along it): either way "start" is where the
+    # line begins and "end" where it ends.
+    lines = stext_columns(pdf) if vertical else stext_lines(pdf)
     # Body lines: more than 3 characters at the body size (the commonest);
     # the title, running heads and folios are furniture.
     sizes = [round(c[3], 1) for l in lines for c in l[2]]
@@ -156,9 +210,9 @@ def main():
     viol = []
     for pno, y, chars in body:
         if chars[0][0] in NO_START:
-            viol.append("page %d y %.1f starts with %s" % (pno + 1, y, chars[0][0]))
+            viol.append("page %d %s %.1f starts with %s" % (pno + 1, "xy"[not vertical], y, chars[0][0]))
         if chars[-1][0] in NO_END:
-            viol.append("page %d y %.1f ends with %s" % (pno + 1, y, chars[-1][0]))
+            viol.append("page %d %s %.1f ends with %s" % (pno + 1, "xy"[not vertical], y, chars[-1][0]))
     report("kinsoku", "; ".join(viol[:5]) if viol else None)
 
     # Text block edges: the most common line start / end.
@@ -175,7 +229,9 @@ def main():
             if last:
                 continue
             end, size = chars[-1][2], chars[-1][3]
-            if abs(end - right) <= 0.75:
+            # mutool places an upright glyph's box by the font's descent
+            # (0.12 em above its em box), a rotated letter's by its advance.
+            if abs(end - right) <= (0.15 * size if vertical else 0.75):
                 continue
             if chars[-1][0] in NO_START and right - 0.75 <= end <= right + 0.75 * size:
                 continue

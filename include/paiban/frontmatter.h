@@ -31,6 +31,8 @@ typedef enum pb_key_id {
   PB_KEY_KINSOKU,
   PB_KEY_PUNCTUATION,
   PB_KEY_HANGING,
+  PB_KEY_WRITING_MODE,
+  PB_KEY_TATE_CHU_YOKO,
   PB_KEY_BLEED,
   PB_KEY_CROP_MARKS,
   PB_KEY_FONTS,
@@ -96,6 +98,12 @@ typedef enum pb_paper_kind {
   PB_PAPER_LETTER,
 } pb_paper_kind;
 
+/* "writing-mode" (CSS's names). */
+typedef enum pb_writing_mode {
+  PB_WRITING_HORIZONTAL_TB = 0, /* lines left to right, top to bottom */
+  PB_WRITING_VERTICAL_RL,       /* columns top to bottom, right to left */
+} pb_writing_mode;
+
 /* OpenCC configurations for "convert" (file NAME.json of OpenCC). */
 typedef enum pb_convert_kind {
   PB_CONVERT_TW2SP = 0,
@@ -131,6 +139,8 @@ typedef struct pb_meta {
   pb_kinsoku kinsoku;
   pb_punct_style punctuation;
   bool hanging;            /* hang 、，。 at line end */
+  pb_writing_mode writing_mode;
+  double tate_chu_yoko;    /* vertical: digits set upright in one em */
   double bleed;            /* mm around the trim box (print) */
   bool crop_marks;         /* draw crop marks (print) */
   char *fonts;             /* font profile name (fonts/NAME.conf) */
@@ -139,7 +149,8 @@ typedef struct pb_meta {
   pb_convert_kind convert; /* OpenCC conversion of the derived body */
   pb_pos title_pos, subtitle_pos, author_pos, date_pos, lang_pos, profile_pos,
       paper_pos, font_size_pos, line_pitch_pos, measure_pos, kinsoku_pos,
-      punctuation_pos, hanging_pos, bleed_pos, crop_marks_pos, fonts_pos,
+      punctuation_pos, hanging_pos, writing_mode_pos, tate_chu_yoko_pos,
+      bleed_pos, crop_marks_pos, fonts_pos,
       derive_pos, convert_pos;
 } pb_meta;
 

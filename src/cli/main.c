@@ -27,6 +27,8 @@ typedef struct pb_cli {
   const char *output;     /* -o */
   bool print, ebook;      /* --profile print,ebook: which to render */
   const char *font_dir;   /* --fonts */
+  int writing_mode;       /* --writing-mode: -1 the front matter's, else
+                             pb_writing_mode */
   bool dump;
   pb_dump_kind dump_kind;
   int jobs;
@@ -63,6 +65,8 @@ static void pb_usage(FILE *f) {
       "      --profile P         print, ebook, or print,ebook for both (an ebook\n"
       "                          is written as NAME.ebook.pdf; default: the\n"
       "                          front matter's profile, else print)\n"
+      "      --writing-mode M    horizontal-tb or vertical-rl (columns right\n"
+      "                          to left); default: the front matter's\n"
       "      --dump KIND         write a text dump instead of a PDF: the layout\n"
       "                          (lines, glyphs, pages) or a stage (items:\n"
       "                          break items; breaks: the lines chosen)\n"
@@ -202,7 +206,9 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
                                     ? PB_PROFILE_EBOOK
                                     : PB_PROFILE_PRINT,
                      .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
-                     .font_dir = cli->font_dir};
+                     .font_dir = cli->font_dir,
+                     .has_writing_mode = cli->writing_mode >= 0,
+                     .vertical = cli->writing_mode == PB_WRITING_VERTICAL_RL};
   if (pb_settings_from_meta(&doc.meta, &ov, &s, &d) != PB_OK) goto done;
   if (doc.nblocks == 0 && !doc.meta.title)
     pb_diag_add(&d, PB_SEV_WARNING, (pb_pos){1, 1},
@@ -417,11 +423,13 @@ int main(int argc, char **argv) {
   signal(SIGINT, pb_on_signal);
   signal(SIGTERM, pb_on_signal);
   signal(SIGHUP, pb_on_signal);
-  pb_cli cli = {.jobs = 0};
-  enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION, OPT_LIST_KEYS };
+  pb_cli cli = {.jobs = 0, .writing_mode = -1};
+  enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION, OPT_LIST_KEYS,
+         OPT_WRITING_MODE };
   static const struct option longopts[] = {
       {"output", required_argument, 0, 'o'},
       {"profile", required_argument, 0, OPT_PROFILE},
+      {"writing-mode", required_argument, 0, OPT_WRITING_MODE},
       {"dump", required_argument, 0, OPT_DUMP},
       {"fonts", required_argument, 0, OPT_FONTS},
       {"jobs", required_argument, 0, 'j'},
@@ -445,6 +453,17 @@ int main(int argc, char **argv) {
                   strcmp(optarg, "ebook,print") == 0;
       if (!cli.print && !cli.ebook) {
         fprintf(stderr, "paiban: error: --profile must be print, ebook or print,ebook, not '%s'\n", optarg);
+        return 2;
+      }
+      break;
+    case OPT_WRITING_MODE:
+      if (strcmp(optarg, "horizontal-tb") == 0) {
+        cli.writing_mode = PB_WRITING_HORIZONTAL_TB;
+      } else if (strcmp(optarg, "vertical-rl") == 0) {
+        cli.writing_mode = PB_WRITING_VERTICAL_RL;
+      } else {
+        fprintf(stderr, "paiban: error: --writing-mode must be horizontal-tb "
+                        "or vertical-rl, not '%s'\n", optarg);
         return 2;
       }
       break;

@@ -47,6 +47,8 @@ static const char *const pb_kinsoku_names[] = {"none", "basic", "gb", "strict",
                                                NULL};
 static const char *const pb_punct_names[] = {"none", "hant-centered",
                                              "hans-standard", NULL};
+static const char *const pb_writing_mode_names[] = {"horizontal-tb",
+                                                    "vertical-rl", NULL};
 static const char *const pb_convert_names[] = {
     "tw2sp", "tw2s", "t2s", "hk2s", "s2t", "s2tw", "s2twp", "s2hk", NULL};
 
@@ -59,7 +61,7 @@ _Static_assert(sizeof(pb_punct_style) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_convert_kind) == sizeof(int), "enum size");
 _Static_assert(PB_PROFILE_EBOOK == 1 && PB_PAPER_LETTER == 5 &&
                    PB_KINSOKU_STRICT == 3 && PB_PUNCT_HANS_STANDARD == 2 &&
-                   PB_CONVERT_S2HK == 7,
+                   PB_CONVERT_S2HK == 7 && PB_WRITING_VERTICAL_RL == 1,
                "enum order matches the spellings");
 
 _Static_assert(PB_KEY_COUNT <= 32, "pb_meta.given holds a bit per key");
@@ -115,6 +117,15 @@ static const pb_frontmatter_key pb_keys[PB_KEY_COUNT] = {
     [PB_KEY_HANGING] = {"hanging", PB_VAL_BOOL, .defaults = "`false`",
                         .help = "hang 、，。 past the line end",
                         AT(hanging, hanging_pos)},
+    [PB_KEY_WRITING_MODE] = {"writing-mode", PB_VAL_ENUM, pb_writing_mode_names,
+                             .defaults = "horizontal-tb",
+                             .help = "lines, or columns right to left (直排)",
+                             AT(writing_mode, writing_mode_pos)},
+    [PB_KEY_TATE_CHU_YOKO] = {"tate-chu-yoko", PB_VAL_NUMBER, .min = 0,
+                              .max = 4, .integer = true, .defaults = "2",
+                              .help = "vertical: digit runs up to this long "
+                                      "stand upright in one em (縱中橫); 0 off",
+                              AT(tate_chu_yoko, tate_chu_yoko_pos)},
     [PB_KEY_BLEED] = {"bleed", PB_VAL_NUMBER, .unit = "mm", .min = 0, .max = 20,
                       .defaults = "3",
                       .help = "millimetres around the trim (print)",

@@ -64,6 +64,27 @@ static pb_status pb_settings_page(const pb_meta *m, pb_settings *s,
   return PB_OK;
 }
 
+/* Vertical-rl (docs/DESIGN.md §3): the measure is the column height, in
+ * whole em (about 72 % of the paper's height unless given; at most 90 %),
+ * set a little above the page's centre; the columns fill about 80 % of the
+ * width, an em each, a line pitch apart. */
+static void pb_vertical_geometry(pb_settings *s, int measure_em) {
+  s->vertical = true;
+  if (measure_em <= 0)
+    measure_em = (int)(pb_len_to_pt(s->paper_h) * 0.72 / pb_len_to_pt(s->font_size));
+  if ((int64_t)measure_em * s->font_size > s->paper_h * 9 / 10)
+    measure_em = (int)(s->paper_h * 9 / 10 / s->font_size);
+  s->measure_em = measure_em;
+  s->measure = (pb_len)measure_em * s->font_size;
+  pb_len rest = s->paper_h - s->measure;
+  s->margin_top = rest * 9 / 20;
+  s->margin_bottom = rest - s->margin_top;
+  s->block_h = s->measure;
+  int64_t cols = (s->paper_w * 8 / 10 - s->font_size) / s->line_pitch + 1;
+  if (cols < 1) cols = 1;
+  s->block_w = (pb_len)((cols - 1) * s->line_pitch + s->font_size);
+}
+
 /* Body size, line pitch, measure and indent; the measure must fit the
  * paper and the margins must leave room for lines. */
 static pb_status pb_settings_text(const pb_meta *m, pb_settings *s,
@@ -83,11 +104,14 @@ static pb_status pb_settings_text(const pb_meta *m, pb_settings *s,
       pb_meta_has(m, PB_KEY_MEASURE)
           ? (int)m->measure
           : (int)(pb_len_to_pt(s->paper_w) * (ebook ? 0.86 : 0.76) / size);
-  if ((double)measure * size > pb_len_to_pt(s->paper_w)) {
+  /* A column's measure runs down the page. */
+  double room = pb_len_to_pt(s->vertical ? s->paper_h : s->paper_w);
+  if ((double)measure * size > room) {
     pb_diag_add(diags, PB_SEV_ERROR, m->measure_pos,
-                "a measure of %d em at %.2f pt (%.1f pt) is wider than the "
+                "a measure of %d em at %.2f pt (%.1f pt) is %s than the "
                 "paper (%.1f pt)",
-                measure, size, measure * size, pb_len_to_pt(s->paper_w));
+                measure, size, measure * size, s->vertical ? "taller" : "wider",
+                room);
     return PB_ERR_INPUT;
   }
   s->measure_em = measure;
@@ -95,6 +119,8 @@ static pb_status pb_settings_text(const pb_meta *m, pb_settings *s,
   s->block_w = s->measure;
   s->block_h = s->paper_h - s->margin_top - s->margin_bottom;
   s->indent = chinese ? 2 * s->font_size : s->font_size; /* §5: 2 em */
+  if (s->vertical)
+    pb_vertical_geometry(s, pb_meta_has(m, PB_KEY_MEASURE) ? measure : 0);
   if ((double)(s->margin_top + s->margin_bottom) + 3.0 * s->line_pitch >
       (double)s->paper_h) {
     pb_diag_add(diags, PB_SEV_ERROR, m->font_size_pos,
@@ -184,6 +210,14 @@ pb_status pb_settings_from_meta(const pb_meta *m, const pb_overrides *ov,
   s->profile = ov && ov->has_profile            ? ov->profile
                : pb_meta_has(m, PB_KEY_PROFILE) ? m->profile
                                                 : PB_PROFILE_PRINT;
+  s->vertical = ov && ov->has_writing_mode
+                    ? ov->vertical
+                    : pb_meta_has(m, PB_KEY_WRITING_MODE) &&
+                          m->writing_mode == PB_WRITING_VERTICAL_RL;
+  /* Two digits fill an em with the font's half-width forms: years (four
+   * digits) lie on their side like other Latin text, day and month
+   * numbers and short counts stand upright (docs/DESIGN.md §4). */
+  s->tcy_digits = pb_meta_has(m, PB_KEY_TATE_CHU_YOKO) ? (int)m->tate_chu_yoko : 2;
   const pb_paper *paper = NULL;
   pb_status st = pb_settings_page(m, s, &paper);
   if (st == PB_OK) st = pb_settings_text(m, s, paper, diags);
