@@ -129,8 +129,10 @@ typedef struct pb_meta {
   uint32_t given; /* bit (1u << pb_key_id) for every key given */
   char *title, *subtitle, *author;
   pb_date date;
-  char *lang;            /* as written, validated */
-  pb_script_kind script; /* the family of lang (Traditional when absent) */
+  char *lang;              /* as written, validated */
+  pb_script_kind script;   /* the family of lang (Traditional when absent) */
+  const char *hyphen_dict; /* libhyphen dictionary for lang's Latin words
+                              (static, not owned; NULL when absent) */
   pb_profile_kind profile;
   pb_paper_kind paper;
   double font_size;  /* pt */

@@ -184,7 +184,6 @@ bool pb_lang_is_known(const char *tag) { return tag && pb_lang_find(tag) >= 0; }
 
 typedef struct pb_fm_value {
   const pb_frontmatter_key *key;
-  pb_key_id id;
   const char *s; /* NUL-terminated; YAML escapes may put a NUL inside */
   size_t len;
   pb_pos pos;
@@ -335,6 +334,10 @@ static pb_status pb_fm_lang(const pb_fm_value *v, pb_meta *m, pb_diags *d) {
     return PB_ERR_INPUT;
   }
   m->script = (pb_script_kind)family;
+  /* Latin words follow the language's spelling: British for en-GB,
+   * American otherwise (also inside Chinese text). */
+  m->hyphen_dict =
+      strcasecmp(v->s, "en-GB") == 0 ? "hyph_en_GB.dic" : "hyph_en_US.dic";
   return pb_fm_text(v, m, d);
 }
 
@@ -369,7 +372,7 @@ static const pb_fm_parser pb_fm_parsers[] = {
 /* Validates and stores the value s[0..len) (NUL-terminated) of key id. */
 static pb_status pb_fm_set(pb_meta *m, pb_key_id id, const char *s, size_t len,
                            pb_pos pos, pb_diags *d) {
-  pb_fm_value v = {&pb_keys[id], id, s, len, pos, 0, ""};
+  pb_fm_value v = {&pb_keys[id], s, len, pos, 0, ""};
   v.clip = pb_utf8_clip(s, len, CLIP);
   if ((size_t)v.clip < len) v.ell = "...";
   /* YAML escapes ("\a", "\0", "\x85") can produce control characters. */

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 typedef struct pb_paper {
@@ -143,8 +142,7 @@ static pb_status pb_settings_style(const pb_meta *m, pb_settings *s) {
   s->hanging = pb_meta_has(m, PB_KEY_HANGING) && m->hanging;
   s->hyphenate = true;
   snprintf(s->hyphen_dict, sizeof s->hyphen_dict, "%s",
-           strncasecmp(s->lang, "en-GB", 5) == 0 ? "hyph_en_GB.dic"
-                                                 : "hyph_en_US.dic");
+           m->hyphen_dict ? m->hyphen_dict : "hyph_en_US.dic");
   return PB_OK;
 }
 
