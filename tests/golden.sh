@@ -9,7 +9,7 @@
 # font files they were made with in fonts.sha256; review the diff before
 # committing it.
 . "$(dirname "$0")/lib.sh"
-STAGE_GOLDENS="punct-clusters mixed-narrow hanging en-narrow"
+STAGE_GOLDENS="punct-clusters mixed-narrow hanging en-narrow vertical-stress"
 update=0
 [ "${1:-}" = "--update" ] && update=1
 G="$ROOT/tests/golden"
@@ -56,6 +56,19 @@ compare() {
     head -n 40 "$TMP/$name.diff" >&2
   fi
 }
+
+# The bundled vertical edition is a golden too (its layout shows every
+# column of the essay).
+(cd "$ROOT/manuscripts" && "$PAIBAN" -q --dump lines essay.zh-Hant.vertical.md) \
+  >"$TMP/essay-vertical.dump" 2>"$TMP/essay-vertical.err"
+if [ $update = 1 ]; then
+  cp "$TMP/essay-vertical.dump" "$G/essay-vertical.expected"; pass
+elif diff -u "$G/essay-vertical.expected" "$TMP/essay-vertical.dump" >"$TMP/ev.diff" 2>&1; then
+  pass
+else
+  fail "golden essay-vertical differs from $G/essay-vertical.expected$fonts_note:"
+  head -n 40 "$TMP/ev.diff" >&2
+fi
 
 for md in "$G"/*.md; do
   name=$(basename "$md" .md)

@@ -255,14 +255,18 @@ static pb_status pb_shape_run(pb_shaper *sh, pb_para *p, size_t start,
       pb_place_h(g, &pos[k], size, scale_x, p->vertical);
     else if (orient == PB_ORIENT_UPRIGHT)
       pb_place_v(g, f->hb_font, &pos[k], size, scale_x);
-    if (p->style && (p->style[g->cluster] & PB_STYLE_FNREF)) {
-      g->flags |= PB_GLYPH_SUPERSCRIPT;
-      g->advance = PB_SUPERSCRIPT_SCALE(g->advance);
-      g->x_off = PB_SUPERSCRIPT_SCALE(g->x_off);
-      g->y_off = PB_SUPERSCRIPT_SCALE(g->y_off) + p->size * 38 / 100;
-    }
   }
   if (tcy) pb_place_tcy(first, pos, n, size, scale_x);
+  /* A footnote reference is a superscript: 0.6 of the size, raised (in a
+   * column: moved to the right of the centre line). */
+  for (unsigned k = 0; k < n; k++) {
+    pb_glyph *g = &first[k];
+    if (!p->style || !(p->style[g->cluster] & PB_STYLE_FNREF)) continue;
+    g->flags |= PB_GLYPH_SUPERSCRIPT;
+    g->advance = PB_SUPERSCRIPT_SCALE(g->advance);
+    g->x_off = PB_SUPERSCRIPT_SCALE(g->x_off);
+    g->y_off = PB_SUPERSCRIPT_SCALE(g->y_off) + p->size * 38 / 100;
+  }
   return PB_OK;
 }
 
@@ -287,6 +291,8 @@ static pb_status pb_make_units(pb_para *p) {
     u->cls = p->cls[u->c0];
     if (p->orient && p->orient[u->c0] == PB_ORIENT_TCY) {
       u->width = p->size; /* one em, set like an ideograph */
+      if (p->style && (p->style[u->c0] & PB_STYLE_FNREF))
+        u->width = PB_SUPERSCRIPT_SCALE(p->size);
       u->cls = PB_CC_HAN;
     }
     if (u->cls == PB_CC_SPACE) u->flags |= PB_UNIT_SPACE;
