@@ -545,7 +545,7 @@ pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
     }
     f->used[f->nused++] = (uint16_t)g->gid;
     gi->used = true;
-    hb_font_t *hf = f->face->hb_font;
+    hb_font_t *hf = f->vertical ? f->face->hb_vfont : f->face->hb_font;
     if (f->vertical) {
       /* The vertical advance (HarfBuzz: negative, downward) and origin,
        * exactly as /W2 will say (docs/pdf-fonts.md). */

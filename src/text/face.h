@@ -19,6 +19,10 @@ struct pb_face {
   hb_blob_t *blob;     /* the whole font file (referenced) */
   hb_face_t *hb_face;  /* the face inside it */
   hb_font_t *hb_font;  /* HarfBuzz font on the FreeType face, scale = upem */
+  hb_font_t *hb_vfont; /* the same with HarfBuzz's own OpenType functions,
+                          for vertical text: vmtx and VORG are read from
+                          the tables (FreeType would load every glyph's
+                          outline for its vertical origin); same scale */
   void *ft_face;       /* FT_Face (void* so this header needs no FreeType) */
   unsigned upem;
   bool is_cff;         /* outlines in a CFF table (else glyf) */

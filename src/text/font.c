@@ -44,6 +44,7 @@ static const char *const pb_role_names[PB_ROLE_COUNT] = {"body", "emph",
                                                          "strong", "code"};
 
 static void pb_face_close(pb_face *f) {
+  if (f->hb_vfont) hb_font_destroy(f->hb_vfont);
   if (f->hb_font) hb_font_destroy(f->hb_font);
   if (f->hb_face) hb_face_destroy(f->hb_face);
   if (f->ft_face) FT_Done_Face((FT_Face)f->ft_face);
@@ -89,6 +90,8 @@ static bool pb_face_open(pb_fontset *fs, pb_face *f) {
   f->hb_font = hb_ft_font_create_referenced(ft);
   if (!f->hb_font || hb_font_get_empty() == f->hb_font) return false;
   hb_ft_font_set_load_flags(f->hb_font, FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
+  f->hb_vfont = hb_font_create(f->hb_face);
+  hb_font_set_scale(f->hb_vfont, (int)f->upem * 64, (int)f->upem * 64);
 
   const char *ps = FT_Get_Postscript_Name(ft);
   f->ps_name = pb_strdup(ps ? ps : "Unnamed");
@@ -122,6 +125,8 @@ static bool pb_face_ready(pb_fontset *fs, int i) {
   if (!pb_face_open(fs, &fs->faces[i])) {
     /* Keep the names for messages; drop the rest. */
     pb_face *f = &fs->faces[i];
+    if (f->hb_vfont) hb_font_destroy(f->hb_vfont);
+    f->hb_vfont = NULL;
     if (f->hb_font) hb_font_destroy(f->hb_font);
     if (f->hb_face) hb_face_destroy(f->hb_face);
     if (f->ft_face) FT_Done_Face((FT_Face)f->ft_face);
