@@ -329,13 +329,14 @@ enum {
   K_CONVERT,
   K_CROP_MARKS,
   K_BLEED,
+  K_EPUB_FONTS,
   K_COUNT
 };
 static const char *const key_names[K_COUNT] = {
     "title",       "subtitle",  "author",     "date",    "lang",
     "paper",       "font-size", "line-pitch", "measure", "kinsoku",
     "punctuation", "hanging",   "profile",    "fonts",   "derive-from",
-    "convert",     "crop-marks", "bleed"};
+    "convert",     "crop-marks", "bleed",   "epub-fonts"};
 
 /* Finds s (case-insensitively) in a NULL-terminated list; returns the
  * canonical spelling or NULL. */
@@ -578,6 +579,17 @@ static void meta_set(ctx *c, int key, const char *v, size_t vlen, pb_pos vpos) {
   case K_CONVERT: {
     static const char *const vals[] = {"tw2sp", "tw2s", "t2s", "hk2s", "s2t", "s2tw", "s2twp", "s2hk", NULL};
     set_enum(c, name, v, vlen, vpos, vals, &m->convert, &m->convert_pos);
+    return;
+  }
+  case K_EPUB_FONTS: {
+    static const char *const embed[] = {"embed", NULL};
+    static const char *const none[] = {"none", NULL};
+    if (match_word(v, embed) || match_word(v, none))
+      m->epub_fonts = match_word(v, embed) ? 1 : 0;
+    else
+      pb_diag_add(c->diags, PB_SEV_ERROR, vpos,
+                  "'epub-fonts' must be embed or none (got '%.*s%s')", cl, v,
+                  ell);
     return;
   }
   case K_PROFILE: {
@@ -1475,6 +1487,7 @@ pb_status pb_doc_parse(const char *src, size_t len, const char *path,
   doc->meta.hanging = -1;
   doc->meta.crop_marks = -1;
   doc->meta.bleed_mm = -1;
+  doc->meta.epub_fonts = -1;
   doc->body_line = 1;
   size_t errors0 = diags->errors;
   c.doc = doc;
@@ -1538,4 +1551,5 @@ void pb_doc_free(pb_doc *doc) {
   doc->meta.hanging = -1;
   doc->meta.crop_marks = -1;
   doc->meta.bleed_mm = -1;
+  doc->meta.epub_fonts = -1;
 }

@@ -14,17 +14,8 @@ for job in "$ROOT"/manuscripts/*.md; do
     fail "$name: render failed: $(head -n 3 "$TMP/err")"
     continue
   fi
-  # A derived edition is checked against OpenCC's own conversion of its
-  # original (the opencc command, independent of paiban's use of the
-  # library), with mainland quotes.
-  text="$md"
-  from=$(sed -n 's/^derive-from: *//p' "$md")
-  conv=$(sed -n 's/^convert: *//p' "$md")
-  if [ -n "$from" ]; then
-    text="$TMP/$name.source.md"
-    opencc -c "$conv" -i "$(dirname "$md")/$from" |
-      sed 's/「/“/g; s/」/”/g; s/『/‘/g; s/』/’/g' >"$text"
-  fi
+  # A derived edition is checked against OpenCC's own conversion.
+  text=$(manuscript_text "$md" "$TMP/$name.source.md")
   if python3 "$ROOT/tests/pdfcheck.py" "$pdf" "$text" >"$TMP/check" 2>&1; then
     n=$(grep -c '^ok' "$TMP/check"); PASSED=$((PASSED + n))
   else

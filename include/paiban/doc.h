@@ -81,6 +81,7 @@ typedef struct pb_meta {
                           body: tw2sp | tw2s | t2s | s2t | s2tw | s2twp */
   int crop_marks;      /* -1 unset, 0 no, 1 draw crop marks (print) */
   double bleed_mm;     /* < 0 unset; bleed around the trim box in mm */
+  int epub_fonts;      /* "epub-fonts": -1 unset, 0 none, 1 embed subsets */
   pb_pos title_pos, lang_pos, paper_pos, font_size_pos, line_pitch_pos,
       measure_pos, kinsoku_pos, punctuation_pos, profile_pos, fonts_pos,
       derive_pos, convert_pos;

@@ -26,6 +26,7 @@
 typedef struct pb_cli {
   const char *output;     /* -o */
   bool print, ebook;      /* --profile print,ebook: which to render */
+  bool epub;              /* --profile ...,epub: an EPUB 3 as well */
   const char *font_dir;   /* --fonts */
   bool dump;
   pb_dump_kind dump_kind;
@@ -37,7 +38,8 @@ typedef struct pb_cli {
 typedef struct pb_job {
   char *input;
   char *output;           /* NULL: dump to stdout */
-  const char *profile;    /* "print", "ebook", or NULL: the front matter's */
+  const char *profile;    /* "print", "ebook", "epub", or NULL: the front
+                             matter's */
 } pb_job;
 
 static void pb_usage(FILE *f) {
@@ -47,9 +49,10 @@ static void pb_usage(FILE *f) {
       "\n"
       "  -o, --output PATH       output file (one input) or existing directory\n"
       "                          (default: INPUT.pdf next to the input)\n"
-      "      --profile P         print, ebook, or print,ebook for both (an ebook\n"
-      "                          is written as NAME.ebook.pdf; default: the\n"
-      "                          front matter's profile, else print)\n"
+      "      --profile P         print, ebook, epub, or a list like print,ebook,epub\n"
+      "                          (an ebook is written as NAME.ebook.pdf, an EPUB 3\n"
+      "                          as NAME.epub; default: the front matter's\n"
+      "                          profile, else print)\n"
       "      --dump lines|glyphs|pages  write a text dump of the layout instead\n"
       "                          of a PDF (to -o, or to standard output)\n"
       "      --fonts DIR         directory of font profiles (default: built in)\n"
@@ -150,6 +153,17 @@ static void pb_fontset_cache_free(void) {
   }
 }
 
+/* --profile epub: the EPUB backend takes the document tree, not pages. */
+static int pb_render_epub(const pb_cli *cli, const pb_job *job,
+                          const pb_doc *doc, const pb_settings *s,
+                          pb_fontset *fs, pb_diags *d, double t0) {
+  if (pb_epub_write(doc, s, fs, job->output, d) != PB_OK || d->errors) return 1;
+  if (!cli->quiet)
+    fprintf(stderr, "%s%s: EPUB, %.0f ms\n", pb_clear, job->output,
+            pb_now_ms() - t0);
+  return 0;
+}
+
 /* Renders one manuscript.  Returns 0 on success, 1 on error. */
 static int pb_render(const pb_cli *cli, const pb_job *job) {
   pb_diags d;
@@ -183,6 +197,10 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
   fs = pb_cached_fontset(cli, doc.meta.fonts, s.lang, &d);
   if (!fs) goto done;
   t_fonts = pb_now_ms();
+  if (job->profile && strcmp(job->profile, "epub") == 0) {
+    rc = pb_render_epub(cli, job, &doc, &s, fs, &d, t0);
+    goto done;
+  }
   if (pb_typeset(&doc, &s, fs, &lo, &d) != PB_OK || d.errors) goto done;
   t_layout = pb_now_ms();
   if (cli->dump) {
@@ -377,6 +395,20 @@ done:
   return rc;
 }
 
+/* --profile: a comma-separated list of print, ebook and epub. */
+static int pb_parse_profiles(const char *arg, pb_cli *cli) {
+  cli->print = cli->ebook = cli->epub = false;
+  for (const char *p = arg;;) {
+    size_t n = strcspn(p, ",");
+    if (n == 5 && strncmp(p, "print", 5) == 0) cli->print = true;
+    else if (n == 5 && strncmp(p, "ebook", 5) == 0) cli->ebook = true;
+    else if (n == 4 && strncmp(p, "epub", 4) == 0) cli->epub = true;
+    else return 1;
+    if (!p[n]) return 0;
+    p += n + 1;
+  }
+}
+
 /* An interrupted render removes its temporary file, then dies of the
  * signal as it would have. */
 static void pb_on_signal(int sig) {
@@ -408,14 +440,8 @@ int main(int argc, char **argv) {
     switch (opt) {
     case 'o': cli.output = optarg; break;
     case OPT_PROFILE:
-      cli.print = strcmp(optarg, "print") == 0 ||
-                  strcmp(optarg, "print,ebook") == 0 ||
-                  strcmp(optarg, "ebook,print") == 0;
-      cli.ebook = strcmp(optarg, "ebook") == 0 ||
-                  strcmp(optarg, "print,ebook") == 0 ||
-                  strcmp(optarg, "ebook,print") == 0;
-      if (!cli.print && !cli.ebook) {
-        fprintf(stderr, "paiban: error: --profile must be print, ebook or print,ebook, not '%s'\n", optarg);
+      if (pb_parse_profiles(optarg, &cli) != 0) {
+        fprintf(stderr, "paiban: error: --profile must be print, ebook, epub or a comma-separated list of them, not '%s'\n", optarg);
         return 2;
       }
       break;
@@ -456,6 +482,10 @@ int main(int argc, char **argv) {
     pb_usage(stderr);
     return 2;
   }
+  if (cli.epub && cli.dump) {
+    fprintf(stderr, "paiban: error: --dump shows the page layout; an EPUB has none (drop epub from --profile)\n");
+    return 2;
+  }
   if (cli.jobs == 0) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     cli.jobs = cores > 0 ? (int)cores : 1;
@@ -483,10 +513,11 @@ int main(int argc, char **argv) {
     ninputs++;
   }
   /* One job per input and profile. */
-  const char *profiles[2];
+  const char *profiles[3];
   size_t nprof = 0;
   if (cli.print) profiles[nprof++] = "print";
   if (cli.ebook) profiles[nprof++] = "ebook";
+  if (cli.epub) profiles[nprof++] = "epub";
   if (!nprof) profiles[nprof++] = NULL; /* the front matter decides */
   size_t njobs = ninputs * nprof;
   pb_job *jobs = calloc(njobs ? njobs : 1, sizeof *jobs);
@@ -512,6 +543,7 @@ int main(int argc, char **argv) {
     bool ebook = j->profile && strcmp(j->profile, "ebook") == 0;
     const char *ext = cli.dump ? (ebook ? ".ebook.dump.txt" : ".dump.txt")
                                : (ebook ? ".ebook.pdf" : ".pdf");
+    if (j->profile && strcmp(j->profile, "epub") == 0) ext = ".epub";
     if (cli.output && !out_is_dir)
       j->output = strdup(cli.output);
     else
