@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* The font file of face fi: "fonts/fNN-PSNAME.otf" (".ttf" for glyf). */
 static void pb_font_file(const pb_epub *e, size_t fi, char *out, size_t cap) {
@@ -51,18 +50,47 @@ void pb_epub_manifest_fonts(pb_epub *e, pb_epub_xml *x) {
 
 /* Layout features the subsets keep: the usual Latin ones and those CJK
  * text needs in a browser — halt/chws (punctuation trimming behind
- * text-spacing-trim), vert/vrt2/vhal/vchw for vertical text later.  locl
- * (one more slot, below) only for Hong Kong: its closure pulls every
- * regional variant of every ideograph into the subset (the essay's Noto
- * Serif CJK TC subset: 964 glyphs and 305 KB with it, about half without),
- * and the Taiwan and mainland faces of Noto CJK draw their own forms by
- * default, as the PDF's shaper does with the same language. */
+ * text-spacing-trim), vert/vrt2/vhal/vchw for vertical text later — and,
+ * last, locl when it matters (pb_locl_matters). */
 static const char *const pb_epub_features[] = {
     "ccmp", "kern", "liga", "clig", "calt", "rlig", "rvrn", "mark", "mkmk",
     "halt", "chws", "palt", "vert", "vrt2", "vhal", "vchw", "vpal", "vkrn",
     "locl"};
 static const size_t pb_epub_nfeatures =
     sizeof pb_epub_features / sizeof *pb_epub_features;
+
+/* Does locl change any of the characters face f draws, in the book's
+ * language, as the PDF's shaper sets it (Noto CJK's curly quotes become
+ * full-width in Chinese)?  Only then does the subset keep locl: its
+ * closure pulls every regional variant of every ideograph in (the essay's
+ * Noto Serif CJK TC subset: 964 glyphs and 305 KB with it, 480 glyphs and
+ * about half without), and the TC and SC faces draw their own region's
+ * forms by default. */
+static bool pb_locl_matters(const pb_face *f, const hb_set_t *chars,
+                            const char *lang) {
+  hb_buffer_t *buf = hb_buffer_create();
+  hb_language_t l = hb_language_from_string(lang, -1);
+  hb_feature_t off;
+  hb_feature_from_string("-locl", -1, &off);
+  bool differs = !hb_buffer_allocation_successful(buf); /* keep it, then */
+  hb_codepoint_t cp = HB_SET_VALUE_INVALID;
+  while (!differs && f->hb_font && hb_set_next(chars, &cp)) {
+    hb_codepoint_t gid[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+      hb_buffer_clear_contents(buf);
+      hb_buffer_add_codepoints(buf, &cp, 1, 0, 1);
+      hb_buffer_set_language(buf, l);
+      hb_buffer_guess_segment_properties(buf);
+      hb_shape(f->hb_font, buf, k ? &off : NULL, k ? 1 : 0);
+      unsigned n = 0;
+      hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+      if (n) gid[k] = info[0].codepoint;
+    }
+    differs = gid[0] != gid[1];
+  }
+  hb_buffer_destroy(buf);
+  return differs;
+}
 
 /* Tables no reading system needs: bitmaps, device metrics, signatures. */
 static const char *const pb_epub_drop[] = {"DSIG", "EBDT", "EBLC", "EBSC",
@@ -71,11 +99,10 @@ static const char *const pb_epub_drop[] = {"DSIG", "EBDT", "EBLC", "EBSC",
 
 void pb_epub_write_fonts(pb_epub *e) {
   if (!e->embed) return;
-  size_t ll = strlen(e->s->lang);
-  bool hk = ll >= 3 && strcasecmp(e->s->lang + ll - 3, "-HK") == 0;
   for (size_t i = 0; i < e->nfaces && e->st == PB_OK; i++) {
     if (!pb_face_used(e, i)) continue;
     const pb_face *f = pb_fontset_face(e->fs, i);
+    bool locl = pb_locl_matters(f, e->chars[i], e->s->lang);
     unsigned flags = HB_SUBSET_FLAGS_DEFAULT | HB_SUBSET_FLAGS_NO_HINTING;
     /* Desubroutinized CFF deflates smaller (src/pdf_font.c). */
     if (f->is_cff) flags |= HB_SUBSET_FLAGS_DESUBROUTINIZE;
@@ -84,7 +111,7 @@ void pb_epub_write_fonts(pb_epub *e) {
         .drop_tables = pb_epub_drop,
         .ndrop = sizeof pb_epub_drop / sizeof *pb_epub_drop,
         .features = pb_epub_features,
-        .nfeatures = pb_epub_nfeatures - (hk ? 0 : 1),
+        .nfeatures = pb_epub_nfeatures - (locl ? 0 : 1),
         .flags = flags};
     hb_subset_plan_t *plan = f->hb_face ? pb_subset_plan(f->hb_face, &spec)
                                         : NULL;
