@@ -40,7 +40,7 @@ done
 for s in tests/golden.sh tests/cli.sh tests/e2e.sh tests/epub.sh tests/fuzz/regress.sh; do
   [ -f "$s" ] || continue
   sh "$s" >"$log" 2>&1
-  grep -E '^FAIL' "$log" >&2
+  grep -E '^(FAIL|SKIP)' "$log" >&2
   add_counts "$s"
 done
 echo "$total_pass passed, $total_fail failed"
