@@ -108,11 +108,12 @@ PY
     fail "epub-fonts: none: render failed: $(head -n 3 "$TMP/err")"
   fi
 
-  # A real engine (CHROMIUM=path, or empty to skip): Chromium prints each edition's first content document
-  # with the EPUB's style sheet and fonts.  Its fontconfig sees DejaVu only
-  # (Chromium needs some font of its own; with none at all it drops
-  # glyphs), so a Noto face in the PDF can only come from the EPUB, and a
-  # DejaVu face would mean a character the subsets lack.
+  # A real engine (CHROMIUM=path, or empty to skip): Chromium prints each
+  # edition's first content document with the EPUB's style sheet and fonts.
+  # Its fontconfig sees DejaVu only (Chromium needs some font of its own;
+  # with none at all it drops glyphs), so a Noto face in the PDF can only
+  # come from the EPUB, and a DejaVu face would mean a character the
+  # subsets lack.
   CHROMIUM=${CHROMIUM-$(command -v chromium || command -v chromium-browser || true)}
   if [ -z "$CHROMIUM" ]; then
     echo "SKIP: chromium is not installed; the EPUB render test did not run (scripts/deps.sh --test)"
