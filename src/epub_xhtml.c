@@ -21,6 +21,8 @@ enum {
   PB_GAP_NONE = 0,   /* nothing */
   PB_GAP_HAN_LATIN,  /* U+2005 FOUR-PER-EM SPACE: ¼ em (§4) */
   PB_GAP_SPACE,      /* a source space kept: a word space */
+  PB_GAP_HAN_LATIN_KEEP, /* U+2005 and U+2060 WORD JOINER: ¼ em that never
+                            breaks, between a number and its unit (§1.1) */
 };
 
 typedef struct pb_run_info {
@@ -107,7 +109,10 @@ static bool pb_run_analyse(pb_epub *e, const uint32_t *t, const uint8_t *style,
       bool fn = (fnref && (fnref[prev] || fnref[i]));
       bool lhan = lk == PB_CC_HAN, rhan = rk == PB_CC_HAN;
       if (!fn && ((lhan && pb_is_latinish(rk)) || (pb_is_latinish(lk) && rhan)))
-        r->gap[i] = PB_GAP_HAN_LATIN;
+        /* §1.1: "2024 年" stays together, as in the PDF's break items. */
+        r->gap[i] = lk == PB_CC_DIGIT && pb_is_number_unit(t[i])
+                        ? PB_GAP_HAN_LATIN_KEEP
+                        : PB_GAP_HAN_LATIN;
       else if (spaced && !pb_cclass_is_cjk_punct(lk) &&
                !pb_cclass_is_cjk_punct(rk) && !lhan && !rhan)
         r->gap[i] = PB_GAP_SPACE;
@@ -126,7 +131,7 @@ static void pb_use_run(pb_epub *e, const uint32_t *t, const uint8_t *style,
                        size_t n, pb_role role, const pb_run_info *r) {
   for (size_t i = 0; i < n; i++) {
     pb_role ro = pb_epub_role(style ? style[i] : 0, role);
-    if (r->gap[i] == PB_GAP_HAN_LATIN)
+    if (r->gap[i] == PB_GAP_HAN_LATIN || r->gap[i] == PB_GAP_HAN_LATIN_KEEP)
       pb_use(e, pb_fontset_pick(e->fs, ro, PB_PREF_LATIN, 0x2005), 0x2005);
     else if (r->gap[i] == PB_GAP_SPACE)
       pb_use(e, pb_fontset_pick(e->fs, ro, PB_PREF_LATIN, ' '), ' ');
@@ -484,7 +489,10 @@ static void pb_write_run(pb_writer *w, const uint32_t *t, const uint8_t *style,
         pb_x_end(w->x);
         continue;
       }
-      pb_put(w, r->gap[i] == PB_GAP_HAN_LATIN ? 0x2005 : ' ');
+      pb_put(w, r->gap[i] == PB_GAP_SPACE ? ' ' : 0x2005);
+      /* The joiner is default-ignorable: drawn by no font, so no subset
+       * needs it. */
+      if (r->gap[i] == PB_GAP_HAN_LATIN_KEEP) pb_put(w, 0x2060);
     }
     pb_wrap(w, want);
     pb_put(w, t[i]);

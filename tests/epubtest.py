@@ -43,7 +43,7 @@ OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SHARED = set("“”‘’—…·")
-WS = re.compile(r"[\s\u2005]+")
+WS = re.compile(r"[\s\u2005\u2060]+")
 
 
 def is_han(c):
