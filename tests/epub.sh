@@ -85,6 +85,18 @@ if [ $update = 0 ]; then
   cmp -s good.epub kept.epub && pass || fail "a failed EPUB render replaced the previous file"
   status 1 "nodir/x.epub.*error" --profile epub -o nodir/x.epub good.md
   ls -a | grep -q '^\.[^.].*\.[A-Za-z0-9]\{6\}$' && fail "a temporary file was left behind" || pass
+  # Without a date in the front matter, SOURCE_DATE_EPOCH dates the book
+  # and every entry (UTC); without either, 1980-01-01.
+  SOURCE_DATE_EPOCH=1700000000 "$PAIBAN" -q --profile epub -o sde.epub good.md
+  env -u SOURCE_DATE_EPOCH "$PAIBAN" -q --profile epub -o nodate.epub good.md
+  python3 - sde.epub nodate.epub <<'PY' && pass || fail "SOURCE_DATE_EPOCH does not date the EPUB"
+import sys, zipfile
+a, b = zipfile.ZipFile(sys.argv[1]), zipfile.ZipFile(sys.argv[2])
+ok = ">2023-11-14T22:13:20Z<" in a.read("EPUB/package.opf").decode()
+ok = ok and all(i.date_time == (2023, 11, 14, 22, 13, 20) for i in a.infolist())
+ok = ok and ">1980-01-01T00:00:00Z<" in b.read("EPUB/package.opf").decode()
+sys.exit(0 if ok else 1)
+PY
   cd "$ROOT" || exit 1
 
   # The essay with its fonts stays small.
