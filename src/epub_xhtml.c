@@ -433,9 +433,10 @@ static void pb_wrap(pb_writer *w, const unsigned want[PB_W_COUNT]) {
     }
 }
 
+/* The wrappers character i wants. */
 static void pb_want(const pb_writer *w, const uint32_t *t, const uint8_t *style,
-                    const uint16_t *link, const uint16_t *fnref, size_t n,
-                    size_t i, pb_role role, const pb_run_info *r,
+                    const uint16_t *link, const uint16_t *fnref, size_t i,
+                    pb_role role, const pb_run_info *r,
                     unsigned want[PB_W_COUNT]) {
   const pb_epub *e = w->e;
   uint8_t st = style ? style[i] : 0;
@@ -462,7 +463,6 @@ static void pb_want(const pb_writer *w, const uint32_t *t, const uint8_t *style,
     int cjk = pb_stack_pick(e, &e->stack[ro][1], t[i]);
     if (shared_cjk || (dflt != f && cjk == f)) want[PB_W_CJK] = 1;
   }
-  (void)n;
 }
 
 /* Writes one run of text with its inline markup. */
@@ -472,7 +472,7 @@ static void pb_write_run(pb_writer *w, const uint32_t *t, const uint8_t *style,
   unsigned want[PB_W_COUNT], next[PB_W_COUNT];
   for (size_t i = 0; i < n; i++) {
     if (r->skip[i]) continue;
-    pb_want(w, t, style, link, fnref, n, i, role, r, want);
+    pb_want(w, t, style, link, fnref, i, role, r, want);
     if (r->gap[i] != PB_GAP_NONE || t[i] == 0x2028) {
       /* A space sits inside the wrappers both sides share (never in a
        * CJK span or a footnote mark). */
