@@ -212,6 +212,13 @@ void pb_epub_assign_fonts(pb_epub *e) {
       pb_use_run(e, b->text, b->style, b->len, role, &r);
     pb_run_info_free(&r);
     lists |= b->list_depth > 0 || b->kind == PB_BLOCK_FOOTNOTE;
+    if (b->kind == PB_BLOCK_HEADING && b->len && e->st == PB_OK) {
+      /* The navigation lists headings in body type. */
+      char *label = pb_epub_block_label(b);
+      if (!label) pb_epub_fail(e, PB_ERR_NOMEM, "out of memory");
+      pb_use_string(e, label, PB_ROLE_BODY);
+      free(label);
+    }
   }
   /* Text the markup adds: the title block, the navigation's labels, list
    * and footnote numbers the reading system draws. */
