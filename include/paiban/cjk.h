@@ -31,6 +31,14 @@ typedef enum pb_cclass {
  * · – ⸺ ‧ (clreq-digest §0, "shared Latin/CJK"). */
 bool pb_is_shared_mark(uint32_t cp);
 
+/* Is the shared mark text[i] set as CJK punctuation (CJK class and font)?
+ * In Chinese text (cjk_text) it is, unless both neighbours are Latin; in
+ * Latin text it is only when both neighbours are CJK.  Neighbours skip
+ * spaces and other shared marks (clreq-digest §0).  Used by the shaper and
+ * by the EPUB backend, so both set each mark alike. */
+bool pb_shared_mark_is_cjk(const uint32_t *text, size_t len, size_t i,
+                           bool cjk_text);
+
 /* The class of cp.  cjk_context decides the shared marks: in Chinese text
  * they are full-width CJK punctuation, in Latin text Latin punctuation. */
 pb_cclass pb_char_class(uint32_t cp, bool cjk_context);

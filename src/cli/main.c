@@ -26,6 +26,7 @@
 typedef struct pb_cli {
   const char *output;     /* -o */
   bool print, ebook;      /* --profile print,ebook: which to render */
+  bool epub;              /* --profile ...,epub: an EPUB 3 as well */
   const char *font_dir;   /* --fonts */
   int writing_mode;       /* --writing-mode: -1 the front matter's, else
                              pb_writing_mode */
@@ -39,7 +40,8 @@ typedef struct pb_cli {
 typedef struct pb_job {
   char *input;
   char *output;           /* NULL: dump to stdout */
-  const char *profile;    /* "print", "ebook", or NULL: the front matter's */
+  const char *profile;    /* "print", "ebook", "epub", or NULL: the front
+                             matter's */
 } pb_job;
 
 /* Prints the front-matter key table (include/paiban/frontmatter.h). */
@@ -58,13 +60,14 @@ static pb_status pb_print_keys(FILE *f, pb_keys_format fmt) {
 static void pb_usage(FILE *f) {
   fputs(
       "usage: paiban [options] INPUT.md|DIR ...\n"
-      "Typesets Markdown manuscripts (Chinese, English, mixed) into PDF.\n"
+      "Typesets Markdown manuscripts (Chinese, English, mixed) into PDF and EPUB.\n"
       "\n"
       "  -o, --output PATH       output file (one input) or existing directory\n"
       "                          (default: INPUT.pdf next to the input)\n"
-      "      --profile P         print, ebook, or print,ebook for both (an ebook\n"
-      "                          is written as NAME.ebook.pdf; default: the\n"
-      "                          front matter's profile, else print)\n"
+      "      --profile P         print, ebook, epub, or a list like print,ebook,epub\n"
+      "                          (an ebook is written as NAME.ebook.pdf, an EPUB 3\n"
+      "                          as NAME.epub; default: the front matter's\n"
+      "                          profile, else print)\n"
       "      --writing-mode M    horizontal-tb or vertical-rl (columns right\n"
       "                          to left); default: the front matter's\n"
       "      --dump KIND         write a text dump instead of a PDF: the layout\n"
@@ -182,6 +185,17 @@ static pb_status pb_write_dump(pb_dump_kind kind, const pb_doc *doc,
   return pb_dump_write(lo, fs, kind, f);
 }
 
+/* --profile epub: the EPUB backend takes the document tree, not pages. */
+static int pb_render_epub(const pb_cli *cli, const pb_job *job,
+                          const pb_doc *doc, const pb_settings *s,
+                          pb_fontset *fs, pb_diags *d, double t0) {
+  if (pb_epub_write(doc, s, fs, job->output, d) != PB_OK || d->errors) return 1;
+  if (!cli->quiet)
+    fprintf(stderr, "%s%s: EPUB, %.0f ms\n", pb_clear, job->output,
+            pb_now_ms() - t0);
+  return 0;
+}
+
 /* Renders one manuscript.  Returns 0 on success, 1 on error. */
 static int pb_render(const pb_cli *cli, const pb_job *job) {
   pb_diags d;
@@ -201,7 +215,8 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
   t_parse = pb_now_ms();
   /* The command line overrides the front matter; the library validates
    * what the environment gives. */
-  pb_overrides ov = {.has_profile = job->profile != NULL,
+  pb_overrides ov = {.has_profile = job->profile != NULL &&
+                                     strcmp(job->profile, "epub") != 0,
                      .profile = job->profile && strcmp(job->profile, "ebook") == 0
                                     ? PB_PROFILE_EBOOK
                                     : PB_PROFILE_PRINT,
@@ -216,6 +231,10 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
   fs = pb_cached_fontset(cli, doc.meta.fonts, s.lang, &d);
   if (!fs) goto done;
   t_fonts = pb_now_ms();
+  if (job->profile && strcmp(job->profile, "epub") == 0) {
+    rc = pb_render_epub(cli, job, &doc, &s, fs, &d, t0);
+    goto done;
+  }
   if (pb_typeset(&doc, &s, fs, &lo, &d) != PB_OK || d.errors) goto done;
   t_layout = pb_now_ms();
   if (cli->dump) {
@@ -411,6 +430,20 @@ done:
   return rc;
 }
 
+/* --profile: a comma-separated list of print, ebook and epub. */
+static int pb_parse_profiles(const char *arg, pb_cli *cli) {
+  cli->print = cli->ebook = cli->epub = false;
+  for (const char *p = arg;;) {
+    size_t n = strcspn(p, ",");
+    if (n == 5 && strncmp(p, "print", 5) == 0) cli->print = true;
+    else if (n == 5 && strncmp(p, "ebook", 5) == 0) cli->ebook = true;
+    else if (n == 4 && strncmp(p, "epub", 4) == 0) cli->epub = true;
+    else return 1;
+    if (!p[n]) return 0;
+    p += n + 1;
+  }
+}
+
 /* An interrupted render removes its temporary file, then dies of the
  * signal as it would have. */
 static void pb_on_signal(int sig) {
@@ -445,14 +478,8 @@ int main(int argc, char **argv) {
     switch (opt) {
     case 'o': cli.output = optarg; break;
     case OPT_PROFILE:
-      cli.print = strcmp(optarg, "print") == 0 ||
-                  strcmp(optarg, "print,ebook") == 0 ||
-                  strcmp(optarg, "ebook,print") == 0;
-      cli.ebook = strcmp(optarg, "ebook") == 0 ||
-                  strcmp(optarg, "print,ebook") == 0 ||
-                  strcmp(optarg, "ebook,print") == 0;
-      if (!cli.print && !cli.ebook) {
-        fprintf(stderr, "paiban: error: --profile must be print, ebook or print,ebook, not '%s'\n", optarg);
+      if (pb_parse_profiles(optarg, &cli) != 0) {
+        fprintf(stderr, "paiban: error: --profile must be print, ebook, epub or a comma-separated list of them, not '%s'\n", optarg);
         return 2;
       }
       break;
@@ -514,6 +541,10 @@ int main(int argc, char **argv) {
     pb_usage(stderr);
     return 2;
   }
+  if (cli.epub && cli.dump) {
+    fprintf(stderr, "paiban: error: --dump shows the page layout; an EPUB has none (drop epub from --profile)\n");
+    return 2;
+  }
   if (cli.jobs == 0) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     cli.jobs = cores > 0 ? (int)cores : 1;
@@ -541,10 +572,11 @@ int main(int argc, char **argv) {
     ninputs++;
   }
   /* One job per input and profile. */
-  const char *profiles[2];
+  const char *profiles[3];
   size_t nprof = 0;
   if (cli.print) profiles[nprof++] = "print";
   if (cli.ebook) profiles[nprof++] = "ebook";
+  if (cli.epub) profiles[nprof++] = "epub";
   if (!nprof) profiles[nprof++] = NULL; /* the front matter decides */
   size_t njobs = ninputs * nprof;
   pb_job *jobs = calloc(njobs ? njobs : 1, sizeof *jobs);
@@ -570,6 +602,7 @@ int main(int argc, char **argv) {
     bool ebook = j->profile && strcmp(j->profile, "ebook") == 0;
     const char *ext = cli.dump ? (ebook ? ".ebook.dump.txt" : ".dump.txt")
                                : (ebook ? ".ebook.pdf" : ".pdf");
+    if (j->profile && strcmp(j->profile, "epub") == 0) ext = ".epub";
     if (cli.output && !out_is_dir)
       j->output = strdup(cli.output);
     else

@@ -49,6 +49,7 @@ static const char *const pb_punct_names[] = {"none", "hant-centered",
                                              "hans-standard", NULL};
 static const char *const pb_writing_mode_names[] = {"horizontal-tb",
                                                     "vertical-rl", NULL};
+static const char *const pb_epub_fonts_names[] = {"embed", "none", NULL};
 static const char *const pb_convert_names[] = {
     "tw2sp", "tw2s", "t2s", "hk2s", "s2t", "s2tw", "s2twp", "s2hk", NULL};
 
@@ -59,9 +60,11 @@ _Static_assert(sizeof(pb_paper_kind) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_kinsoku) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_punct_style) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_convert_kind) == sizeof(int), "enum size");
+_Static_assert(sizeof(pb_epub_fonts_kind) == sizeof(int), "enum size");
 _Static_assert(PB_PROFILE_EBOOK == 1 && PB_PAPER_LETTER == 5 &&
                    PB_KINSOKU_STRICT == 3 && PB_PUNCT_HANS_STANDARD == 2 &&
-                   PB_CONVERT_S2HK == 7 && PB_WRITING_VERTICAL_RL == 1,
+                   PB_CONVERT_S2HK == 7 && PB_WRITING_VERTICAL_RL == 1 &&
+                   PB_EPUB_FONTS_NONE == 1,
                "enum order matches the spellings");
 
 _Static_assert(PB_KEY_COUNT <= 32, "pb_meta.given holds a bit per key");
@@ -145,6 +148,10 @@ static const pb_frontmatter_key pb_keys[PB_KEY_COUNT] = {
                         .defaults = "—",
                         .help = "OpenCC conversion of the `derive-from` text",
                         AT(convert, convert_pos)},
+    [PB_KEY_EPUB_FONTS] = {"epub-fonts", PB_VAL_ENUM, pb_epub_fonts_names,
+                           .defaults = "`embed`",
+                           .help = "EPUB: embed font subsets, or none",
+                           AT(epub_fonts, epub_fonts_pos)},
 };
 
 const pb_frontmatter_key *pb_frontmatter_key_get(pb_key_id id) {

@@ -15,6 +15,25 @@ bool pb_is_shared_mark(uint32_t cp) {
   }
 }
 
+bool pb_shared_mark_is_cjk(const uint32_t *text, size_t len, size_t i,
+                           bool cjk_text) {
+  int left = -1, right = -1; /* -1 none, 0 latin, 1 cjk */
+  for (size_t k = i; k-- > 0;) {
+    uint32_t c = text[k];
+    if (c == ' ' || pb_is_shared_mark(c)) continue;
+    left = pb_cclass_is_cjk(pb_char_class(c, true)) ? 1 : 0;
+    break;
+  }
+  for (size_t k = i + 1; k < len; k++) {
+    uint32_t c = text[k];
+    if (c == ' ' || pb_is_shared_mark(c)) continue;
+    right = pb_cclass_is_cjk(pb_char_class(c, true)) ? 1 : 0;
+    break;
+  }
+  if (cjk_text) return !(left == 0 && right == 0) || (left < 0 && right < 0);
+  return left == 1 && right == 1;
+}
+
 static bool pb_is_han_like(uint32_t cp) {
   return (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* CJK Unified Ideographs */
          (cp >= 0x3400 && cp <= 0x4DBF) ||   /* Ext A */

@@ -101,33 +101,12 @@ static void pb_report_missing(pb_shaper *sh, const pb_para *p, size_t i) {
               cp);
 }
 
-/* Shared marks in Chinese text are CJK unless both neighbours are Latin;
- * in Latin text they are Latin unless both neighbours are CJK.  Neighbours
- * skip spaces and other shared marks (docs/DESIGN.md §4, clreq-digest §0). */
-static bool pb_shared_is_cjk(const pb_para *p, size_t i) {
-  int left = -1, right = -1; /* -1 none, 0 latin, 1 cjk */
-  for (size_t k = i; k-- > 0;) {
-    uint32_t c = p->text[k];
-    if (c == ' ' || pb_is_shared_mark(c)) continue;
-    pb_cclass cc = pb_char_class(c, true);
-    left = pb_cclass_is_cjk(cc) ? 1 : 0;
-    break;
-  }
-  for (size_t k = i + 1; k < p->len; k++) {
-    uint32_t c = p->text[k];
-    if (c == ' ' || pb_is_shared_mark(c)) continue;
-    pb_cclass cc = pb_char_class(c, true);
-    right = pb_cclass_is_cjk(cc) ? 1 : 0;
-    break;
-  }
-  if (p->cjk_text) return !(left == 0 && right == 0) || (left < 0 && right < 0);
-  return left == 1 && right == 1;
-}
-
 static void pb_classify(pb_shaper *sh, pb_para *p) {
   for (size_t i = 0; i < p->len; i++) {
     uint32_t cp = p->text[i];
-    bool cjk = pb_is_shared_mark(cp) ? pb_shared_is_cjk(p, i) : p->cjk_text;
+    bool cjk = pb_is_shared_mark(cp)
+                   ? pb_shared_mark_is_cjk(p->text, p->len, i, p->cjk_text)
+                   : p->cjk_text;
     p->cls[i] = pb_char_class(cp, cjk);
   }
   for (size_t i = 0; i < p->len; i++) {

@@ -37,6 +37,23 @@ static void test_shared_marks(void) {
   CHECK_EQ_INT(pb_char_class(0x00B7, true), PB_CC_MIDDOT);
   CHECK_EQ_INT(pb_char_class(0x2014, true), PB_CC_DASH);
   CHECK_EQ_INT(pb_char_class(0x2026, true), PB_CC_ELLIPSIS);
+
+  /* By neighbours (spaces and other shared marks skipped). */
+  static const uint32_t zh[] = {0x4E2D, 0x201C, 0x6587, 0x201D};   /* 中“文” */
+  CHECK(pb_shared_mark_is_cjk(zh, 4, 1, true));
+  CHECK(pb_shared_mark_is_cjk(zh, 4, 3, true));
+  CHECK(pb_shared_mark_is_cjk(zh, 4, 1, false)); /* Han both sides */
+  CHECK(!pb_shared_mark_is_cjk(zh, 4, 3, false)); /* only one side */
+  static const uint32_t en[] = {'a', ' ', 0x2014, 0x2014, ' ', 'b'}; /* a —— b */
+  CHECK(!pb_shared_mark_is_cjk(en, 6, 2, true));
+  CHECK(!pb_shared_mark_is_cjk(en, 6, 3, true));
+  CHECK(!pb_shared_mark_is_cjk(en, 6, 2, false));
+  static const uint32_t mixed[] = {0x4E2D, 0x2014, 'a'};           /* 中—a */
+  CHECK(pb_shared_mark_is_cjk(mixed, 3, 1, true));
+  CHECK(!pb_shared_mark_is_cjk(mixed, 3, 1, false));
+  static const uint32_t alone[] = {0x2026};                         /* … */
+  CHECK(pb_shared_mark_is_cjk(alone, 1, 0, true));
+  CHECK(!pb_shared_mark_is_cjk(alone, 1, 0, false));
 }
 
 /* §1.1 NO_START and NO_END at each level. */
