@@ -2,7 +2,8 @@
 # EPUB 3 output: every manuscript in manuscripts/ (what `make` renders) and
 # tests/epub/book.md (every kind of block and inline markup) as EPUB, checked
 # with EPUBCheck (0 errors, 0 warnings), with tests/epubtest.py (container,
-# languages, text against the manuscript, Han–Latin spacing, shared marks),
+# languages, text against the manuscript, Han–Latin spacing, shared marks,
+# the vertical edition's writing mode, spine direction and tate-chu-yoko),
 # for determinism and size; the first content document of each edition
 # printed by headless Chromium with only the EPUB's fonts available; golden
 # files for book.md's package document, navigation, first content document
@@ -24,10 +25,14 @@ if [ $update = 0 ]; then
     echo "SKIP: EPUBCheck ($EPUBCHECK) or java is not installed (scripts/deps.sh --test)"
   fi
   pids=""
-  for md in "$ROOT"/manuscripts/*.md "$ROOT/tests/epub/book.md"; do
+  # book.md also in columns (--writing-mode vertical-rl).
+  for job in "$ROOT"/manuscripts/*.md "$ROOT/tests/epub/book.md" "vertical:$ROOT/tests/epub/book.md"; do
+    md=${job#vertical:}
     name=$(basename "$md" .md)
+    wm=""
+    [ "$md" != "$job" ] && { name="$name.vertical"; wm="--writing-mode vertical-rl"; }
     epub="$TMP/$name.epub"
-    if ! "$PAIBAN" -q --profile epub -o "$epub" "$md" 2>"$TMP/err"; then
+    if ! "$PAIBAN" -q --profile epub $wm -o "$epub" "$md" 2>"$TMP/err"; then
       fail "$name: EPUB render failed: $(head -n 3 "$TMP/err")"
       continue
     fi
@@ -40,11 +45,17 @@ if [ $update = 0 ]; then
       [ $# -ge 2 ] && { wait "$1"; pids=$(echo "$pids" | cut -d' ' -f3-); }
     fi
     # Same input, same bytes.
-    "$PAIBAN" -q --profile epub -o "$TMP/$name.again.epub" "$md" 2>/dev/null
+    "$PAIBAN" -q --profile epub $wm -o "$TMP/$name.again.epub" "$md" 2>/dev/null
     cmp -s "$epub" "$TMP/$name.again.epub" && pass || fail "$name: two runs give different EPUBs"
     # A derived edition is checked against OpenCC's own conversion.
     text=$(manuscript_text "$md" "$TMP/$name.source.md")
-    python3 "$ROOT/tests/epubtest.py" "$epub" "$text" >"$TMP/check" 2>&1
+    # A vertical edition: columns, pages right to left, tate-chu-yoko.
+    vert=""
+    if [ -n "$wm" ] || grep -q '^writing-mode: *vertical-rl' "$md"; then
+      tcy=$(sed -n 's/^tate-chu-yoko: *//p' "$md")
+      vert="--vertical=${tcy:-2}"
+    fi
+    python3 "$ROOT/tests/epubtest.py" "$epub" "$text" $vert >"$TMP/check" 2>&1
     n=$(grep -c '^ok' "$TMP/check"); PASSED=$((PASSED + n))
     grep -v '^ok' "$TMP/check" | while read -r line; do echo "FAIL: $name: $line" >&2; done
     n=$(grep -vc '^ok' "$TMP/check"); FAILED=$((FAILED + n))
@@ -121,7 +132,8 @@ PY
   fi
 
   # A real engine (CHROMIUM=path, or empty to skip): Chromium prints each
-  # edition's first content document with the EPUB's style sheet and fonts.
+  # edition's first content document with the EPUB's style sheet and fonts
+  # (the vertical edition in columns, read with pdftotext -raw and -bbox).
   # Its fontconfig sees DejaVu only (Chromium needs some font of its own;
   # with none at all it drops glyphs), so a Noto face in the PDF can only
   # come from the EPUB, and a DejaVu face would mean a character the

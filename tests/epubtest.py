@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """epubtest.py -- the project's own checks of an EPUB paiban wrote.
 
-Usage: epubtest.py FILE.epub MANUSCRIPT.md
+Usage: epubtest.py FILE.epub MANUSCRIPT.md [--vertical=N]
+       (--vertical=N: a vertical edition, tate-chu-yoko N; MANUSCRIPT.md
+       is the text, the original for a derived edition)
        epubtest.py --render FILE.pdf FILE.epub   (a content document printed
                                                   by Chromium)
 
@@ -21,9 +23,17 @@ Checks of the EPUB (standard library only):
              and no U+0020 stands between them: U+2005 does (clreq §4)
   shared     in Chinese editions every shared mark (“ ” ‘ ’ — … ·) not
              between two Latin characters is in a span class="cjk"
-With --render: the PDF's text layer (pdftotext) holds the content
-document's text in order, no line starts with a mark of clreq's NO_START
-set, and its fonts (pdffonts) are embedded and are the EPUB's own.
+  vertical   a vertical edition (--vertical) has writing-mode: vertical-rl on the root (also
+             -epub-), page-progression-direction="rtl" in the spine, and
+             its tate-chu-yoko runs in span class="tcy" with
+             text-combine-upright: every run of 1 to tate-chu-yoko (2)
+             digits with no Latin letter, digit or Latin punctuation next to
+             it, and nothing else; a horizontal edition has none of these
+With --render: the PDF's text layer (pdftotext; -raw for a vertical
+edition, which reads columns) holds the content document's text in order,
+no line (column) starts with a mark of clreq's NO_START set, a vertical
+edition is set in columns, and its fonts (pdffonts) are embedded and are
+the EPUB's own.
 Prints one line per check ("ok NAME" / "FAIL NAME: why"); exits 1 if any
 failed.
 """
@@ -101,7 +111,8 @@ def walk(elem, in_cjk=False, in_code=False, in_aside=False, out=None):
     tag = elem.tag.replace(XHTML, "")
     in_cjk = in_cjk or (tag == "span" and elem.get("class") == "cjk")
     # Code is verbatim; footnote numbers are set apart by CSS, not spaces.
-    in_code = in_code or tag in ("code", "pre", "sup") or elem.get("class") == "fn"
+    # A tate-chu-yoko run counts as an ideograph: no Han–Latin space.
+    in_code = in_code or tag in ("code", "pre", "sup") or elem.get("class") in ("fn", "tcy")
     in_aside = in_aside or (tag == "aside" and elem.get(EPUB_NS + "type") == "footnote")
     for c in elem.text or "":
         out.append((c, in_cjk, in_code, in_aside))
@@ -112,7 +123,7 @@ def walk(elem, in_cjk=False, in_code=False, in_aside=False, out=None):
     return out
 
 
-def check_epub(path, md):
+def check_epub(path, md, tcy=None):
     out, report = results()
     z = zipfile.ZipFile(path)
     infos = z.infolist()
@@ -198,7 +209,54 @@ def check_epub(path, md):
                 why = "%r not in a CJK span: %r" % (c, "".join(text[max(0, i - 6):i + 6]))
                 break
         report("shared", why)
+
+    report("vertical", check_vertical(tcy, opf, css, z, base, spine))
     return out
+
+
+def tcy_runs(root, n):
+    """(runs that should be tate-chu-yoko, runs in span.tcy) of a body."""
+    want = []
+    got = [e.text or "" for e in root.iter(XHTML + "span") if e.get("class") == "tcy"]
+    text = "".join(c for c, _, code, _ in walk(root) if not code or c.isdigit())
+    text = text.replace("\u2005", " ").replace("\u2060", "")
+    for m in re.finditer(r"[0-9]+", text):
+        left = text[m.start() - 1] if m.start() else " "
+        right = text[m.end()] if m.end() < len(text) else " "
+        latin = lambda c: c.isascii() and (c.isalnum() or c in ".,:;!?%-+/'\"()&@#$*=<>[]_~")
+        if len(m.group()) <= n and not latin(left) and not latin(right):
+            want.append(m.group())
+    return want, got
+
+
+def check_vertical(tcy, opf, css, z, base, spine):
+    """tcy: None for a horizontal edition, else its tate-chu-yoko length."""
+    vertical = tcy is not None
+    ppd = opf.find(OPF + "spine").get("page-progression-direction")
+    css_v = ("writing-mode: vertical-rl" in css and "-epub-writing-mode: vertical-rl" in css
+             and "text-combine-upright: all" in css)
+    roots = [ET.fromstring(z.read(os.path.join(base, i.get("href")))).find(XHTML + "body")
+             for i in spine]
+    if not vertical:
+        if ppd or "vertical-rl" in css or any(
+                e.get("class") == "tcy" for r in roots for e in r.iter()):
+            return "a horizontal edition has vertical markup"
+        return None
+    if ppd != "rtl":
+        return "spine page-progression-direction is %r, not 'rtl'" % ppd
+    if not css_v:
+        return "the style sheet lacks writing-mode or text-combine-upright"
+    n = tcy
+    want, got = [], []
+    for r in roots:
+        w, g = tcy_runs(r, n)
+        want += w
+        got += g
+    if want != got:
+        return "tate-chu-yoko runs %r, want %r" % (got, want)
+    if not got and n:
+        return "no tate-chu-yoko run at all"
+    return None
 
 
 def check_render(pdf, epub):
@@ -212,7 +270,10 @@ def check_render(pdf, epub):
     first = items[next(opf.iter(OPF + "itemref")).get("idref")].get("href")
     root = ET.fromstring(z.read(os.path.join(os.path.dirname(opf_path), first)))
     want = WS.sub("", "".join(c for c, _, _, _ in walk(root.find(XHTML + "body"))))
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"],
+    css = z.read(os.path.join(os.path.dirname(opf_path), "style.css")).decode()
+    vertical = "writing-mode: vertical-rl" in css
+    text = subprocess.run(["pdftotext"] + (["-raw"] if vertical else []) +
+                          ["-enc", "UTF-8", pdf, "-"],
                           capture_output=True, text=True).stdout
     flat = WS.sub("", text)
     if flat != want:
@@ -222,9 +283,20 @@ def check_render(pdf, epub):
                % (k, flat[k:k + 20], want[k:k + 20]))
     else:
         report("render-text")
-    starts = [l.strip()[0] for l in text.split("\n") if l.strip()]
+    if vertical:
+        columns = render_columns(pdf)
+        starts = [c[0][1][0] for c in columns]
+        # Set in columns: the first column holds several characters, one
+        # under the other.
+        first = columns[0] if columns else []
+        report("render-vertical", None if len(first) >= 5 and all(
+            a[0] < b[0] for a, b in zip(first, first[1:]))
+            else "the first column is %r" % "".join(w for _, w in first))
+    else:
+        starts = [l.strip()[0] for l in text.split("\n") if l.strip()]
     bad = [c for c in starts if c in NO_START]
-    report("render-kinsoku", "lines start with %r" % "".join(bad) if bad else None)
+    report("render-kinsoku", "%s start with %r" % ("columns" if vertical else "lines",
+                                                   "".join(bad)) if bad else None)
     # Fonts: embedded, and each either a Type 3 font (Chromium's form of a
     # CFF font) or one of the EPUB's own faces by PostScript name (the
     # font files are named fNN-PSNAME.otf/.ttf).
@@ -246,12 +318,39 @@ def check_render(pdf, epub):
     return out
 
 
+def render_columns(pdf):
+    """The columns of a vertical PDF, right to left and page by page: each
+    a list of (top, word) from top to bottom (pdftotext -bbox; a rotated
+    Latin word and the ideographs of its column share a centre line)."""
+    out = subprocess.run(["pdftotext", "-bbox", pdf, "-"],
+                         capture_output=True, text=True).stdout
+    columns = []
+    for page in out.split("<page ")[1:]:
+        cols = []
+        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"'
+                             r' yMax="[\d.]+">([^<]*)</word>', page):
+            word = m.group(4).strip("\u2005\u2060 ")
+            if not word:
+                continue
+            x = (float(m.group(1)) + float(m.group(3))) / 2
+            col = next((c for c in cols if abs(c[0] - x) < 3), None)
+            if col is None:
+                col = [x, []]
+                cols.append(col)
+            col[1].append((float(m.group(2)), word))
+        for x, words in sorted(cols, key=lambda c: -c[0]):
+            columns.append(sorted(words))
+    return columns
+
+
 def main():
     args = sys.argv[1:]
     if len(args) == 3 and args[0] == "--render":
         out = check_render(args[1], args[2])
     elif len(args) == 2:
         out = check_epub(args[0], args[1])
+    elif len(args) == 3 and args[2].startswith("--vertical="):
+        out = check_epub(args[0], args[1], int(args[2].split("=", 1)[1]))
     else:
         print(__doc__)
         return 2

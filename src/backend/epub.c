@@ -403,6 +403,8 @@ static void pb_epub_package(pb_epub *e, const char *title) {
   pb_x_end(&x); /* manifest */
 
   pb_x_start(&x, "spine");
+  /* A vertical book turns its pages right to left (clreq-digest §6). */
+  if (e->s->vertical) pb_x_attr(&x, "page-progression-direction", "rtl");
   for (size_t i = 0; i < e->nsections; i++) {
     char sid[32];
     snprintf(sid, sizeof sid, "c%03zu", i + 1);

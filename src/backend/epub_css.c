@@ -51,14 +51,37 @@ void pb_epub_manifest_fonts(pb_epub *e, pb_epub_xml *x) {
 
 /* Layout features the subsets keep: the usual Latin ones and those CJK
  * text needs in a browser — halt/chws (punctuation trimming behind
- * text-spacing-trim), vert/vrt2/vhal/vchw for vertical text later — and,
- * last, locl when it matters (pb_locl_matters). */
+ * text-spacing-trim), vert/vrt2/vhal/vchw (vertical forms and trimming) —
+ * then, for a vertical edition, the half-, third- and quarter-width forms a
+ * browser picks for text-combine-upright (Chromium asks for hwid for two
+ * digits, twid for three, qwid for four), and, last, locl when it matters
+ * (pb_locl_matters).  The width forms stay out of horizontal editions:
+ * their closure adds a half-width form of every kana and mark. */
 static const char *const pb_epub_features[] = {
     "ccmp", "kern", "liga", "clig", "calt", "rlig", "rvrn", "mark", "mkmk",
-    "halt", "chws", "palt", "vert", "vrt2", "vhal", "vchw", "vpal", "vkrn",
-    "locl"};
-static const size_t pb_epub_nfeatures =
-    sizeof pb_epub_features / sizeof *pb_epub_features;
+    "halt", "chws", "palt", "vert", "vrt2", "vhal", "vchw", "vpal", "vkrn"};
+static const char *const pb_epub_vertical_features[] = {"hwid", "twid",
+                                                        "qwid"};
+#define PB_EPUB_NFEATURES                                                 \
+  (sizeof pb_epub_features / sizeof *pb_epub_features +                   \
+   sizeof pb_epub_vertical_features / sizeof *pb_epub_vertical_features + 1)
+
+/* The features for face f's subset (see pb_epub_features); returns how
+ * many it wrote into out. */
+static size_t pb_epub_feature_list(const pb_epub *e, bool locl,
+                                   const char *out[PB_EPUB_NFEATURES]) {
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof pb_epub_features / sizeof *pb_epub_features;
+       i++)
+    out[n++] = pb_epub_features[i];
+  if (e->s->vertical)
+    for (size_t i = 0; i < sizeof pb_epub_vertical_features /
+                               sizeof *pb_epub_vertical_features;
+         i++)
+      out[n++] = pb_epub_vertical_features[i];
+  if (locl) out[n++] = "locl";
+  return n;
+}
 
 /* Does locl change any of the characters face f draws, in the book's
  * language, as the PDF's shaper sets it (Noto CJK's curly quotes become
@@ -104,6 +127,8 @@ void pb_epub_write_fonts(pb_epub *e) {
     if (!pb_face_used(e, i)) continue;
     const pb_face *f = pb_fontset_face(e->fs, i);
     bool locl = pb_locl_matters(f, e->chars[i], e->s->lang);
+    const char *features[PB_EPUB_NFEATURES];
+    size_t nfeatures = pb_epub_feature_list(e, locl, features);
     unsigned flags = HB_SUBSET_FLAGS_DEFAULT | HB_SUBSET_FLAGS_NO_HINTING;
     /* Desubroutinized CFF deflates smaller (src/backend/pdf_font.c). */
     if (f->is_cff) flags |= HB_SUBSET_FLAGS_DESUBROUTINIZE;
@@ -111,8 +136,8 @@ void pb_epub_write_fonts(pb_epub *e) {
         .unicodes = e->chars[i],
         .drop_tables = pb_epub_drop,
         .ndrop = sizeof pb_epub_drop / sizeof *pb_epub_drop,
-        .features = pb_epub_features,
-        .nfeatures = pb_epub_nfeatures - (locl ? 0 : 1),
+        .features = features,
+        .nfeatures = nfeatures,
         .flags = flags};
     hb_subset_plan_t *plan = f->hb_face ? pb_subset_plan(f->hb_face, &spec)
                                         : NULL;
@@ -196,6 +221,27 @@ static void pb_css_family(pb_css *c, const pb_epub *e, const pb_epub_stack *st,
     pb_css_put(c, ", ");
   }
   pb_css_put(c, "%s;", mono ? "monospace" : "serif");
+}
+
+/* A vertical edition (clreq-digest §6): columns right to left on the root
+ * (with the EPUB 3.0.1 prefixed name older reading systems read); Latin
+ * text lies on its side, the browser's default (text-orientation: mixed,
+ * as paiban's PDF rotates it); the digit runs paiban sets upright in one
+ * em are span.tcy, combined upright.  Physical margins of the horizontal
+ * rules turn with the page: a block's start is now its right, a line's
+ * start its top. */
+static void pb_css_vertical(pb_css *c) {
+  pb_css_put(
+      c,
+      "html { writing-mode: vertical-rl; -epub-writing-mode: vertical-rl; "
+      "text-orientation: mixed; }\n"
+      ".tcy { text-combine-upright: all; -epub-text-combine: horizontal; }\n"
+      "blockquote { margin: 2em 0.5em 0 0.5em; }\n"
+      "ul, ol { margin: 0 0.5em; padding-left: 0; padding-top: 2em; }\n"
+      "aside { margin-top: 0; margin-right: 1em; }\n"
+      ".fn { margin-right: 0; margin-bottom: 0.5em; }\n"
+      "hr { border-top: 0; border-right: 1px solid; width: auto; "
+      "height: 30%%; margin: auto 1em; }\n");
 }
 
 void pb_epub_write_css(pb_epub *e) {
@@ -290,6 +336,8 @@ void pb_epub_write_css(pb_epub *e) {
       ".fn { margin-right: 0.5em; }\n"
       "hr { border: 0; border-top: 1px solid; width: 30%%; "
       "margin: 1em auto; }\n");
+  if (s->vertical)
+    pb_css_vertical(&c);
   size_t len = (size_t)xmlBufferLength(c.b);
   unsigned char *data = c.failed ? NULL : malloc(len ? len : 1);
   if (data) memcpy(data, xmlBufferContent(c.b), len);

@@ -8,6 +8,7 @@
 #include "base/utf8.h"
 #include "base/util.h"
 #include "paiban/cjk.h"
+#include "text/vertical.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ enum {
   PB_GAP_SPACE,      /* a source space kept: a word space */
   PB_GAP_HAN_LATIN_KEEP, /* U+2005 and U+2060 WORD JOINER: ¼ em that never
                             breaks, between a number and its unit (§1.1) */
+  PB_GAP_JOIN,       /* U+2060 alone: a tate-chu-yoko number and its unit
+                        (vertical, §1.1), which never break apart */
 };
 
 typedef struct pb_run_info {
@@ -30,6 +33,8 @@ typedef struct pb_run_info {
   int16_t *face;      /* per character: the face the PDF would use, -1 none */
   uint8_t *gap;       /* per character: PB_GAP_* before it (spaces dropped) */
   bool *skip;         /* per character: a source space, not written */
+  uint8_t *orient;    /* vertical editions: per character pb_orient (the
+                         tate-chu-yoko runs); NULL otherwise */
 } pb_run_info;
 
 static void pb_run_info_free(pb_run_info *r) {
@@ -37,6 +42,7 @@ static void pb_run_info_free(pb_run_info *r) {
   free(r->face);
   free(r->gap);
   free(r->skip);
+  free(r->orient);
   memset(r, 0, sizeof *r);
 }
 
@@ -91,6 +97,20 @@ static bool pb_run_analyse(pb_epub *e, const uint32_t *t, const uint8_t *style,
     r->face[i] = (int16_t)fi;
   }
   if (verbatim) return true;
+  /* Vertical: the digit runs the PDF sets upright in one em (縱中橫,
+   * clreq-digest §6) — in the CJK font, as the shaper sets them — and
+   * which then count as ideographs (no Han–Latin space around them). */
+  if (e->s->vertical) {
+    r->orient = malloc(m);
+    if (!r->orient) return false;
+    pb_mark_orient(t, r->cls, n, e->s->tcy_digits, r->orient);
+    for (size_t i = 0; i < n; i++) {
+      if (r->orient[i] != PB_ORIENT_TCY) continue;
+      int fi = pb_fontset_pick(e->fs, pb_epub_role(style ? style[i] : 0, role),
+                               PB_PREF_CJK, t[i]);
+      if (fi >= 0) r->face[i] = (int16_t)fi;
+    }
+  }
   /* Gaps (clreq-digest §3, §4): look at the characters on either side of
    * each place, spaces skipped, as the PDF's break items do. */
   size_t prev = SIZE_MAX;
@@ -106,9 +126,15 @@ static bool pb_run_analyse(pb_epub *e, const uint32_t *t, const uint8_t *style,
     if (prev != SIZE_MAX) {
       bool spaced = prev + 1 < i;
       pb_cclass lk = r->cls[prev], rk = r->cls[i];
+      bool ltcy = r->orient && r->orient[prev] == PB_ORIENT_TCY;
+      if (ltcy) lk = PB_CC_HAN;
+      if (r->orient && r->orient[i] == PB_ORIENT_TCY) rk = PB_CC_HAN;
       bool fn = (fnref && (fnref[prev] || fnref[i]));
       bool lhan = lk == PB_CC_HAN, rhan = rk == PB_CC_HAN;
-      if (!fn && ((lhan && pb_is_latinish(rk)) || (pb_is_latinish(lk) && rhan)))
+      if (ltcy && !fn && pb_is_number_unit(t[i]))
+        r->gap[i] = PB_GAP_JOIN;
+      else if (!fn &&
+               ((lhan && pb_is_latinish(rk)) || (pb_is_latinish(lk) && rhan)))
         /* §1.1: "2024 年" stays together, as in the PDF's break items. */
         r->gap[i] = lk == PB_CC_DIGIT && pb_is_number_unit(t[i])
                         ? PB_GAP_HAN_LATIN_KEEP
@@ -338,6 +364,7 @@ enum {
   PB_W_CODE,
   PB_W_STRIKE,
   PB_W_CJK,     /* <span class="cjk">: CJK-first font stack */
+  PB_W_TCY,     /* <span class="tcy">: text-combine-upright (vertical) */
   PB_W_COUNT
 };
 
@@ -417,6 +444,10 @@ static void pb_open(pb_writer *w, int level, unsigned v) {
     pb_x_start(x, "span");
     pb_x_attr(x, "class", "cjk");
     return;
+  case PB_W_TCY:
+    pb_x_start(x, "span");
+    pb_x_attr(x, "class", "tcy");
+    return;
   default: return;
   }
 }
@@ -470,6 +501,7 @@ static void pb_want(const pb_writer *w, const uint32_t *t, const uint8_t *style,
     int cjk = pb_stack_pick(e, &e->stack[ro][1], t[i]);
     if (shared_cjk || (dflt != f && cjk == f)) want[PB_W_CJK] = 1;
   }
+  want[PB_W_TCY] = r->orient && r->orient[i] == PB_ORIENT_TCY;
 }
 
 /* Writes one run of text with its inline markup. */
@@ -482,10 +514,11 @@ static void pb_write_run(pb_writer *w, const uint32_t *t, const uint8_t *style,
     pb_want(w, t, style, link, fnref, i, role, r, want);
     if (r->gap[i] != PB_GAP_NONE || t[i] == 0x2028) {
       /* A space sits inside the wrappers both sides share (never in a
-       * CJK span or a footnote mark). */
+       * footnote mark, a CJK span or a tate-chu-yoko run). */
       memcpy(next, want, sizeof next);
       for (int l = 0; l < PB_W_COUNT; l++)
-        if (l == PB_W_CJK || l == PB_W_NOTEREF || next[l] != w->cur[l]) {
+        if (l == PB_W_CJK || l == PB_W_TCY || next[l] != w->cur[l] ||
+            (l == PB_W_NOTEREF && next[l])) {
           for (int m = l; m < PB_W_COUNT; m++) next[m] = 0;
           break;
         }
@@ -496,10 +529,12 @@ static void pb_write_run(pb_writer *w, const uint32_t *t, const uint8_t *style,
         pb_x_end(w->x);
         continue;
       }
-      pb_put(w, r->gap[i] == PB_GAP_SPACE ? ' ' : 0x2005);
+      if (r->gap[i] != PB_GAP_JOIN)
+        pb_put(w, r->gap[i] == PB_GAP_SPACE ? ' ' : 0x2005);
       /* The joiner is default-ignorable: drawn by no font, so no subset
        * needs it. */
-      if (r->gap[i] == PB_GAP_HAN_LATIN_KEEP) pb_put(w, 0x2060);
+      if (r->gap[i] == PB_GAP_HAN_LATIN_KEEP || r->gap[i] == PB_GAP_JOIN)
+        pb_put(w, 0x2060);
     }
     pb_wrap(w, want);
     pb_put(w, t[i]);
@@ -674,7 +709,14 @@ static void pb_write_notes(pb_writer *w, size_t s) {
           pb_x_attr(w->x, "href", href);
           pb_x_attr(w->x, "role", "doc-backlink");
         }
+        /* In columns a short number stands upright, as the marks do. */
+        bool tcy = e->s->vertical && strlen(num) <= (size_t)e->s->tcy_digits;
+        if (tcy) {
+          pb_x_start(w->x, "span");
+          pb_x_attr(w->x, "class", "tcy");
+        }
         pb_x_text(w->x, num);
+        if (tcy) pb_x_end(w->x);
         pb_x_end(w->x);
         first = false;
       }
