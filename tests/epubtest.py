@@ -23,6 +23,8 @@ Checks of the EPUB (standard library only):
              and no U+0020 stands between them: U+2005 does (clreq §4)
   shared     in Chinese editions every shared mark (“ ” ‘ ’ — … ·) not
              between two Latin characters is in a span class="cjk"
+  latin-lang in Chinese editions every Latin letter outside code is in an
+             element with lang="en" (and xml:lang alike), no Han character is
   vertical   a vertical edition (--vertical) has writing-mode: vertical-rl on the root (also
              -epub-), page-progression-direction="rtl" in the spine, and
              its tate-chu-yoko runs in span class="tcy" with
@@ -209,9 +211,49 @@ def check_epub(path, md, tcy=None):
                 why = "%r not in a CJK span: %r" % (c, "".join(text[max(0, i - 6):i + 6]))
                 break
         report("shared", why)
+        report("latin-lang", check_latin_lang(roots_of(z, base, spine), lang))
 
     report("vertical", check_vertical(tcy, opf, css, z, base, spine))
     return out
+
+
+def roots_of(z, base, spine):
+    return [ET.fromstring(z.read(os.path.join(base, i.get("href")))).find(XHTML + "body")
+            for i in spine]
+
+
+def lang_chars(elem, lang, out):
+    """(char, language in force) for the element's text, code skipped."""
+    lang = elem.get("lang") or lang
+    code = elem.tag.replace(XHTML, "") in ("code", "pre")
+    if elem.get("lang") != elem.get(XML_LANG):
+        out.append(("!", "lang %r and xml:lang %r differ" % (elem.get("lang"), elem.get(XML_LANG))))
+    for c in elem.text or "":
+        out.append((c, None if code else lang))
+    for child in elem:
+        lang_chars(child, lang, out)
+        for c in child.tail or "":
+            out.append((c, None if code else lang))
+    return out
+
+
+def check_latin_lang(roots, lang):
+    """Chinese editions: every Latin letter outside code is in a
+    lang="en" span, and no Han character is."""
+    chars = []
+    for r in roots:
+        lang_chars(r, lang, chars)
+    for i, (c, l) in enumerate(chars):
+        if c == "!":
+            return l
+        if l is None:
+            continue
+        ctx = "".join(x for x, _ in chars[max(0, i - 8):i + 8])
+        if c.isascii() and c.isalpha() and l != "en":
+            return "%r is in %s text: %r" % (c, l, ctx)
+        if is_han(c) and l == "en":
+            return "%r is in an English span: %r" % (c, ctx)
+    return None
 
 
 def tcy_runs(root, n):
@@ -235,8 +277,7 @@ def check_vertical(tcy, opf, css, z, base, spine):
     ppd = opf.find(OPF + "spine").get("page-progression-direction")
     css_v = ("writing-mode: vertical-rl" in css and "-epub-writing-mode: vertical-rl" in css
              and "text-combine-upright: all" in css)
-    roots = [ET.fromstring(z.read(os.path.join(base, i.get("href")))).find(XHTML + "body")
-             for i in spine]
+    roots = roots_of(z, base, spine)
     if not vertical:
         if ppd or "vertical-rl" in css or any(
                 e.get("class") == "tcy" for r in roots for e in r.iter()):

@@ -35,6 +35,8 @@ typedef struct pb_run_info {
   bool *skip;         /* per character: a source space, not written */
   uint8_t *orient;    /* vertical editions: per character pb_orient (the
                          tate-chu-yoko runs); NULL otherwise */
+  bool *english;      /* Chinese editions: per character, inside a run of
+                         Latin-script words (lang="en"); NULL otherwise */
 } pb_run_info;
 
 static void pb_run_info_free(pb_run_info *r) {
@@ -43,6 +45,7 @@ static void pb_run_info_free(pb_run_info *r) {
   free(r->gap);
   free(r->skip);
   free(r->orient);
+  free(r->english);
   memset(r, 0, sizeof *r);
 }
 
@@ -68,6 +71,45 @@ static pb_script_pref pb_epub_pref(pb_cclass c, bool cjk_text) {
 
 static bool pb_is_latinish(pb_cclass c) {
   return pb_cclass_is_alnum(c) || c == PB_CC_LATIN_PUNCT;
+}
+
+/* Letters of the Latin script (Basic Latin to Latin Extended-B, Latin
+ * Extended Additional); PB_CC_LATIN also holds Greek and Cyrillic. */
+static bool pb_is_latin_script(uint32_t cp) {
+  return cp < 0x250 || (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
+/* Chinese editions: marks the runs of Latin-script words (letters, digits
+ * and Latin punctuation, with the spaces between them) that hold a letter,
+ * so they can say lang="en": a reading system then hyphenates, speaks and
+ * picks fallback fonts for them as English.  A tate-chu-yoko run is an
+ * ideograph, not a word. */
+static void pb_mark_english(const uint32_t *t, size_t n, pb_run_info *r) {
+  size_t i = 0;
+  while (i < n) {
+    bool tcy = r->orient && r->orient[i] == PB_ORIENT_TCY;
+    if (!pb_is_latinish(r->cls[i]) || tcy) {
+      i++;
+      continue;
+    }
+    size_t j = i, last = i;
+    bool letter = false, foreign = false;
+    while (j < n) {
+      if (r->skip[j]) {
+        j++;
+        continue;
+      }
+      if (!pb_is_latinish(r->cls[j]) ||
+          (r->orient && r->orient[j] == PB_ORIENT_TCY))
+        break;
+      letter |= r->cls[j] == PB_CC_LATIN;
+      foreign |= r->cls[j] == PB_CC_LATIN && !pb_is_latin_script(t[j]);
+      last = j++;
+    }
+    if (letter && !foreign)
+      for (size_t k = i; k <= last; k++) r->english[k] = !r->skip[k];
+    i = last + 1;
+  }
 }
 
 /* Classes, faces and gaps of one run of text (a block's, or the title's).
@@ -144,6 +186,11 @@ static bool pb_run_analyse(pb_epub *e, const uint32_t *t, const uint8_t *style,
         r->gap[i] = PB_GAP_SPACE;
     }
     prev = i;
+  }
+  if (e->cjk_text) {
+    r->english = calloc(m, sizeof *r->english);
+    if (!r->english) return false;
+    pb_mark_english(t, n, r);
   }
   return true;
 }
@@ -363,6 +410,7 @@ enum {
   PB_W_EM,
   PB_W_CODE,
   PB_W_STRIKE,
+  PB_W_LANG,    /* <span lang="en">: Latin words in Chinese text */
   PB_W_CJK,     /* <span class="cjk">: CJK-first font stack */
   PB_W_TCY,     /* <span class="tcy">: text-combine-upright (vertical) */
   PB_W_COUNT
@@ -440,6 +488,11 @@ static void pb_open(pb_writer *w, int level, unsigned v) {
   case PB_W_EM: pb_x_start(x, "em"); return;
   case PB_W_CODE: pb_x_start(x, "code"); return;
   case PB_W_STRIKE: pb_x_start(x, "s"); return;
+  case PB_W_LANG:
+    pb_x_start(x, "span");
+    pb_x_attr(x, "lang", "en");
+    pb_x_attr(x, "xml:lang", "en");
+    return;
   case PB_W_CJK:
     pb_x_start(x, "span");
     pb_x_attr(x, "class", "cjk");
@@ -502,6 +555,7 @@ static void pb_want(const pb_writer *w, const uint32_t *t, const uint8_t *style,
     if (shared_cjk || (dflt != f && cjk == f)) want[PB_W_CJK] = 1;
   }
   want[PB_W_TCY] = r->orient && r->orient[i] == PB_ORIENT_TCY;
+  want[PB_W_LANG] = r->english && r->english[i];
 }
 
 /* Writes one run of text with its inline markup. */
