@@ -1,6 +1,7 @@
 #!/bin/sh
 # valgrind memcheck on the real CLI (`make valgrind`): renders the
-# Traditional Chinese and the English essay to PDF and writes a glyph dump,
+# Traditional Chinese (also in columns) and the English essay to PDF and
+# writes a glyph dump,
 # each under memcheck with full leak checking.  Any invalid access, use of
 # uninitialised memory, or definite/indirect/possible leak fails the run;
 # "still reachable" memory (fontconfig's and FreeType's caches) is allowed.
@@ -53,6 +54,7 @@ vg() {
 
 vg essay-zh-Hant -q -o "$TMP/zh.pdf" manuscripts/essay.zh-Hant.md
 vg essay-en -q -o "$TMP/en.pdf" manuscripts/essay.en.md
+vg essay-vertical -q -o "$TMP/vertical.pdf" manuscripts/essay.zh-Hant.vertical.md
 vg dump-glyphs -q --dump glyphs -o "$TMP/zh.dump.txt" manuscripts/essay.zh-Hant.md
 
 summary valgrind
