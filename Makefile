@@ -9,7 +9,7 @@
 
 CC      ?= cc
 PKGS     = harfbuzz harfbuzz-subset freetype2 fontconfig libunibreak yaml-0.1 libcmark-gfm opencc \
-           libzip libxml-2.0
+           libzip libxml-2.0 libxxhash libdeflate
 CSTD     = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT     ?= -O2 -g

@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config
 libharfbuzz-dev libfreetype-dev libfontconfig-dev libhpdf-dev
 libunibreak-dev libhyphen-dev hyphen-en-us libcmark-gfm-dev
 libcmark-gfm-extensions-dev libyaml-dev libopencc-dev opencc
-libzip-dev libxml2-dev
+libzip-dev libxml2-dev libxxhash-dev libdeflate-dev
 fonts-noto-cjk fonts-noto-core fonts-noto-mono fonts-arphic-ukai
 qpdf poppler-utils mupdf-tools python3 time"
 [ "${1:-}" = "--test" ] && PKGS="$PKGS valgrind clang libclang-rt-14-dev hyperfine fonts-ebgaramond

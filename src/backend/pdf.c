@@ -298,6 +298,44 @@ static void pb_run_start(pb_pdfbuf *b, pb_run *r, const pb_placed_glyph *g,
   r->pen = 0;
 }
 
+/* Moves the pen of run r to glyph g: a TJ number if g continues the run
+ * along its line, else a new text matrix. */
+static void pb_run_place(pb_pdfbuf *b, pb_run *r, const pb_placed_glyph *g) {
+  pb_run_mode mode = pb_glyph_mode(g);
+  pb_len along = mode == PB_RUN_H ? g->x : -g->y;
+  pb_len across = mode == PB_RUN_H ? g->y : g->x;
+  bool newtm = !r->open || mode != r->mode || across != r->y;
+  int64_t target = 0, adj = 0;
+  if (!newtm) {
+    target = pb_run_mu(r, along);
+    /* A TJ number moves the pen back along a horizontal line but further
+     * down a vertical one (PDF 32000 9.4.4). */
+    adj = mode == PB_RUN_V ? target - r->pen : r->pen - target;
+    newtm = adj > PB_TJ_MAX_JUMP || adj < -PB_TJ_MAX_JUMP;
+    /* Differences under 0.001 pt (the precision of every other number
+     * here) are rounding residue of the layout's advances, not spacing:
+     * leave them, and the pen keeps the exact value, so the next
+     * correction removes what has piled up.  |adj| * size / 10^9 pt. */
+    if (!newtm && (adj < 0 ? -adj : adj) * r->size < 1000000) adj = 0;
+  }
+  if (newtm) {
+    pb_run_close(b, r);
+    pb_run_start(b, r, g, mode);
+  } else if (adj != 0 || b->len - r->line_start > 200) {
+    /* Keep content lines short: break between array elements. */
+    if (r->hex) pb_pdfbuf_put(b, ">", 1);
+    r->hex = false;
+    if (b->len - r->line_start > 200) {
+      pb_pdfbuf_put(b, "\n", 1);
+      r->line_start = b->len;
+    }
+    if (adj != 0) {
+      pb_pdfbuf_milli(b, adj);
+      r->pen = target;
+    }
+  }
+}
+
 /* Writes the glyphs of pg:
  *   q 0 g BT /F1 10.5 Tf 1 0 0 1 x y Tm [<gid gid> -adj <gid>] TJ ... ET Q
  * Glyphs of one font, size and baseline share a TJ; between two glyphs the
@@ -345,39 +383,7 @@ static pb_status pb_page_text(pb_pdfw *w, HPDF_Page page, const pb_page *pg) {
       r.key = pgl.key;
       r.size = size;
     }
-    pb_run_mode mode = pb_glyph_mode(g);
-    pb_len along = mode == PB_RUN_H ? g->x : -g->y;
-    pb_len across = mode == PB_RUN_H ? g->y : g->x;
-    bool newtm = !r.open || mode != r.mode || across != r.y;
-    int64_t target = 0, adj = 0;
-    if (!newtm) {
-      target = pb_run_mu(&r, along);
-      /* A TJ number moves the pen back along a horizontal line but
-       * further down a vertical one (PDF 32000 9.4.4). */
-      adj = mode == PB_RUN_V ? target - r.pen : r.pen - target;
-      newtm = adj > PB_TJ_MAX_JUMP || adj < -PB_TJ_MAX_JUMP;
-      /* Differences under 0.001 pt (the precision of every other number
-       * here) are rounding residue of the layout's advances, not spacing:
-       * leave them, and the pen keeps the exact value, so the next
-       * correction removes what has piled up.  |adj| * size / 10^9 pt. */
-      if (!newtm && (adj < 0 ? -adj : adj) * r.size < 1000000) adj = 0;
-    }
-    if (newtm) {
-      pb_run_close(b, &r);
-      pb_run_start(b, &r, g, mode);
-    } else if (adj != 0 || b->len - r.line_start > 200) {
-      /* Keep content lines short: break between array elements. */
-      if (r.hex) pb_pdfbuf_put(b, ">", 1);
-      r.hex = false;
-      if (b->len - r.line_start > 200) {
-        pb_pdfbuf_put(b, "\n", 1);
-        r.line_start = b->len;
-      }
-      if (adj != 0) {
-        pb_pdfbuf_milli(b, adj);
-        r.pen = target;
-      }
-    }
+    pb_run_place(b, &r, g);
     if (!r.hex) pb_pdfbuf_put(b, "<", 1);
     r.hex = true;
     pb_pdfbuf_hex4(b, pgl.code);

@@ -485,8 +485,33 @@ typedef struct pb_fm_reader {
   size_t nunknown;
 } pb_fm_reader;
 
+/* The source position of a libyaml mark.  libyaml also counts U+0085,
+ * U+2028 and U+2029 as line breaks, which the manuscript's lines (and every
+ * other position paiban gives) do not: walk the text counting both. */
 static pb_pos pb_fm_mark(const pb_fm_reader *r, yaml_mark_t mk) {
-  return (pb_pos){r->first_line + (uint32_t)mk.line, (uint32_t)mk.column + 1};
+  pb_pos p = {r->first_line, 1};
+  size_t yline = 0, ycol = 0, i = 0;
+  while (i < r->len && (yline < mk.line || ycol < mk.column)) {
+    uint32_t cp = 0;
+    size_t n = pb_utf8_decode(r->yaml + i, r->len - i, &cp);
+    if (n == 0) n = 1;
+    i += n;
+    bool ybreak = cp == '\n' || cp == 0x85 || cp == 0x2028 || cp == 0x2029;
+    if (ybreak && yline >= mk.line) break; /* a column past the line's end */
+    if (ybreak) {
+      yline++;
+      ycol = 0;
+    } else {
+      ycol++;
+    }
+    if (cp == '\n') {
+      p.line++;
+      p.col = 1;
+    } else {
+      p.col++;
+    }
+  }
+  return p;
 }
 
 /* Position of byte off of the YAML text (columns in characters). */
