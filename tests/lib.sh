@@ -10,6 +10,9 @@ case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 PAIBAN="$BUILD/paiban"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/paiban-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+# Tests keep their persistent cache to themselves (and start it empty).
+PAIBAN_CACHE_DIR="$TMP/cache"
+export PAIBAN_CACHE_DIR
 
 pass() { PASSED=$((PASSED + 1)); }
 fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*" >&2; }

@@ -10,6 +10,7 @@
 #define PAIBAN_BACKEND_H
 
 #include "base.h"
+#include "cache.h"
 #include "doc.h"
 #include "font.h"
 #include "layout.h"
@@ -19,6 +20,9 @@
 
 typedef struct pb_pdf_options {
   bool compress;        /* Flate-compress streams (default true) */
+  pb_cache *cache;      /* finished font programs from earlier documents,
+                           and room for this one's (NULL: none); the PDF
+                           is the same bytes with or without it */
 } pb_pdf_options;
 
 /* Writes the layout as a PDF 1.6 file at path (atomically).  Fonts are

@@ -8,6 +8,7 @@
 
 #include "base.h"
 #include "backend.h"
+#include "cache.h"
 #include "cjk.h"
 #include "doc.h"
 #include "font.h"

@@ -483,10 +483,24 @@ static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
   pb_crop_marks(w);
   if (w->buf.oom) return pb_w_nomem(w);
   HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-  if (w->buf.len && HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)w->buf.data,
-                                      (HPDF_UINT)w->buf.len) != HPDF_OK)
-    return pb_w_hpdf(w);
-  return PB_OK;
+  if (!w->buf.len) return PB_OK;
+  /* The content stream is compressed here (libdeflate), as the fonts are,
+   * not by libharu at save time. */
+  uint8_t *z = NULL;
+  size_t zlen = w->buf.len;
+  if (pb_pdf_fonts_compressing(w->fonts)) {
+    if (!pb_pdf_fonts_deflate(w->fonts, w->buf.data, w->buf.len, &z, &zlen)) {
+      free(z);
+      return pb_w_nomem(w);
+    }
+    attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+    pb_pdf_mark_deflated(attr->contents);
+  }
+  HPDF_STATUS hs = HPDF_Stream_Write(attr->stream,
+                                     z ? z : (const HPDF_BYTE *)w->buf.data,
+                                     (HPDF_UINT)zlen);
+  free(z);
+  return hs == HPDF_OK ? PB_OK : pb_w_hpdf(w);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -595,7 +609,8 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
     st = pb_w_hpdf(&w);
     goto done;
   }
-  w.fonts = pb_pdf_fonts_new(w.pdf, fs, lo, compress, diags, path);
+  w.fonts = pb_pdf_fonts_new(w.pdf, fs, lo, compress, opt ? opt->cache : NULL,
+                             diags, path);
   if (!w.fonts) {
     st = pb_w_nomem(&w);
     goto done;

@@ -3,12 +3,14 @@
  * (src/backend/pdf_font.h, docs/DESIGN.md §8, docs/pdf-fonts.md). */
 #include "backend/pdf_font.h"
 #include "backend/font_subset.h"
+#include "base/cache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <hb-subset.h>
+#include <libdeflate.h>
 #include <hb.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
@@ -360,6 +362,8 @@ struct pb_pdf_fonts {
   const pb_fontset *fs;
   const pb_layout *lo;
   bool compress;
+  pb_cache *cache;                       /* borrowed; NULL: none */
+  struct libdeflate_compressor *deflater; /* owned */
   pb_diags *diags;
   const char *path;
   size_t nfaces;
@@ -389,9 +393,18 @@ static pb_status pb_pf_hpdf(pb_pdf_fonts *pf) {
 
 pb_pdf_fonts *pb_pdf_fonts_new(HPDF_Doc pdf, const pb_fontset *fs,
                                const pb_layout *lo, bool compress,
-                               pb_diags *diags, const char *path) {
+                               pb_cache *cache, pb_diags *diags,
+                               const char *path) {
   pb_pdf_fonts *pf = calloc(1, sizeof *pf);
   if (!pf) return NULL;
+  pf->cache = cache;
+  /* Level 9 of libdeflate: smaller than zlib's best, about as fast as
+   * zlib's default. */
+  pf->deflater = libdeflate_alloc_compressor(9);
+  if (!pf->deflater) {
+    free(pf);
+    return NULL;
+  }
   pf->pdf = pdf;
   pf->fs = fs;
   pf->lo = lo;
@@ -420,6 +433,7 @@ void pb_pdf_fonts_free(pb_pdf_fonts *pf) {
   }
   free(pf->by_face);
   free(pf->order);
+  if (pf->deflater) libdeflate_free_compressor(pf->deflater);
   free(pf);
 }
 
@@ -437,14 +451,42 @@ static HPDF_Dict pb_pf_dict(pb_pdf_fonts *pf) {
 /* A stream object holding data.  HPDF_DictStream_New registers itself in
  * the xref; HPDF_SetCompressionMode covers only libharu's own streams, so
  * the Flate filter is set here. */
-static HPDF_Dict pb_pf_stream(pb_pdf_fonts *pf, const void *data, size_t len) {
+static HPDF_Dict pb_pf_stream_raw(pb_pdf_fonts *pf, const void *data,
+                                   size_t len) {
   if (len > 0xFFFFFFFFu) return NULL;
   HPDF_Dict d = HPDF_DictStream_New(pf->pdf->mmgr, pf->pdf->xref);
   if (!d) return NULL;
-  if (pf->compress) d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
   if (len && HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data,
                                (HPDF_UINT)len) != HPDF_OK)
     return NULL;
+  return d;
+}
+
+static bool pb_pf_deflate(pb_pdf_fonts *pf, const void *data, size_t len,
+                          uint8_t **out, size_t *out_len);
+
+/* libharu rebuilds a stream's /Filter from its own filter flags (and
+ * compresses the stream then); a stream compressed here has no flag and
+ * names its filter in the dictionary's write hook, called after the other
+ * entries. */
+static HPDF_STATUS pb_pf_name_flate(HPDF_Dict d, HPDF_Stream out) {
+  (void)d;
+  return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+void pb_pdf_mark_deflated(HPDF_Dict d) { d->write_fn = pb_pf_name_flate; }
+
+/* A stream of data, Flate-compressed here (not by libharu) when the
+ * document is compressed. */
+static HPDF_Dict pb_pf_stream(pb_pdf_fonts *pf, const void *data, size_t len) {
+  if (!pf->compress) return pb_pf_stream_raw(pf, data, len);
+  uint8_t *z = NULL;
+  size_t zlen = 0;
+  HPDF_Dict d = pb_pf_deflate(pf, data, len, &z, &zlen)
+                    ? pb_pf_stream_raw(pf, z, zlen)
+                    : NULL;
+  free(z);
+  if (d) pb_pdf_mark_deflated(d);
   return d;
 }
 
@@ -798,81 +840,177 @@ static hb_subset_plan_t *pb_pf_plan(const pb_pdf_font *f, const pb_used *u,
   return plan;
 }
 
-static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_pdf_font *f) {
-  HPDF_Doc pdf = pf->pdf;
-  HPDF_MMgr mm = pdf->mmgr;
-  const pb_face *face = f->face;
+/* A font program ready to embed: its bytes (zlib/Flate-compressed when
+ * deflated), its decoded length, and for glyf fonts the subset's glyph id
+ * of every used glyph in code order (for the CIDToGIDMap). */
+typedef struct pb_program {
+  uint8_t *data;        /* owned */
+  size_t len, raw_len;
+  bool deflated;
+  uint32_t *new_gid;    /* owned; glyf fonts: n entries */
+} pb_program;
+
+static void pb_program_free(pb_program *p) {
+  free(p->data);
+  free(p->new_gid);
+  memset(p, 0, sizeof *p);
+}
+
+/* Compresses data into a new malloc'd zlib stream (libdeflate: faster than
+ * zlib at the same level, and smaller).  False when out of memory. */
+static bool pb_pf_deflate(pb_pdf_fonts *pf, const void *data, size_t len,
+                          uint8_t **out, size_t *out_len) {
+  size_t bound = libdeflate_zlib_compress_bound(pf->deflater, len);
+  uint8_t *buf = malloc(bound ? bound : 1);
+  if (!buf) return false;
+  *out_len = libdeflate_zlib_compress(pf->deflater, data, len, buf, bound);
+  *out = buf;
+  return *out_len > 0;
+}
+
+bool pb_pdf_fonts_compressing(const pb_pdf_fonts *pf) { return pf->compress; }
+
+bool pb_pdf_fonts_deflate(pb_pdf_fonts *pf, const void *data, size_t len,
+                          uint8_t **out, size_t *out_len) {
+  return pb_pf_deflate(pf, data, len, out, out_len);
+}
+
+/* Everything the subset of f over u[0..n) depends on, as a cache key:
+ * the font file's identity, the face, the glyphs, the options and the
+ * HarfBuzz version that subsets. */
+static bool pb_pf_program_key(const pb_pdf_fonts *pf, const pb_pdf_font *f,
+                              const pb_used *u, size_t n, char hex[33]) {
+  pb_cache_key k;
+  bool ok = pb_cache_key_init(&k, "pdf-font-program") &&
+            pb_cache_key_add_file(&k, f->face->file);
+  int32_t v[5] = {f->face->index, (int32_t)f->kind, pf->compress,
+                  f->gi[0].used, (int32_t)n};
+  pb_cache_key_add(&k, v, sizeof v);
+  pb_cache_key_add_str(&k, hb_version_string());
+  for (size_t i = 0; ok && i < n; i++) pb_cache_key_add(&k, &u[i], sizeof u[i]);
+  pb_cache_key_done(&k, hex);
+  return ok && hex[0];
+}
+
+/* A cached program: 3 little-endian uint32 (raw length, data length,
+ * glyph-map length), the data, the map.  False for anything else. */
+static bool pb_program_parse(const uint8_t *p, size_t len, size_t n,
+                             pb_program *out) {
+  if (len < 12) return false;
+  uint32_t h[3];
+  for (int i = 0; i < 3; i++)
+    h[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+           (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+  if ((h[2] != 0 && h[2] != n) || 12 + (uint64_t)h[1] + 4 * (uint64_t)h[2] != len)
+    return false;
+  out->data = malloc(h[1] ? h[1] : 1);
+  out->new_gid = h[2] ? malloc(h[2] * sizeof *out->new_gid) : NULL;
+  if (!out->data || (h[2] && !out->new_gid)) return false;
+  memcpy(out->data, p + 12, h[1]);
+  for (uint32_t i = 0; i < h[2]; i++) memcpy(&out->new_gid[i], p + 12 + h[1] + 4 * i, 4);
+  out->len = h[1];
+  out->raw_len = h[0];
+  return true;
+}
+
+static void pb_program_store(pb_pdf_fonts *pf, const char *hex,
+                             const pb_program *prog, size_t n) {
+  size_t nmap = prog->new_gid ? n : 0;
+  size_t len = 12 + prog->len + 4 * nmap;
+  uint8_t *b = malloc(len);
+  if (!b) return;
+  uint32_t h[3] = {(uint32_t)prog->raw_len, (uint32_t)prog->len, (uint32_t)nmap};
+  for (int i = 0; i < 3; i++)
+    for (int k = 0; k < 4; k++) b[4 * i + k] = (uint8_t)(h[i] >> (8 * k));
+  memcpy(b + 12, prog->data, prog->len);
+  for (size_t i = 0; i < nmap; i++) memcpy(b + 12 + prog->len + 4 * i, &prog->new_gid[i], 4);
+  pb_cache_put(pf->cache, hex, b, len);
+  free(b);
+}
+
+/* Subsets f to u[0..n) with hb-subset: the whole sfnt for glyf
+ * (FontFile2), the bare CFF table for CFF (FontFile3 /CIDFontType0C; never
+ * FontFile3 /OpenType, which poppler does not draw with a remapped CFF). */
+static pb_status pb_pf_subset(pb_pdf_fonts *pf, const pb_pdf_font *f,
+                              const pb_used *u, size_t n, pb_program *out) {
   pb_status st = PB_OK;
-  pb_used *u = malloc((f->nused ? f->nused : 1) * sizeof *u);
-  uint16_t *codes = malloc((f->nused ? f->nused : 1) * sizeof *codes);
-  uint8_t *map = NULL;
-  hb_subset_plan_t *plan = NULL;
-  hb_face_t *sub = NULL;
-  hb_blob_t *prog = NULL;
-  pb_pdfbuf cmap = {0};
-  if (!u || !codes) {
-    st = pb_pf_nomem(pf);
-    goto done;
-  }
-
-  size_t n = f->nused;
-  for (size_t i = 0; i < n; i++) {
-    uint16_t g = f->used[i];
-    u[i] = (pb_used){f->cid ? f->cid[g] : g, g};
-  }
-  qsort(u, n, sizeof *u, pb_used_cmp);
-  /* Two glyphs on one CID (a broken charset): keep the first. */
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (k == 0 || u[i].code != u[k - 1].code) u[k++] = u[i];
-  n = k;
-  for (size_t i = 0; i < n; i++) codes[i] = u[i].code;
-
-  char ps[104], tag[7], base[128], type0name[140];
-  pb_pf_psname(face, f->index, ps, sizeof ps);
-  pb_pdf_subset_tag(ps, codes, n, tag);
-  snprintf(base, sizeof base, "%s+%s", tag, ps);
-  snprintf(type0name, sizeof type0name, "%s-Identity-%c", base,
-           f->vertical ? 'V' : 'H');
-
-  /* The subset: the whole sfnt for glyf (FontFile2), the bare CFF table
-   * for CFF (FontFile3 /CIDFontType0C; never FontFile3 /OpenType, which
-   * poppler does not draw with a remapped CFF). */
-  plan = n ? pb_pf_plan(f, u, n) : NULL;
-  if (plan) sub = hb_subset_plan_execute_or_fail(plan);
-  if (sub)
-    prog = f->kind == PB_KIND_GLYF
-               ? hb_face_reference_blob(sub)
-               : hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
+  hb_subset_plan_t *plan = n ? pb_pf_plan(f, u, n) : NULL;
+  hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+  hb_blob_t *blob = !sub                      ? NULL
+                    : f->kind == PB_KIND_GLYF ? hb_face_reference_blob(sub)
+                    : hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
   unsigned plen = 0;
-  const char *pdata = prog ? hb_blob_get_data(prog, &plen) : NULL;
+  const char *pdata = blob ? hb_blob_get_data(blob, &plen) : NULL;
   if (!pdata || plen == 0) {
     pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
-                   "cannot subset font %s (%s)",
-                   face->ps_name ? face->ps_name : "?",
-                   face->file ? face->file : "?");
+                   "cannot subset font %s (%s)", pb_face_ps_name(f->face),
+                   pb_face_file(f->face));
     st = PB_ERR_FONT;
     goto done;
   }
-
-  HPDF_STATUS hs = HPDF_OK;
-  HPDF_Dict file = pb_pf_stream(pf, pdata, plen);
-  HPDF_Dict desc = file ? pb_pf_dict(pf) : NULL;
-  HPDF_Dict cid = desc ? pb_pf_dict(pf) : NULL;
-  if (!cid) goto hpdf_fail;
-  if (f->kind == PB_KIND_GLYF) {
-    /* /Length1: the decoded length of a TrueType program. */
-    hs |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)plen);
-  } else {
-    hs |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+  out->raw_len = plen;
+  out->deflated = pf->compress;
+  bool ok = pf->compress ? pb_pf_deflate(pf, pdata, plen, &out->data, &out->len)
+                         : (out->data = malloc(plen)) != NULL;
+  if (ok && !pf->compress) memcpy(out->data, pdata, out->len = plen);
+  if (ok && f->kind == PB_KIND_GLYF) {
+    const hb_map_t *o2n = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    ok = (out->new_gid = malloc(n * sizeof *out->new_gid)) != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+      hb_codepoint_t ng = hb_map_get(o2n, u[i].gid);
+      out->new_gid[i] = ng == HB_MAP_VALUE_INVALID ? 0 : ng;
+    }
   }
+  if (!ok) st = pb_pf_nomem(pf);
+done:
+  hb_blob_destroy(blob);
+  hb_face_destroy(sub);
+  hb_subset_plan_destroy(plan);
+  return st;
+}
 
+/* The program of f: from the cache when it has it, else subset (and
+ * compressed) now and cached. */
+static pb_status pb_pf_program(pb_pdf_fonts *pf, const pb_pdf_font *f,
+                               const pb_used *u, size_t n, pb_program *out) {
+  char hex[33] = "";
+  bool keyed = pf->cache && pb_pf_program_key(pf, f, u, n, hex);
+  void *data = NULL;
+  size_t len = 0;
+  if (keyed && pb_cache_get(pf->cache, hex, &data, &len)) {
+    bool ok = pb_program_parse(data, len, f->kind == PB_KIND_GLYF ? n : 0, out);
+    free(data);
+    if (ok) {
+      out->deflated = pf->compress;
+      return PB_OK;
+    }
+    pb_program_free(out);
+  }
+  pb_status st = pb_pf_subset(pf, f, u, n, out);
+  if (st == PB_OK && keyed) pb_program_store(pf, hex, out, n);
+  return st;
+}
+
+/* The font program's stream, with the Flate filter named when its bytes
+ * are compressed already. */
+static HPDF_Dict pb_pf_stream_prog(pb_pdf_fonts *pf, const pb_program *p) {
+  HPDF_Dict d = pb_pf_stream_raw(pf, p->data, p->len);
+  if (d && p->deflated) pb_pdf_mark_deflated(d);
+  return d;
+}
+
+/* The FontDescriptor of face, naming base and embedding file. */
+static HPDF_STATUS pb_pf_descriptor(pb_pdf_fonts *pf, const pb_pdf_font *f,
+                                    const char *base, HPDF_Dict desc,
+                                    HPDF_Dict file) {
+  const pb_face *face = f->face;
+  HPDF_STATUS hs = HPDF_OK;
   hs |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
   hs |= HPDF_Dict_AddName(desc, "FontName", base);
   hs |= HPDF_Dict_AddNumber(desc, "Flags", pb_pf_flags(face));
-  HPDF_Array bbox = HPDF_Array_New(mm);
+  HPDF_Array bbox = HPDF_Array_New(pf->pdf->mmgr);
   hs |= HPDF_Dict_Add(desc, "FontBBox", bbox);
-  if (hs != HPDF_OK) goto hpdf_fail;
+  if (hs != HPDF_OK) return hs;
   hs |= HPDF_Array_AddNumber(bbox, pb_pf_em(face, face->x_min));
   hs |= HPDF_Array_AddNumber(bbox, pb_pf_em(face, face->y_min));
   hs |= HPDF_Array_AddNumber(bbox, pb_pf_em(face, face->x_max));
@@ -890,7 +1028,15 @@ static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_pdf_font *f) {
   hs |= HPDF_Dict_AddNumber(desc, "StemV", pb_pf_stemv(face));
   hs |= HPDF_Dict_Add(desc, f->kind == PB_KIND_GLYF ? "FontFile2" : "FontFile3",
                       file);
+  return hs;
+}
 
+/* The CIDFont: system info, descriptor, widths (/W, or /DW2 + /W2). */
+static HPDF_STATUS pb_pf_cidfont(pb_pdf_fonts *pf, const pb_pdf_font *f,
+                                 const char *base, const pb_used *u, size_t n,
+                                 HPDF_Dict cid, HPDF_Dict desc) {
+  HPDF_MMgr mm = pf->pdf->mmgr;
+  HPDF_STATUS hs = HPDF_OK;
   hs |= HPDF_Dict_AddName(cid, "Type", "Font");
   hs |= HPDF_Dict_AddName(cid, "Subtype", f->kind == PB_KIND_GLYF
                                               ? "CIDFontType2"
@@ -898,7 +1044,7 @@ static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_pdf_font *f) {
   hs |= HPDF_Dict_AddName(cid, "BaseFont", base);
   HPDF_Dict csi = HPDF_Dict_New(mm);
   hs |= HPDF_Dict_Add(cid, "CIDSystemInfo", csi);
-  if (hs != HPDF_OK) goto hpdf_fail;
+  if (hs != HPDF_OK) return hs;
   hs |= HPDF_Dict_Add(csi, "Registry", HPDF_String_New(mm, "Adobe", NULL));
   hs |= HPDF_Dict_Add(csi, "Ordering", HPDF_String_New(mm, "Identity", NULL));
   hs |= HPDF_Dict_AddNumber(csi, "Supplement", 0);
@@ -911,38 +1057,97 @@ static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_pdf_font *f) {
     HPDF_Array dw2 = HPDF_Array_New(mm), w2 = HPDF_Array_New(mm);
     hs |= HPDF_Dict_Add(cid, "DW2", dw2);
     hs |= HPDF_Dict_Add(cid, "W2", w2);
-    if (hs != HPDF_OK) goto hpdf_fail;
+    if (hs != HPDF_OK) return hs;
     hs |= HPDF_Array_AddNumber(dw2, 880);
     hs |= HPDF_Array_AddNumber(dw2, -1000);
     hs |= pb_pf_vwidths(pf, f, u, n, w2);
   } else if (narrow) {
     HPDF_Array w = HPDF_Array_New(mm);
     hs |= HPDF_Dict_Add(cid, "W", w);
-    if (hs != HPDF_OK) goto hpdf_fail;
+    if (hs != HPDF_OK) return hs;
     hs |= pb_pf_widths(pf, f, u, n, w);
   }
-  if (hs != HPDF_OK) goto hpdf_fail;
+  return hs;
+}
 
-  if (f->kind == PB_KIND_GLYF) {
-    /* CIDToGIDMap: 2 bytes per CID (= original gid), the subset's gid. */
-    const hb_map_t *o2n = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    size_t ncodes = (size_t)u[n - 1].code + 1;
-    map = calloc(ncodes, 2);
-    if (!map) {
-      st = pb_pf_nomem(pf);
-      goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-      hb_codepoint_t ng = hb_map_get(o2n, u[i].gid);
-      if (ng == HB_MAP_VALUE_INVALID) ng = 0;
-      map[2 * (size_t)u[i].code] = (uint8_t)(ng >> 8);
-      map[2 * (size_t)u[i].code + 1] = (uint8_t)ng;
-    }
-    HPDF_Dict ms = pb_pf_stream(pf, map, ncodes * 2);
-    if (!ms) goto hpdf_fail;
-    hs |= HPDF_Dict_Add(cid, "CIDToGIDMap", ms);
+/* CIDToGIDMap of a glyf font: 2 bytes per CID (= original gid), the
+ * subset's gid. */
+static pb_status pb_pf_cidtogid(pb_pdf_fonts *pf, const pb_used *u, size_t n,
+                                const uint32_t *new_gid, HPDF_Dict cid) {
+  size_t ncodes = (size_t)u[n - 1].code + 1;
+  uint8_t *map = calloc(ncodes, 2);
+  if (!map) return pb_pf_nomem(pf);
+  for (size_t i = 0; i < n; i++) {
+    map[2 * (size_t)u[i].code] = (uint8_t)(new_gid[i] >> 8);
+    map[2 * (size_t)u[i].code + 1] = (uint8_t)new_gid[i];
   }
+  HPDF_Dict ms = pb_pf_stream(pf, map, ncodes * 2);
+  free(map);
+  if (!ms || HPDF_Dict_Add(cid, "CIDToGIDMap", ms) != HPDF_OK)
+    return pb_pf_hpdf(pf);
+  return PB_OK;
+}
 
+/* The used glyphs of f in code order, one per code (a broken charset may
+ * put two glyphs on one CID: the first is kept).  *out is malloc'd. */
+static pb_status pb_pf_sorted(pb_pdf_fonts *pf, const pb_pdf_font *f,
+                              pb_used **out, size_t *n) {
+  pb_used *u = malloc((f->nused ? f->nused : 1) * sizeof *u);
+  *out = u;
+  if (!u) return pb_pf_nomem(pf);
+  for (size_t i = 0; i < f->nused; i++) {
+    uint16_t g = f->used[i];
+    u[i] = (pb_used){f->cid ? f->cid[g] : g, g};
+  }
+  qsort(u, f->nused, sizeof *u, pb_used_cmp);
+  size_t k = 0;
+  for (size_t i = 0; i < f->nused; i++)
+    if (k == 0 || u[i].code != u[k - 1].code) u[k++] = u[i];
+  *n = k;
+  return PB_OK;
+}
+
+/* The PDF names of f's subset: "TAG+PSName" and the Type0's name. */
+static pb_status pb_pf_names(pb_pdf_fonts *pf, const pb_pdf_font *f,
+                             const pb_used *u, size_t n, char base[128],
+                             char type0name[140]) {
+  uint16_t *codes = malloc((n ? n : 1) * sizeof *codes);
+  if (!codes) return pb_pf_nomem(pf);
+  for (size_t i = 0; i < n; i++) codes[i] = u[i].code;
+  char ps[104], tag[7];
+  pb_pf_psname(f->face, f->index, ps, sizeof ps);
+  pb_pdf_subset_tag(ps, codes, n, tag);
+  free(codes);
+  snprintf(base, 128, "%s+%s", tag, ps);
+  snprintf(type0name, 140, "%s-Identity-%c", base, f->vertical ? 'V' : 'H');
+  return PB_OK;
+}
+
+static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_pdf_font *f) {
+  pb_used *u = NULL;
+  size_t n = 0;
+  pb_program prog = {0};
+  pb_pdfbuf cmap = {0};
+  char base[128], type0name[140];
+  pb_status st = pb_pf_sorted(pf, f, &u, &n);
+  if (st == PB_OK) st = pb_pf_names(pf, f, u, n, base, type0name);
+  if (st == PB_OK) st = pb_pf_program(pf, f, u, n, &prog);
+  if (st != PB_OK) goto done;
+  HPDF_STATUS hs = HPDF_OK;
+  HPDF_Dict file = pb_pf_stream_prog(pf, &prog);
+  HPDF_Dict desc = file ? pb_pf_dict(pf) : NULL;
+  HPDF_Dict cid = desc ? pb_pf_dict(pf) : NULL;
+  if (!cid) goto hpdf_fail;
+  /* /Length1: the decoded length of a TrueType program. */
+  if (f->kind == PB_KIND_GLYF)
+    hs |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog.raw_len);
+  else
+    hs |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+  hs |= pb_pf_descriptor(pf, f, base, desc, file);
+  hs |= pb_pf_cidfont(pf, f, base, u, n, cid, desc);
+  if (hs != HPDF_OK) goto hpdf_fail;
+  if (f->kind == PB_KIND_GLYF && (st = pb_pf_cidtogid(pf, u, n, prog.new_gid, cid)) != PB_OK)
+    goto done;
   pb_pf_tounicode(pf, f, u, n, &cmap);
   if (cmap.oom) {
     st = pb_pf_nomem(pf);
@@ -950,25 +1155,18 @@ static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_pdf_font *f) {
   }
   HPDF_Dict tu = pb_pf_stream(pf, cmap.data, cmap.len);
   if (!tu) goto hpdf_fail;
-
-  HPDF_Array desc_fonts = HPDF_Array_New(mm);
+  HPDF_Array desc_fonts = HPDF_Array_New(pf->pdf->mmgr);
   hs |= HPDF_Dict_AddName(f->type0, "BaseFont", type0name);
   hs |= HPDF_Dict_Add(f->type0, "DescendantFonts", desc_fonts);
   if (hs != HPDF_OK) goto hpdf_fail;
   hs |= HPDF_Array_Add(desc_fonts, cid);
   hs |= HPDF_Dict_Add(f->type0, "ToUnicode", tu);
-  if (hs != HPDF_OK) goto hpdf_fail;
-  goto done;
-
+  if (hs == HPDF_OK) goto done;
 hpdf_fail:
   st = pb_pf_hpdf(pf);
 done:
   pb_pdfbuf_free(&cmap);
-  free(map);
-  hb_blob_destroy(prog);
-  hb_face_destroy(sub);
-  hb_subset_plan_destroy(plan);
-  free(codes);
+  pb_program_free(&prog);
   free(u);
   return st;
 }

@@ -15,6 +15,7 @@
 
 #include "paiban/base.h"
 #include "text/face.h"
+#include "paiban/cache.h"
 #include "paiban/layout.h"
 
 #include <hpdf.h>
@@ -60,12 +61,18 @@ void pb_pdf_subset_tag(const char *ps_name, const uint16_t *codes, size_t n,
  * out of memory. */
 int pb_pdf_cff_cids(hb_face_t *face, unsigned nglyphs, uint16_t **cid);
 
+/* Marks a stream dict whose data is Flate-compressed already: libharu
+ * writes it as it is and /Filter /FlateDecode is named. */
+void pb_pdf_mark_deflated(HPDF_Dict d);
+
 typedef struct pb_pdf_fonts pb_pdf_fonts;
 
-/* diags/path: where errors go (the output path, no position). */
+/* diags/path: where errors go (the output path, no position).  cache
+ * (may be NULL) keeps finished font programs for later documents. */
 pb_pdf_fonts *pb_pdf_fonts_new(HPDF_Doc pdf, const pb_fontset *fs,
                                const pb_layout *lo, bool compress,
-                               pb_diags *diags, const char *path);
+                               pb_cache *cache, pb_diags *diags,
+                               const char *path);
 void pb_pdf_fonts_free(pb_pdf_fonts *pf);
 
 /* The font's glyph as used on a page. */
@@ -84,6 +91,13 @@ typedef struct pb_pdf_glyph {
  * glyph id, out of memory, libharu failure). */
 pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
                            bool sole, pb_pdf_glyph *out);
+
+/* Whether the document's streams are compressed, and the compressor
+ * (zlib format, libdeflate) for other streams of it: *out is malloc'd,
+ * false when out of memory. */
+bool pb_pdf_fonts_compressing(const pb_pdf_fonts *pf);
+bool pb_pdf_fonts_deflate(pb_pdf_fonts *pf, const void *data, size_t len,
+                          uint8_t **out, size_t *out_len);
 
 /* Subsets every used face and completes its font objects. */
 pb_status pb_pdf_fonts_finish(pb_pdf_fonts *pf);

@@ -22,24 +22,12 @@
 #ifndef PB_CACHE_H
 #define PB_CACHE_H
 
-#include "paiban/base.h"
-
-typedef struct pb_cache pb_cache;
+#include "paiban/cache.h"
 
 /* A key under construction: feed it everything the value depends on. */
 typedef struct pb_cache_key {
   void *state; /* XXH3 state */
 } pb_cache_key;
-
-/* The default directory: $PAIBAN_CACHE_DIR, else $XDG_CACHE_HOME/paiban,
- * else $HOME/.cache/paiban, written into buf (size bytes) and returned;
- * NULL when none can be named. */
-const char *pb_cache_default_dir(char *buf, size_t size);
-
-/* Opens (creating if needed) the cache in dir; max_bytes 0 means 256 MiB.
- * Returns NULL (no cache) when dir is NULL or unusable. */
-pb_cache *pb_cache_open(const char *dir, uint64_t max_bytes);
-void pb_cache_close(pb_cache *c);
 
 bool pb_cache_key_init(pb_cache_key *k, const char *kind);
 void pb_cache_key_add(pb_cache_key *k, const void *data, size_t len);

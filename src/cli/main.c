@@ -30,6 +30,8 @@ typedef struct pb_cli {
   const char *font_dir;   /* --fonts */
   int writing_mode;       /* --writing-mode: -1 the front matter's, else
                              pb_writing_mode */
+  bool no_cache;          /* --no-cache */
+  pb_cache *cache;        /* finished font subsets (NULL: none) */
   bool dump;
   pb_dump_kind dump_kind;
   int jobs;
@@ -68,6 +70,8 @@ static void pb_usage(FILE *f) {
       "                          (an ebook is written as NAME.ebook.pdf, an EPUB 3\n"
       "                          as NAME.epub; default: the front matter's\n"
       "                          profile, else print)\n"
+      "      --no-cache          make every font subset anew (default: keep them\n"
+      "                          in $PAIBAN_CACHE_DIR or ~/.cache/paiban)\n"
       "      --writing-mode M    horizontal-tb or vertical-rl (columns right\n"
       "                          to left); default: the front matter's\n"
       "      --dump KIND         write a text dump instead of a PDF: the layout\n"
@@ -253,7 +257,7 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
     }
     if (pb_atomic_commit(&af, &d) != PB_OK) goto done;
   } else {
-    pb_pdf_options po = {.compress = true};
+    pb_pdf_options po = {.compress = true, .cache = cli->cache};
     if (pb_pdf_write(&lo, fs, &po, job->output, &d) != PB_OK) goto done;
   }
   t_out = pb_now_ms();
@@ -458,11 +462,12 @@ int main(int argc, char **argv) {
   signal(SIGHUP, pb_on_signal);
   pb_cli cli = {.jobs = 0, .writing_mode = -1};
   enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION, OPT_LIST_KEYS,
-         OPT_WRITING_MODE };
+         OPT_WRITING_MODE, OPT_NO_CACHE };
   static const struct option longopts[] = {
       {"output", required_argument, 0, 'o'},
       {"profile", required_argument, 0, OPT_PROFILE},
       {"writing-mode", required_argument, 0, OPT_WRITING_MODE},
+      {"no-cache", no_argument, 0, OPT_NO_CACHE},
       {"dump", required_argument, 0, OPT_DUMP},
       {"fonts", required_argument, 0, OPT_FONTS},
       {"jobs", required_argument, 0, 'j'},
@@ -483,6 +488,7 @@ int main(int argc, char **argv) {
         return 2;
       }
       break;
+    case OPT_NO_CACHE: cli.no_cache = true; break;
     case OPT_WRITING_MODE:
       if (strcmp(optarg, "horizontal-tb") == 0) {
         cli.writing_mode = PB_WRITING_HORIZONTAL_TB;
@@ -623,7 +629,13 @@ int main(int argc, char **argv) {
         rc = 1;
         goto done;
       }
+  /* The persistent cache of font subsets (PAIBAN_CACHE_DIR, else the XDG
+   * cache directory); without one every subset is made anew. */
+  char cache_dir[4096];
+  if (!cli.no_cache)
+    cli.cache = pb_cache_open(pb_cache_default_dir(cache_dir, sizeof cache_dir), 0);
   if (njobs) rc |= pb_run_jobs(&cli, jobs, njobs);
+  pb_cache_close(cli.cache);
   pb_fontset_cache_free();
 done:
   for (size_t i = 0; jobs && i < njobs; i++) free(jobs[i].output);
