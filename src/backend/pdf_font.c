@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hb-subset.h>
 #include <libdeflate.h>
+#include <pthread.h>
 #include <hb.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
@@ -858,14 +860,19 @@ static void pb_program_free(pb_program *p) {
 
 /* Compresses data into a new malloc'd zlib stream (libdeflate: faster than
  * zlib at the same level, and smaller).  False when out of memory. */
+static bool pb_zdeflate(struct libdeflate_compressor *z, const void *data,
+                        size_t len, uint8_t **out, size_t *out_len) {
+  size_t bound = libdeflate_zlib_compress_bound(z, len);
+  uint8_t *buf = malloc(bound ? bound : 1);
+  *out = buf;
+  if (!buf) return false;
+  *out_len = libdeflate_zlib_compress(z, data, len, buf, bound);
+  return *out_len > 0;
+}
+
 static bool pb_pf_deflate(pb_pdf_fonts *pf, const void *data, size_t len,
                           uint8_t **out, size_t *out_len) {
-  size_t bound = libdeflate_zlib_compress_bound(pf->deflater, len);
-  uint8_t *buf = malloc(bound ? bound : 1);
-  if (!buf) return false;
-  *out_len = libdeflate_zlib_compress(pf->deflater, data, len, buf, bound);
-  *out = buf;
-  return *out_len > 0;
+  return pb_zdeflate(pf->deflater, data, len, out, out_len);
 }
 
 bool pb_pdf_fonts_compressing(const pb_pdf_fonts *pf) { return pf->compress; }
@@ -913,7 +920,7 @@ static bool pb_program_parse(const uint8_t *p, size_t len, size_t n,
   return true;
 }
 
-static void pb_program_store(pb_pdf_fonts *pf, const char *hex,
+static void pb_program_store(const pb_pdf_fonts *pf, const char *hex,
                              const pb_program *prog, size_t n) {
   size_t nmap = prog->new_gid ? n : 0;
   size_t len = 12 + prog->len + 4 * nmap;
@@ -931,8 +938,9 @@ static void pb_program_store(pb_pdf_fonts *pf, const char *hex,
 /* Subsets f to u[0..n) with hb-subset: the whole sfnt for glyf
  * (FontFile2), the bare CFF table for CFF (FontFile3 /CIDFontType0C; never
  * FontFile3 /OpenType, which poppler does not draw with a remapped CFF). */
-static pb_status pb_pf_subset(pb_pdf_fonts *pf, const pb_pdf_font *f,
-                              const pb_used *u, size_t n, pb_program *out) {
+static pb_status pb_pf_subset(const pb_pdf_fonts *pf, const pb_pdf_font *f,
+                              const pb_used *u, size_t n,
+                              struct libdeflate_compressor *z, pb_program *out) {
   pb_status st = PB_OK;
   hb_subset_plan_t *plan = n ? pb_pf_plan(f, u, n) : NULL;
   hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
@@ -942,15 +950,12 @@ static pb_status pb_pf_subset(pb_pdf_fonts *pf, const pb_pdf_font *f,
   unsigned plen = 0;
   const char *pdata = blob ? hb_blob_get_data(blob, &plen) : NULL;
   if (!pdata || plen == 0) {
-    pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
-                   "cannot subset font %s (%s)", pb_face_ps_name(f->face),
-                   pb_face_file(f->face));
     st = PB_ERR_FONT;
     goto done;
   }
   out->raw_len = plen;
   out->deflated = pf->compress;
-  bool ok = pf->compress ? pb_pf_deflate(pf, pdata, plen, &out->data, &out->len)
+  bool ok = pf->compress ? pb_zdeflate(z, pdata, plen, &out->data, &out->len)
                          : (out->data = malloc(plen)) != NULL;
   if (ok && !pf->compress) memcpy(out->data, pdata, out->len = plen);
   if (ok && f->kind == PB_KIND_GLYF) {
@@ -961,7 +966,7 @@ static pb_status pb_pf_subset(pb_pdf_fonts *pf, const pb_pdf_font *f,
       out->new_gid[i] = ng == HB_MAP_VALUE_INVALID ? 0 : ng;
     }
   }
-  if (!ok) st = pb_pf_nomem(pf);
+  if (!ok) st = PB_ERR_NOMEM;
 done:
   hb_blob_destroy(blob);
   hb_face_destroy(sub);
@@ -970,9 +975,12 @@ done:
 }
 
 /* The program of f: from the cache when it has it, else subset (and
- * compressed) now and cached. */
-static pb_status pb_pf_program(pb_pdf_fonts *pf, const pb_pdf_font *f,
-                               const pb_used *u, size_t n, pb_program *out) {
+ * compressed) now and cached.  Safe to run for different fonts at once
+ * (each with its own compressor): it touches no libharu object and
+ * reports no diagnostic (the status says what failed). */
+static pb_status pb_pf_program(const pb_pdf_fonts *pf, const pb_pdf_font *f,
+                               const pb_used *u, size_t n,
+                               struct libdeflate_compressor *z, pb_program *out) {
   char hex[33] = "";
   bool keyed = pf->cache && pb_pf_program_key(pf, f, u, n, hex);
   void *data = NULL;
@@ -986,7 +994,7 @@ static pb_status pb_pf_program(pb_pdf_fonts *pf, const pb_pdf_font *f,
     }
     pb_program_free(out);
   }
-  pb_status st = pb_pf_subset(pf, f, u, n, out);
+  pb_status st = pb_pf_subset(pf, f, u, n, z, out);
   if (st == PB_OK && keyed) pb_program_store(pf, hex, out, n);
   return st;
 }
@@ -1123,30 +1131,50 @@ static pb_status pb_pf_names(pb_pdf_fonts *pf, const pb_pdf_font *f,
   return PB_OK;
 }
 
-static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_pdf_font *f) {
-  pb_used *u = NULL;
-  size_t n = 0;
-  pb_program prog = {0};
+/* One font's work in pb_pdf_fonts_finish: its glyphs in code order and
+ * its program (made on a worker thread). */
+typedef struct pb_font_job {
+  pb_pdf_font *f;
+  pb_used *u;           /* owned */
+  size_t n;
+  pb_program prog;      /* owned */
+  pb_status st;
+} pb_font_job;
+
+static void pb_report_program(pb_pdf_fonts *pf, const pb_font_job *j) {
+  if (j->st == PB_ERR_NOMEM) {
+    pb_pf_nomem(pf);
+    return;
+  }
+  pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
+                 "cannot subset font %s (%s)", pb_face_ps_name(j->f->face),
+                 pb_face_file(j->f->face));
+}
+
+/* The font objects of one font whose program is made. */
+static pb_status pb_pf_finish_one(pb_pdf_fonts *pf, pb_font_job *j) {
+  pb_pdf_font *f = j->f;
+  const pb_used *u = j->u;
+  size_t n = j->n;
   pb_pdfbuf cmap = {0};
   char base[128], type0name[140];
-  pb_status st = pb_pf_sorted(pf, f, &u, &n);
-  if (st == PB_OK) st = pb_pf_names(pf, f, u, n, base, type0name);
-  if (st == PB_OK) st = pb_pf_program(pf, f, u, n, &prog);
+  pb_status st = pb_pf_names(pf, f, u, n, base, type0name);
   if (st != PB_OK) goto done;
   HPDF_STATUS hs = HPDF_OK;
-  HPDF_Dict file = pb_pf_stream_prog(pf, &prog);
+  HPDF_Dict file = pb_pf_stream_prog(pf, &j->prog);
   HPDF_Dict desc = file ? pb_pf_dict(pf) : NULL;
   HPDF_Dict cid = desc ? pb_pf_dict(pf) : NULL;
   if (!cid) goto hpdf_fail;
   /* /Length1: the decoded length of a TrueType program. */
   if (f->kind == PB_KIND_GLYF)
-    hs |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog.raw_len);
+    hs |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)j->prog.raw_len);
   else
     hs |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
   hs |= pb_pf_descriptor(pf, f, base, desc, file);
   hs |= pb_pf_cidfont(pf, f, base, u, n, cid, desc);
   if (hs != HPDF_OK) goto hpdf_fail;
-  if (f->kind == PB_KIND_GLYF && (st = pb_pf_cidtogid(pf, u, n, prog.new_gid, cid)) != PB_OK)
+  if (f->kind == PB_KIND_GLYF &&
+      (st = pb_pf_cidtogid(pf, u, n, j->prog.new_gid, cid)) != PB_OK)
     goto done;
   pb_pf_tounicode(pf, f, u, n, &cmap);
   if (cmap.oom) {
@@ -1166,15 +1194,77 @@ hpdf_fail:
   st = pb_pf_hpdf(pf);
 done:
   pb_pdfbuf_free(&cmap);
-  pb_program_free(&prog);
-  free(u);
   return st;
 }
 
-pb_status pb_pdf_fonts_finish(pb_pdf_fonts *pf) {
-  for (size_t i = 0; i < pf->norder; i++) {
-    pb_status st = pb_pf_finish_one(pf, pf->order[i]);
-    if (st != PB_OK) return st;
+/* Worker threads take font jobs from a shared counter; each has its own
+ * compressor (libdeflate's are not shared). */
+typedef struct pb_font_pool {
+  const pb_pdf_fonts *pf;
+  pb_font_job *jobs;
+  size_t njobs;
+  size_t next;          /* the next job to take (under lock) */
+  pthread_mutex_t lock;
+} pb_font_pool;
+
+static void *pb_font_worker(void *arg) {
+  pb_font_pool *p = arg;
+  struct libdeflate_compressor *z = libdeflate_alloc_compressor(9);
+  for (;;) {
+    pthread_mutex_lock(&p->lock);
+    size_t i = p->next++;
+    pthread_mutex_unlock(&p->lock);
+    if (i >= p->njobs) break;
+    pb_font_job *j = &p->jobs[i];
+    j->st = z ? pb_pf_program(p->pf, j->f, j->u, j->n, z, &j->prog)
+              : PB_ERR_NOMEM;
   }
-  return PB_OK;
+  if (z) libdeflate_free_compressor(z);
+  return NULL;
 }
+
+/* Makes every job's program, on up to as many threads as there are cores
+ * (the calling thread is one of them); the order of the output does not
+ * depend on which thread made what. */
+static void pb_make_programs(pb_pdf_fonts *pf, pb_font_job *jobs, size_t n) {
+  pb_font_pool pool = {.pf = pf, .jobs = jobs, .njobs = n};
+  pthread_mutex_init(&pool.lock, NULL);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t nthreads = cores > 1 ? (size_t)cores - 1 : 0;
+  if (nthreads > n - 1) nthreads = n - 1;
+  if (nthreads > 8) nthreads = 8;
+  pthread_t tid[8];
+  size_t started = 0;
+  for (; started < nthreads; started++)
+    if (pthread_create(&tid[started], NULL, pb_font_worker, &pool) != 0) break;
+  pb_font_worker(&pool);
+  for (size_t i = 0; i < started; i++) pthread_join(tid[i], NULL);
+  pthread_mutex_destroy(&pool.lock);
+}
+
+pb_status pb_pdf_fonts_finish(pb_pdf_fonts *pf) {
+  size_t n = pf->norder;
+  pb_font_job *jobs = calloc(n ? n : 1, sizeof *jobs);
+  pb_status st = jobs ? PB_OK : pb_pf_nomem(pf);
+  for (size_t i = 0; st == PB_OK && i < n; i++) {
+    jobs[i].f = pf->order[i];
+    st = pb_pf_sorted(pf, jobs[i].f, &jobs[i].u, &jobs[i].n);
+  }
+  if (st == PB_OK && n) pb_make_programs(pf, jobs, n);
+  for (size_t i = 0; st == PB_OK && i < n; i++) {
+    if (jobs[i].st != PB_OK) {
+      pb_report_program(pf, &jobs[i]);
+      st = jobs[i].st;
+    } else {
+      st = pb_pf_finish_one(pf, &jobs[i]);
+    }
+  }
+  for (size_t i = 0; jobs && i < n; i++) {
+    free(jobs[i].u);
+    pb_program_free(&jobs[i].prog);
+  }
+  free(jobs);
+  return st;
+}
+
+
