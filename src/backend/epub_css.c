@@ -244,15 +244,8 @@ static void pb_css_vertical(pb_css *c) {
       "height: 30%%; margin: auto 1em; }\n");
 }
 
-void pb_epub_write_css(pb_epub *e) {
-  pb_css c = {xmlBufferCreate(), false};
-  if (!c.b) {
-    pb_epub_fail(e, PB_ERR_NOMEM, "out of memory");
-    return;
-  }
-  const pb_settings *s = e->s;
-  bool zh = e->cjk_text;
-  pb_css_put(&c, "/* paiban: EPUB style sheet for %s */\n", s->lang);
+/* @font-face rules for the embedded subsets. */
+static void pb_css_font_faces(pb_css *c, pb_epub *e) {
   if (e->embed)
     for (size_t i = 0; i < e->nfaces; i++) {
       if (!pb_face_used(e, i)) continue;
@@ -263,13 +256,18 @@ void pb_epub_write_css(pb_epub *e) {
                                          f->hb_font, HB_STYLE_TAG_WEIGHT) + 0.5f)
                                    : 400;
       if (weight < 1 || weight > 1000) weight = 400;
-      pb_css_put(&c,
+      pb_css_put(c,
                  "@font-face {\n  font-family: \"pb-f%02zu\";\n"
                  "  src: url(\"%s\") format(\"%s\");\n"
                  "  font-style: %s;\n  font-weight: %u;\n}\n",
                  i, file, f->is_cff ? "opentype" : "truetype",
                  f->italic ? "italic" : "normal", weight);
     }
+
+}
+
+/* Font stacks by role (and for class "cjk"). */
+static void pb_css_stacks(pb_css *c, pb_epub *e) {
   /* Font stacks by role; class "cjk" puts the CJK face first (shared
    * marks in Chinese text, clreq-digest §0).  Later rules win ties:
    * code over strong over emphasis, as the PDF's role choice. */
@@ -286,11 +284,25 @@ void pb_epub_write_css(pb_epub *e) {
   };
   for (size_t r = 0; r < sizeof rules / sizeof *rules; r++)
     for (int k = 0; k < 2; k++) {
-      pb_css_put(&c, "%s { ", k ? rules[r].cjk_sel : rules[r].sel);
-      pb_css_family(&c, e, &e->stack[rules[r].role][k],
+      pb_css_put(c, "%s { ", k ? rules[r].cjk_sel : rules[r].sel);
+      pb_css_family(c, e, &e->stack[rules[r].role][k],
                     rules[r].role == PB_ROLE_CODE);
-      pb_css_put(&c, " }\n");
+      pb_css_put(c, " }\n");
     }
+
+}
+
+void pb_epub_write_css(pb_epub *e) {
+  pb_css c = {xmlBufferCreate(), false};
+  if (!c.b) {
+    pb_epub_fail(e, PB_ERR_NOMEM, "out of memory");
+    return;
+  }
+  const pb_settings *s = e->s;
+  bool zh = e->cjk_text;
+  pb_css_put(&c, "/* paiban: EPUB style sheet for %s */\n", s->lang);
+  pb_css_font_faces(&c, e);
+  pb_css_stacks(&c, e);
   /* Text: no synthesized italic or bold (a Kai face set for emphasis is
    * upright, clreq's usual contrast); kinsoku (§1) as line-break: strict;
    * trimming of adjacent and line-end punctuation (§3); hanging marks when
