@@ -13,6 +13,7 @@
 #include "para.h"
 
 #include <linebreak.h>
+#include "unibreak_safe.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,9 +344,9 @@ pb_status pb_para_items(pb_shaper *sh, pb_para *p, pb_len indent,
   tail = pb_tail_counts(p);
   url = pb_find_urls(p);
   if (!brks || !tail || !url) goto done;
-  if (p->len)
-    set_linebreaks_utf32((const utf32_t *)p->text, p->len,
-                         p->cjk_text ? "zh" : "en", brks);
+  if (p->len && pb_linebreaks_safe(p->text, p->len, p->cjk_text ? "zh" : "en",
+                                   brks) != PB_OK)
+    goto done;
   for (size_t i = 0; i < p->nunits; i++)
     if (pb_cclass_is_cjk_punct(p->units[i].cls)) pb_punct_blanks(sh, p, &p->units[i]);
   pb_mark_hyphens(sh, p);
