@@ -5,6 +5,7 @@
 #include "paiban/backend.h"
 
 #include "atomic_file.h"
+#include "io.h"
 #include "pdf_font.h"
 
 #include <stdlib.h>
@@ -55,6 +56,7 @@ typedef struct pb_pdfw {
   size_t npages;
   pb_pdfbuf buf;
   bool reported; /* an error is already in diags */
+  int fd;        /* opt->use_fd: the descriptor written to, else -1 */
 } pb_pdfw;
 
 static pb_status pb_w_nomem(pb_pdfw *w) {
@@ -521,6 +523,35 @@ static pb_status pb_write_outline(pb_pdfw *w) {
   return PB_OK;
 }
 
+/* Copies libharu's finished memory stream into the temporary file. */
+static pb_status pb_w_copy_stream(pb_pdfw *w, pb_atomic_file *af) {
+  HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf), got = size;
+  HPDF_BYTE *bytes = malloc(size ? size : 1);
+  if (!bytes) return pb_w_nomem(w);
+  HPDF_STATUS r = HPDF_ReadFromStream(w->pdf, bytes, &got);
+  pb_status st = PB_OK;
+  if ((r != HPDF_OK && r != HPDF_STREAM_EOF) || got != size) {
+    st = pb_w_hpdf(w);
+  } else {
+    /* Reaching the stream's end is no error: forget it if reported. */
+    if (w->err.error == HPDF_STREAM_EOF) w->err.error = w->err.detail = 0;
+    HPDF_ResetError(w->pdf);
+    if (!af) {
+      int e = pb_write_all(w->fd, bytes, size);
+      if (e) {
+        pb_diag_add_at(w->diags, PB_SEV_ERROR, w->path, pb_nopos,
+                       "cannot write output: %s", strerror(e));
+        st = PB_ERR_IO;
+      }
+    } else {
+      st = pb_atomic_write(af, bytes, size, w->diags);
+    }
+    if (st != PB_OK) w->reported = true;
+  }
+  free(bytes);
+  return st;
+}
+
 pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
                        const pb_pdf_options *opt, const char *path,
                        pb_diags *diags) {
@@ -532,11 +563,13 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
     return PB_ERR_INTERNAL;
   }
   bool compress = opt ? opt->compress : true;
+  bool to_fd = opt && opt->use_fd;
   pb_atomic_file af;
-  pb_status st = pb_atomic_open(&af, path, diags);
+  pb_status st = to_fd ? PB_OK : pb_atomic_open(&af, path, diags);
   if (st != PB_OK) return st;
 
   pb_pdfw w = {0};
+  w.fd = to_fd ? opt->fd : -1;
   w.lo = lo;
   w.path = path;
   w.diags = diags;
@@ -571,9 +604,11 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
     /* libharu writes the header from this field, which starts at 1.3 and
      * has no setter in 2.3.0.  PDF 1.6 is our baseline (DESIGN.md §7). */
     w.pdf->pdf_version = HPDF_VER_16;
-    /* libharu opens the temporary file by name and writes it whole; our
-     * descriptor stays open for the fsync in pb_atomic_commit. */
-    if (HPDF_SaveToFile(w.pdf, af.tmp_path) != HPDF_OK) st = pb_w_hpdf(&w);
+    /* libharu writes into its memory stream; the bytes reach the file
+     * through our own descriptor, where every write, the fsync and the
+     * close are checked (its own file handle's fclose result is lost). */
+    if (HPDF_SaveToStream(w.pdf) != HPDF_OK) st = pb_w_hpdf(&w);
+    else st = pb_w_copy_stream(&w, to_fd ? NULL : &af);
   }
   if (st == PB_OK && (w.err.error || HPDF_GetError(w.pdf) != HPDF_OK))
     st = pb_w_hpdf(&w);
@@ -585,6 +620,7 @@ done:
   if (w.pdf) HPDF_Free(w.pdf);
   free(w.pages);
   pb_pdfbuf_free(&w.buf);
+  if (to_fd) return st;
   if (st == PB_OK) return pb_atomic_commit(&af, diags);
   pb_atomic_abort(&af);
   return st;

@@ -2,6 +2,7 @@
  * (include/paiban/font.h, DESIGN.md §5). */
 #include "paiban/font.h"
 #include "util.h"
+#include "io.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -337,9 +338,7 @@ const char *pb_font_profile_name(const char *name, const char *lang) {
 pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
                             const char *lang, pb_diags *diags) {
   pb_fontset *fs = NULL;
-  FILE *fp = NULL;
-  char *line = NULL;
-  size_t cap = 0;
+  char *line = NULL; /* the profile's text */
   char path[4096];
   size_t errors_before = diags->errors;
 
@@ -363,16 +362,25 @@ pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
                 "cannot initialise fontconfig");
     goto fail;
   }
-  fp = fopen(path, "r");
-  if (!fp) {
+  /* A regular file of at most 1 MiB: a FIFO would hang, /dev/zero never
+   * end (src/io.c). */
+  size_t text_len = 0;
+  int rerr = pb_file_read(path, 1u << 20, &line, &text_len);
+  if (rerr) {
+    char why[64];
     pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
-                   "cannot read font profile '%s': %s", name, strerror(errno));
+                   "cannot read font profile '%s': %s", name,
+                   pb_file_error(rerr, 1u << 20, why, sizeof why));
     goto fail;
   }
   uint32_t lineno = 0;
-  while (getline(&line, &cap, fp) > 0) {
+  for (char *next = line; next && next < line + text_len;) {
+    char *cur = next;
+    char *nl = memchr(cur, '\n', (size_t)(line + text_len - cur));
+    if (nl) *nl = '\0';
+    next = nl ? nl + 1 : NULL;
     lineno++;
-    char *s = pb_trim(line);
+    char *s = pb_trim(cur);
     if (!*s || *s == '#') continue;
     pb_profile_line(fs, path, lineno, s, diags);
   }
@@ -395,13 +403,22 @@ pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
       }
   }
   free(line);
-  fclose(fp);
   return fs;
 fail:
   free(line);
-  if (fp) fclose(fp);
   pb_fontset_free(fs);
   return NULL;
+}
+
+int pb_fontset_chain(const pb_fontset *fs, pb_role role, int chain,
+                     int *faces, int max) {
+  const pb_chain *ch = chain == 2 ? &fs->fallback : &fs->chains[role][chain & 1];
+  for (int k = 0; k < ch->n && k < max; k++) faces[k] = ch->face[k];
+  return ch->n;
+}
+
+bool pb_fontset_face_usable(pb_fontset *fs, size_t i) {
+  return i < fs->nfaces && pb_face_ready(fs, (int)i);
 }
 
 static int pb_chain_pick(pb_fontset *fs, const pb_chain *ch, uint32_t cp) {

@@ -93,6 +93,8 @@ typedef struct pb_doc {
   pb_meta meta;
   pb_block *blocks;    /* owned, nblocks entries */
   size_t nblocks;
+  bool derive_anywhere; /* set by the caller: "derive-from" may name a file
+                           outside the manuscript's directory tree */
   char **links;        /* owned, nlinks URL strings (UTF-8, NUL-terminated) */
   size_t nlinks;
   uint32_t body_line;  /* first line of the Markdown body (after front matter) */
@@ -124,7 +126,9 @@ void pb_doc_free(pb_doc *doc);
  * and takes its blocks, and its title, subtitle, author and date where
  * doc's front matter has none.  Diagnostics about the derived text carry
  * the original file's path and positions.  Does nothing without
- * "derive-from".  Returns PB_OK or PB_ERR_INPUT / PB_ERR_IO / PB_ERR_NOMEM. */
+ * "derive-from".  Unless doc->derive_anywhere, the named file (symbolic
+ * links resolved) must lie in the manuscript's directory or below it.
+ * Returns PB_OK or PB_ERR_INPUT / PB_ERR_IO / PB_ERR_NOMEM. */
 pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags);
 
 /* Converts UTF-8 text with an OpenCC configuration ("tw2sp", ...).  On
