@@ -116,7 +116,13 @@ static HPDF_STATUS pb_put_text(pb_pdfw *w, HPDF_Dict dict, const char *key,
     ascii = utf8[i] >= 0x20 && utf8[i] < 0x7F;
   if (ascii) return HPDF_Dict_Add(dict, key, HPDF_String_New(mm, utf8, NULL));
   /* At most 4 bytes of UTF-16 per input byte, plus the BOM. */
-  if (n > 16000) n = 16000; /* libharu strings hold 65,535 bytes */
+  /* libharu strings hold 65,535 bytes; pb_doc_check keeps titles and
+   * headings shorter, so only a bookmark of a 4,000-character heading of
+   * astral characters could reach this cut, made at a character boundary. */
+  if (n > 16000) {
+    n = 16000;
+    while (n > 0 && ((unsigned char)utf8[n] & 0xC0) == 0x80) n--;
+  }
   unsigned char *u = malloc(4 * n + 2);
   if (!u) return HPDF_Dict_Add(dict, key, NULL);
   size_t k = 0;

@@ -265,6 +265,32 @@ done:
   return result;
 }
 
+/* Can face i be shaped and embedded?  The PDF writer embeds TrueType and
+ * CFF (OpenType) outlines only, and a face HarfBuzz sees no glyphs in
+ * (a Type 1 font, a bitmap font) would fail at the very end.  Opens the
+ * face; why says what is wrong. */
+static bool pb_face_embeddable(pb_fontset *fs, int i, char *why, size_t whylen) {
+  if (!pb_face_ready(fs, i)) {
+    snprintf(why, whylen, "its file '%s' cannot be read as a font",
+             fs->faces[i].file);
+    return false;
+  }
+  const pb_face *f = &fs->faces[i];
+  const char *fmt = FT_Get_Font_Format((FT_Face)f->ft_face);
+  if (!fmt || (strcmp(fmt, "TrueType") != 0 && strcmp(fmt, "CFF") != 0)) {
+    snprintf(why, whylen,
+             "'%s' is a %s font; paiban embeds only OpenType and TrueType "
+             "fonts",
+             f->file, fmt ? fmt : "unknown");
+    return false;
+  }
+  if (hb_face_get_glyph_count(f->hb_face) == 0) {
+    snprintf(why, whylen, "HarfBuzz finds no glyphs in '%s'", f->file);
+    return false;
+  }
+  return true;
+}
+
 static char *pb_trim(char *s) {
   while (*s == ' ' || *s == '\t') s++;
   char *e = s + strlen(s);
@@ -324,6 +350,12 @@ static void pb_profile_line(pb_fontset *fs, const char *path, uint32_t lineno,
       if (!optional)
         pb_diag_add_at(d, PB_SEV_ERROR, path, (pb_pos){lineno, pcol},
                        "font '%s' cannot be found: %s", pat, why);
+      continue;
+    }
+    if (!pb_face_embeddable(fs, fi, why, sizeof why)) {
+      pb_diag_add_at(d, optional ? PB_SEV_WARNING : PB_SEV_ERROR, path,
+                     (pb_pos){lineno, pcol}, "font '%s' cannot be used%s: %s",
+                     pat, optional ? " (left out of the fallbacks)" : "", why);
       continue;
     }
     if (chain->n < PB_MAX_CHAIN) chain->face[chain->n++] = fi;

@@ -91,7 +91,8 @@ typedef struct pb_shaper {
   hb_buffer_t *buf;
   hb_language_t lang;
   pb_diags *diags;
-  /* Code points already reported as missing from every font. */
+  /* Code points already reported as missing from every font: a bitset
+   * over U+0000..U+10FFFF (missing_cap words), made on first use. */
   uint32_t *missing;
   size_t nmissing, missing_cap;
   void *hyphen;         /* HyphenDict*, loaded at the first word to split */

@@ -767,15 +767,16 @@ typedef struct pb_fnq {
   size_t max;            /* largest footnote number + 1 */
   size_t *lines;         /* queue of galley lines */
   size_t head, len, cap;
-  pb_len height;         /* height of the queued lines not yet set */
+  int64_t height;        /* height of the queued lines not yet set (64
+                            bits: thousands of note lines overflow pb_len) */
 } pb_fnq;
 
 /* Height the footnotes would need if line l joined the page: queued lines
  * plus the notes l cites for the first time.  With commit, they join. */
 static pb_status pb_fn_cite(const pb_ctx *c, pb_fnq *q, size_t l, bool commit,
-                            pb_len *height) {
+                            int64_t *height) {
   const pb_gline *gl = &c->gal.lines[l];
-  pb_len h = q->height;
+  int64_t h = q->height;
   for (size_t k = gl->f0; k < gl->f1; k++) {
     size_t n = c->gal.cites[k];
     if (n >= q->max || q->queued[n]) continue;
@@ -795,10 +796,10 @@ static pb_status pb_fn_cite(const pb_ctx *c, pb_fnq *q, size_t l, bool commit,
 
 /* Room reserved at the foot for a queue of height h: the separator and at
  * most half the text area. */
-static pb_len pb_fn_room(const pb_ctx *c, pb_len h, pb_len text_height) {
+static pb_len pb_fn_room(const pb_ctx *c, int64_t h, pb_len text_height) {
   if (h <= 0) return 0;
   if (h > text_height / 2) h = text_height / 2;
-  return h + c->s->line_pitch;
+  return (pb_len)h + c->s->line_pitch;
 }
 
 /* Sets queued footnote lines at the foot of the page, within room (at
@@ -885,10 +886,10 @@ static pb_status pb_build_pages(pb_ctx *c) {
       }
       memcpy(queued_before, fq.queued, (fq.max + 1) * sizeof *fq.queued);
     }
-    pb_len h = fq.height;
+    int64_t h = fq.height;
     while (j < nbody) {
       pb_len ny = j == i ? top : y - g->lines[j].advance - g->lines[j].space_before;
-      pb_len nh = 0;
+      int64_t nh = 0;
       probe.height = h;
       probe.queued = queued_before ? queued_before : fq.queued;
       pb_fn_cite(c, &probe, j, false, &nh);
@@ -903,7 +904,7 @@ static pb_status pb_build_pages(pb_ctx *c) {
     free(queued_before);
     size_t k = pb_page_end(g, i, j, nbody);
     for (size_t l = i; l < k; l++) {
-      pb_len unused;
+      int64_t unused;
       st = pb_fn_cite(c, &fq, l, true, &unused);
       if (st != PB_OK) goto done;
     }

@@ -17,6 +17,7 @@ want() {
     pass
   fi
 }
+no_file() { if [ -e "$1" ]; then fail "$2: $1 exists"; else pass; fi; }
 no_tmp() { # no temporary output file left in directory $1
   if ls -a "$1" | grep -q '^\..*\.[A-Za-z0-9]\{6\}$'; then
     fail "$2: a temporary file was left: $(ls -a "$1" | tr '\n' ' ')"
@@ -97,7 +98,7 @@ done
 
 # --- 4. a crash does not take the batch down -------------------------------
 mkdir -p batch bout
-python3 -c "print('中文字句，' * 800000)" >batch/a-huge.md
+python3 -c "print(('中文字句，' * 1000 + '\\n\\n') * 700)" >batch/a-huge.md
 for i in 1 2 3; do cp good.md batch/doc$i.md; done
 for j in 1 2; do
   rm -f bout/*
@@ -142,6 +143,55 @@ for w in $ws; do kill -0 "$w" 2>/dev/null && alive="$alive $w"; done
 no_tmp bout "SIGTERM"
 ls bout/*huge* >/dev/null 2>&1 && fail "SIGTERM: a worker went on writing" || pass
 rm -f batch/*huge.md
+
+# --- 6. linear time, bounded memory ------------------------------------------
+python3 -c "print('中文' + '——' * 20000 + '中文')" >dashes.md
+start=$(date +%s)
+run -q -o dashes.pdf dashes.md; want "40,000 dashes" 0 ""
+[ $(($(date +%s) - start)) -le 5 ] && pass || fail "40,000 dashes took over 5 s"
+python3 -c "print(''.join(chr(c) for c in range(0xF0000, 0xF0000 + 60000)))" >missing.md
+start=$(date +%s)
+run -q -o missing.pdf missing.md; want "60,000 distinct missing characters" 0 ""
+[ $(($(date +%s) - start)) -le 5 ] && pass || fail "60,000 missing characters took over 5 s"
+python3 -c "print('前言。\n\n' + '中文字句，' * 220000)" >monster.md
+run -q -o monster.pdf monster.md; want "a 1.1-million-character paragraph" 1 "^monster.md:3:1: error: this paragraph has 1100000 characters"
+no_file monster.pdf "monster paragraph"
+
+# --- 7. overflow and silent loss ----------------------------------------------
+python3 -c "print('正文[^1]。\n\n[^1]: ' + '註釋文字，' * 15000)" >longnote.md
+run -q -o longnote.pdf longnote.md; want "a footnote of 2,500 lines" 0 ""
+python3 -c "print('# ' + '長' * 12000)" >longhead.md
+run -q -o lh.pdf longhead.md; want "a 12,000-character heading" 1 "^longhead.md:1:1: error: this heading has 12000"
+python3 -c "print('---\ntitle: ' + '題' * 20000 + '\n---\n\n正文。')" >longtitle.md
+run -q -o lt.pdf longtitle.md; want "a 60 KB title" 1 "^longtitle.md:2:[0-9]+: error: the title is 60000 bytes"
+python3 -c "print('[連結](https://example.org/' + 'a' * 70000 + ')')" >longurl.md
+run -o lu.pdf longurl.md; want "a 70 KB link target" 0 "warning: link target .* is longer than 16,000 bytes"
+python3 -c "
+print(''.join('注[^%d]。' % i for i in range(1, 66001)))
+print()
+for i in range(1, 66001): print('[^%d]: 註%d。\n' % (i, i))" >fn66k.md
+run -q -o fn.pdf fn66k.md; want "66,000 footnotes" 1 "^fn66k.md:131073:[0-9]+: error: footnote number 65536"
+[ "$(wc -l <err.txt)" = 1 ] && pass || fail "66,000 footnotes: one error, not one per note"
+
+# --- 12. only web and mail links ---------------------------------------------------
+printf '[a](javascript:alert(1)) [b](file:///etc/passwd) [c](https://example.org) [d](mailto:x@example.org)\n' >links.md
+run -o links.pdf links.md; want "javascript: link" 0 "^links.md:1:2: warning: link target 'javascript:alert\\(1\\)' is not a web"
+grep -q "file:///etc/passwd' is not a web" err.txt && pass || fail "file: link not reported: $(cat err.txt)"
+qpdf --qdf --object-streams=disable links.pdf links.qdf 2>/dev/null
+grep -aq "javascript" links.qdf && fail "javascript: link in the PDF" || pass
+grep -aq "/URI (https://example.org)" links.qdf && grep -aq "mailto:x@example.org" links.qdf && pass ||
+  fail "web and mail links are kept"
+
+# --- 8. fonts that cannot be embedded are refused at the profile line ------
+if fc-list ':fontformat=Type 1' family | grep -q "Nimbus Roman"; then
+  mkdir -p t1fonts
+  printf 'body.latin = Nimbus Roman:fontformat=Type 1\nbody.cjk = Noto Serif CJK TC\n' >t1fonts/t1.conf
+  printf -- '---\nfonts: t1\nlang: en\n---\n\nHello.\n' >t1.md
+  run -q --fonts t1fonts -o t1.pdf t1.md
+  want "Type 1 font" 1 "^t1fonts/t1.conf:1:14: error: font 'Nimbus Roman:fontformat=Type 1' cannot be used: .* Type 1 font"
+else
+  echo "robust: no Type 1 font (fonts-urw-base35); Type 1 test skipped" >&2
+fi
 
 # --- 9. regular files only --------------------------------------------------
 mkfifo fifo.md

@@ -131,6 +131,16 @@ void pb_doc_free(pb_doc *doc);
  * Returns PB_OK or PB_ERR_INPUT / PB_ERR_IO / PB_ERR_NOMEM. */
 pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags);
 
+/* Checks the limits a document must keep before it is typeset, each
+ * reported at its position: at most 1,000,000 characters in a block and
+ * 4,000,000 in the document (memory and time stay bounded), headings of at
+ * most 4,000 characters, title/subtitle/author of at most 16,000 bytes,
+ * footnote numbers up to 65,535.  Link targets other than http:, https:
+ * and mailto: (javascript:, file:, ...) or longer than 16,000 bytes are
+ * warned about and unlinked (doc is changed).  Call after pb_doc_derive.
+ * Returns PB_OK or PB_ERR_INPUT. */
+pb_status pb_doc_check(pb_doc *doc, pb_diags *diags);
+
 /* Converts UTF-8 text with an OpenCC configuration ("tw2sp", ...).  On
  * success *out is a malloc'd NUL-terminated string the caller frees. */
 pb_status pb_opencc_convert(const char *config, const char *in, size_t len,

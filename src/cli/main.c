@@ -191,6 +191,7 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
     goto done;
   doc.derive_anywhere = cli->allow_outside;
   if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
+  if (pb_doc_check(&doc, &d) != PB_OK || d.errors) goto done;
   /* The original of a derived edition is an input too. */
   if (doc.body_path && !pb_is_stdio(job->output) &&
       pb_same_file(job->output, doc.body_path)) {
@@ -362,7 +363,7 @@ static void pb_job_finished(void *ctx, size_t i, size_t done, size_t total) {
 static void pb_job_lost(void *ctx, size_t i, int ws, int err) {
   pb_batch *b = ctx;
   const char *in = strcmp(b->jobs[i].input, "-") == 0 ? PB_STDIN_NAME : b->jobs[i].input;
-  char why[160];
+  char why[256];
   if (ws < 0)
     snprintf(why, sizeof why, "not rendered: no worker process could be started (%s)",
              strerror(err));
@@ -371,8 +372,11 @@ static void pb_job_lost(void *ctx, size_t i, int ws, int err) {
              "not rendered: paiban crashed on it (signal %d, %s); this is a "
              "bug in paiban, please report it with the manuscript",
              WTERMSIG(ws), strsignal(WTERMSIG(ws)));
-  else
-    snprintf(why, sizeof why, "not rendered: its worker exited with status %d",
+  else /* a sanitizer catches the signal and exits */
+    snprintf(why, sizeof why,
+             "not rendered: paiban crashed on it (its worker exited with "
+             "status %d); this is a bug in paiban, please report it with the "
+             "manuscript",
              WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
   fputs(pb_clear, stderr);
   pb_file_error_msg(in, "%s", why);
