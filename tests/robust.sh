@@ -208,6 +208,8 @@ run -q -o d.pdf dfifo.md; want "FIFO as original" 1 "not a regular file"
 # --- 10. SOURCE_DATE_EPOCH, long output names -----------------------------
 SOURCE_DATE_EPOCH=abc timeout 20 "$PAIBAN" -q -o e.pdf good.md 2>err.txt
 [ $? = 1 ] && grep -q "SOURCE_DATE_EPOCH" err.txt && pass || fail "SOURCE_DATE_EPOCH=abc: $(cat err.txt)"
+printf '第一行\n看圖 ![一張圖](pic.png) 這裡。\n' >img.md
+run -o img.pdf img.md; want "an image is warned about at its position" 0 "^img.md:2:4: warning: images are not supported: 'pic.png'"
 long=$(python3 -c "print('n' * 251)")
 run -q -o "$long.pdf" good.md; want "255-byte output name" 0 ""
 [ -s "$long.pdf" ] && pass || fail "255-byte output name: no file"
@@ -248,5 +250,26 @@ run -q -o l.pdf longmsg.md; want "long line diagnostics" 1 "longmsg.md:1:3001: e
 grep -q "^profile zh-Hant" fonts.txt && grep -q "body.cjk" fonts.txt && pass || fail "paiban fonts: $(head -5 fonts.txt)"
 "$PAIBAN" fonts good.md >fonts.txt 2>&1
 grep -q "^profile zh-Hant (for good.md)" fonts.txt && pass || fail "paiban fonts MANUSCRIPT: $(head -3 fonts.txt)"
+
+# --- make install PREFIX=... (then moved: profiles are found from the binary) --
+# (-o: install the binary under test as it is, never rebuild it here.)
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$ROOT" --no-print-directory -s -o "$BUILD/paiban" BUILD="$BUILD" "$@"; }
+if mk install PREFIX="$TMP/prefix" >inst.log 2>&1; then
+  mv "$TMP/prefix" "$TMP/moved"
+  [ -x moved/bin/paiban ] && [ -f moved/share/man/man1/paiban.1 ] && [ -f moved/share/paiban/fonts/zh-Hant.conf ] &&
+    pass || fail "install: files missing: $(find moved | head -20)"
+  echo 'bogus line' >>moved/share/paiban/fonts/zh-Hant.conf
+  (unset PAIBAN_FONT_DIR; moved/bin/paiban -q -o inst.pdf good.md) 2>err.txt
+  grep -q "moved/share/paiban/fonts/zh-Hant.conf:[0-9]*:1: error" err.txt && pass ||
+    fail "installed binary does not use its own profiles: $(cat err.txt)"
+  for o in $("$PAIBAN" --help | grep -o -- '--[a-z-]*' | sort -u); do
+    grep -q -- "$(echo "$o" | sed 's/-/\\\\-/g')" moved/share/man/man1/paiban.1 || fail "man page lacks $o"
+  done
+  pass
+  mk uninstall PREFIX="$TMP/moved" >/dev/null 2>&1
+  [ ! -e moved/bin/paiban ] && [ ! -e moved/share/paiban ] && pass || fail "uninstall left files: $(find moved -type f)"
+else
+  fail "make install: $(cat inst.log)"
+fi
 
 summary robust

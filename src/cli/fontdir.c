@@ -20,8 +20,11 @@ const char *pb_default_font_dir(void) {
   exe[n] = 0;
   char *slash = strrchr(exe, '/');
   if (!slash) return NULL;
-  *slash = 0;
-  const char *rel = "/../share/paiban/fonts";
+  *slash = 0; /* PREFIX/bin */
+  slash = strrchr(exe, '/');
+  if (!slash) return NULL;
+  *slash = 0; /* PREFIX */
+  const char *rel = "/share/paiban/fonts";
   if (strlen(exe) + strlen(rel) + 1 > sizeof dir) return NULL;
   strcpy(dir, exe);
   strcat(dir, rel);
