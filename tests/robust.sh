@@ -243,6 +243,14 @@ run -q "$ctl"; want "control bytes in a path are escaped" 1 'a\\x1B\[31mb.md: er
 python3 -c "print('x' * 3000 + '\x07')" >longmsg.md
 run -q -o l.pdf longmsg.md; want "long line diagnostics" 1 "longmsg.md:1:3001: error"
 
+# --- a failing original is reported once in a batch with its edition ----------
+mkdir -p dbl dblout
+printf -- '---\ntitle: 原\n---\n\nab\377cd\n' >dbl/orig.md
+printf -- '---\nderive-from: orig.md\nconvert: t2s\n---\n' >dbl/der.md
+run -q -o dblout dbl/orig.md dbl/der.md; want "original and edition in one batch" 1 "^dbl/der.md:2:14: error: the original 'dbl/orig.md' has errors"
+[ "$(grep -c 'invalid UTF-8' err.txt)" = 1 ] && pass || fail "the original's error is printed more than once: $(cat err.txt)"
+run -q -o dblout dbl/der.md; want "edition alone names the original's error" 1 "^dbl/orig.md:5:3: error: invalid UTF-8"
+
 # --- man page and fonts ---------------------------------------------------------
 "$PAIBAN" --man >paiban.1 && grep -q '^\.TH PAIBAN 1' paiban.1 && grep -q 'diagnostic' paiban.1 && pass ||
   fail "--man prints a man page with every option"

@@ -170,6 +170,38 @@ static bool pb_source_date_epoch(int64_t *out) {
   return true;
 }
 
+/* Is path one of the batch's inputs (as a file)? */
+static bool pb_is_batch_input(const pb_batch *b, const char *path) {
+  for (size_t i = 0; i < b->njobs; i++)
+    if (strcmp(b->jobs[i].input, "-") != 0 && pb_same_file(path, b->jobs[i].input))
+      return true;
+  return false;
+}
+
+/* A derived edition whose original has errors: when the batch renders the
+ * original too, its errors are reported once, with it, and the derived
+ * edition only says that its original failed. */
+static void pb_fold_original_diags(const pb_batch *b, const pb_doc *doc,
+                                   pb_diags *d) {
+  const char *orig = NULL;
+  for (size_t i = 0; i < d->count && !orig; i++)
+    if (d->items[i].severity == PB_SEV_ERROR && d->items[i].path &&
+        strcmp(d->items[i].path, d->path) != 0)
+      orig = d->items[i].path;
+  if (!orig || !pb_is_batch_input(b, orig)) return;
+  pb_diags nd;
+  pb_diags_init(&nd, d->path);
+  for (size_t i = 0; i < d->count; i++) {
+    const pb_diag *dg = &d->items[i];
+    if (!dg->path || strcmp(dg->path, orig) != 0)
+      pb_diag_add_at(&nd, dg->severity, dg->path, dg->pos, "%s", dg->message);
+  }
+  pb_diag_add(&nd, PB_SEV_ERROR, doc->meta.derive_pos,
+              "the original '%s' has errors (reported with it)", orig);
+  pb_diags_free(d);
+  *d = nd;
+}
+
 /* Renders one manuscript.  Returns 0 on success, 1 on error. */
 static int pb_render(const pb_batch *b, const pb_job *job) {
   const pb_cli *cli = b->cli;
@@ -190,7 +222,10 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
   if (pb_doc_parse(src, len, name, &doc, &d) != PB_OK || d.errors)
     goto done;
   doc.derive_anywhere = cli->allow_outside;
-  if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
+  if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) {
+    pb_fold_original_diags(b, &doc, &d);
+    goto done;
+  }
   if (pb_doc_check(&doc, &d) != PB_OK || d.errors) goto done;
   /* The original of a derived edition is an input too. */
   if (doc.body_path && !pb_is_stdio(job->output) &&
