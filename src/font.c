@@ -39,6 +39,8 @@ struct pb_fontset {
   size_t nfaces;
   pb_chain chains[PB_ROLE_COUNT][2]; /* [role][cjk|latin] */
   pb_chain fallback;
+  char *missing_fallback[PB_MAX_CHAIN]; /* owned: fallbacks not installed */
+  int nmissing_fallback;
 };
 
 static const char *const pb_role_names[PB_ROLE_COUNT] = {"body", "emph",
@@ -58,6 +60,7 @@ static void pb_face_close(pb_face *f) {
 void pb_fontset_free(pb_fontset *fs) {
   if (!fs) return;
   for (size_t i = 0; i < fs->nfaces; i++) pb_face_close(&fs->faces[i]);
+  for (int i = 0; i < fs->nmissing_fallback; i++) free(fs->missing_fallback[i]);
   if (fs->ft) FT_Done_FreeType(fs->ft);
   free(fs);
 }
@@ -350,6 +353,9 @@ static void pb_profile_line(pb_fontset *fs, const char *path, uint32_t lineno,
       if (!optional)
         pb_diag_add_at(d, PB_SEV_ERROR, path, (pb_pos){lineno, pcol},
                        "font '%s' cannot be found: %s", pat, why);
+      else if (fs->nmissing_fallback < PB_MAX_CHAIN &&
+               (fs->missing_fallback[fs->nmissing_fallback] = pb_strdup(pat)))
+        fs->nmissing_fallback++;
       continue;
     }
     if (!pb_face_embeddable(fs, fi, why, sizeof why)) {
@@ -447,6 +453,10 @@ int pb_fontset_chain(const pb_fontset *fs, pb_role role, int chain,
   const pb_chain *ch = chain == 2 ? &fs->fallback : &fs->chains[role][chain & 1];
   for (int k = 0; k < ch->n && k < max; k++) faces[k] = ch->face[k];
   return ch->n;
+}
+
+const char *pb_fontset_missing_fallback(const pb_fontset *fs, int i) {
+  return i >= 0 && i < fs->nmissing_fallback ? fs->missing_fallback[i] : NULL;
 }
 
 bool pb_fontset_face_usable(pb_fontset *fs, size_t i) {

@@ -258,6 +258,15 @@ run -q -o dblout dbl/der.md; want "edition alone names the original's error" 1 "
 grep -q "^profile zh-Hant" fonts.txt && grep -q "body.cjk" fonts.txt && pass || fail "paiban fonts: $(head -5 fonts.txt)"
 "$PAIBAN" fonts good.md >fonts.txt 2>&1
 grep -q "^profile zh-Hant (for good.md)" fonts.txt && pass || fail "paiban fonts MANUSCRIPT: $(head -3 fonts.txt)"
+mkdir -p fp
+printf 'body.cjk = Noto Serif CJK TC\nfallback = Noto Sans, No Such Font Family\n' >fp/x.conf
+"$PAIBAN" fonts --fonts fp x >fonts.txt 2>&1
+grep -q "No Such Font Family — MISSING: not installed" fonts.txt && grep -q "body.latin *(none" fonts.txt && pass ||
+  fail "paiban fonts lists what is missing: $(cat fonts.txt)"
+printf 'body.cjk = No Such Font Family\n' >fp/y.conf
+"$PAIBAN" fonts --fonts fp y >fonts.txt 2>&1
+[ $? = 1 ] && grep -q "^fp/y.conf:1:12: error: font 'No Such Font Family' cannot be found" fonts.txt && pass ||
+  fail "paiban fonts: a missing body font is an error at its line: $(cat fonts.txt)"
 
 # --- make install PREFIX=... (then moved: profiles are found from the binary) --
 # (-o: install the binary under test as it is, never rebuild it here.)

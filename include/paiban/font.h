@@ -71,6 +71,9 @@ const char *pb_font_profile_name(const char *name, const char *lang);
  * pb_fontset_face_usable).  For `paiban fonts`. */
 int pb_fontset_chain(const pb_fontset *fs, pb_role role, int chain,
                      int *faces, int max);
+/* The i-th fallback of the profile that is not installed (fallbacks may
+ * be missing), or NULL past the last. */
+const char *pb_fontset_missing_fallback(const pb_fontset *fs, int i);
 /* Can face i be opened and shaped with (loads it if not yet loaded)? */
 bool pb_fontset_face_usable(pb_fontset *fs, size_t i);
 

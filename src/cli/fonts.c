@@ -46,6 +46,11 @@ static int pb_list_profile(const pb_cli *cli, const char *name,
           if (!ok) rc = 1;
         }
       }
+    bool any_fallback = pb_fontset_chain(fs, PB_ROLE_BODY, 2, NULL, 0) > 0;
+    for (int i = 0; pb_fontset_missing_fallback(fs, i); i++)
+      printf("  %-14s %s — MISSING: not installed (skipped)\n",
+             i || any_fallback ? "" : "fallback",
+             pb_fontset_missing_fallback(fs, i));
     pb_fontset_free(fs);
   }
   pb_print_diags(&d, false, cli->diag_style, "", NULL);
