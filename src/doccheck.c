@@ -8,9 +8,9 @@
 
 /* Setting a paragraph takes about 420 bytes a character (shaping, items,
  * three breaking passes), a laid-out character about 140: these bounds keep
- * one manuscript under 1 GiB and 10 s. */
-#define PB_MAX_BLOCK_CHARS 1000000u
-#define PB_MAX_DOC_CHARS 4000000u
+ * one manuscript under 1 GiB and 10 s, with room for a sanitizer build. */
+#define PB_MAX_BLOCK_CHARS 500000u
+#define PB_MAX_DOC_CHARS 2000000u
 /* Titles and headings become PDF strings (UTF-16, at most 4 bytes per
  * UTF-8 byte) whose limit in libharu is 65,535 bytes: the PDF writer takes
  * 16,000 bytes of UTF-8, which these bounds keep within. */

@@ -179,7 +179,7 @@ expect "two profiles need an output directory" 2 "must be an existing directory"
 
 # An interrupted render (SIGTERM while the PDF is being written) leaves
 # neither a partial output nor its temporary file.
-python3 -c "print(('中文字句，' * 1000 + '\\n\\n') * 400)" >huge.md
+python3 -c "print(('中文字句，' * 1000 + '\\n\\n') * 360)" >huge.md
 "$PAIBAN" -q -o huge.pdf huge.md 2>/dev/null &
 pid=$!
 i=0

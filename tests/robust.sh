@@ -98,7 +98,7 @@ done
 
 # --- 4. a crash does not take the batch down -------------------------------
 mkdir -p batch bout
-python3 -c "print(('中文字句，' * 1000 + '\\n\\n') * 700)" >batch/a-huge.md
+python3 -c "print(('中文字句，' * 1000 + '\\n\\n') * 380)" >batch/a-huge.md
 for i in 1 2 3; do cp good.md batch/doc$i.md; done
 for j in 1 2; do
   rm -f bout/*
@@ -156,6 +156,8 @@ run -q -o missing.pdf missing.md; want "60,000 distinct missing characters" 0 ""
 python3 -c "print('前言。\n\n' + '中文字句，' * 220000)" >monster.md
 run -q -o monster.pdf monster.md; want "a 1.1-million-character paragraph" 1 "^monster.md:3:1: error: this paragraph has 1100000 characters"
 no_file monster.pdf "monster paragraph"
+python3 -c "print(('中文字句，' * 1000 + '\\n\\n') * 401)" >monsterdoc.md
+run -q -o monsterdoc.pdf monsterdoc.md; want "a 2,005,000-character document" 1 "^monsterdoc.md:801:1: error: the manuscript passes 2000000 characters here"
 
 # --- 7. overflow and silent loss ----------------------------------------------
 python3 -c "print('正文[^1]。\n\n[^1]: ' + '註釋文字，' * 15000)" >longnote.md

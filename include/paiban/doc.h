@@ -132,8 +132,8 @@ void pb_doc_free(pb_doc *doc);
 pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags);
 
 /* Checks the limits a document must keep before it is typeset, each
- * reported at its position: at most 1,000,000 characters in a block and
- * 4,000,000 in the document (memory and time stay bounded), headings of at
+ * reported at its position: at most 500,000 characters in a block and
+ * 2,000,000 in the document (memory and time stay bounded), headings of at
  * most 4,000 characters, title/subtitle/author of at most 16,000 bytes,
  * footnote numbers up to 65,535.  Link targets other than http:, https:
  * and mailto: (javascript:, file:, ...) or longer than 16,000 bytes are
