@@ -244,6 +244,10 @@ ctl=$(printf 'a\033[31mb.md')
 run -q "$ctl"; want "control bytes in a path are escaped" 1 'a\\x1B\[31mb.md: error'
 python3 -c "print('x' * 3000 + '\x07')" >longmsg.md
 run -q -o l.pdf longmsg.md; want "long line diagnostics" 1 "longmsg.md:1:3001: error"
+run -q --diagnostic-format human -o l.pdf longmsg.md
+# A window of the line around the column: "… " and 40 characters before it.
+[ "$(sed -n 4p err.txt)" = "  | $(printf '%42s' '')^" ] && sed -n 3p err.txt | grep -q '^1 | … x\{40\}' && pass ||
+  fail "human: a long line is shown around its column: $(cat err.txt)"
 
 # --- a failing original is reported once in a batch with its edition ----------
 mkdir -p dbl dblout

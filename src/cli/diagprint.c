@@ -54,15 +54,29 @@ int pb_cp_width(uint32_t cp) {
   return 1;
 }
 
+/* Where the last line looked up starts, so that diagnostics in source
+ * order find their lines in one pass over the text. */
+typedef struct pb_line_cursor {
+  const char *text;
+  uint32_t line; /* 1-based; 0: none yet */
+  size_t off;
+} pb_line_cursor;
+
 /* The text of line `line` (1-based) of text, without its line end. */
 static bool pb_find_line(const char *text, size_t len, uint32_t line,
-                         const char **start, size_t *n) {
+                         pb_line_cursor *cur, const char **start, size_t *n) {
   size_t i = 0;
-  for (uint32_t l = 1; l < line; l++) {
+  uint32_t l = 1;
+  if (cur->text == text && cur->line && cur->line <= line) {
+    i = cur->off;
+    l = cur->line;
+  }
+  for (; l < line; l++) {
     const char *nl = memchr(text + i, '\n', len - i);
     if (!nl) return false;
     i = (size_t)(nl - text) + 1;
   }
+  *cur = (pb_line_cursor){text, line, i};
   const char *nl = memchr(text + i, '\n', len - i);
   size_t e = nl ? (size_t)(nl - text) : len;
   if (e > i && text[e - 1] == '\r') e--;
@@ -71,39 +85,51 @@ static bool pb_find_line(const char *text, size_t len, uint32_t line,
   return true;
 }
 
-/* Source line and caret for a positioned diagnostic (human style). */
+/* Appends code point cp (k bytes at s) as shown in a snippet; *width gets
+ * its width in columns. */
+static bool pb_add_shown(pb_sbuf *line, const char *s, size_t k, uint32_t cp,
+                         int *width) {
+  if (cp == '\t') {
+    *width = 1;
+    return pb_sbuf_add(line, " ", 1);
+  }
+  if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) ||
+      (k == 1 && (unsigned char)s[0] >= 0x80)) {
+    *width = 1;
+    return pb_sbuf_add(line, "\xEF\xBF\xBD", 3); /* U+FFFD */
+  }
+  *width = pb_cp_width(cp);
+  return pb_sbuf_add(line, s, k);
+}
+
+/* Source line and caret for a positioned diagnostic (human style): a
+ * window of the line around the column, "…" where it is cut. */
 static bool pb_add_snippet(pb_sbuf *b, const pb_diag *dg, const char *text,
-                           size_t len) {
+                           size_t len, pb_line_cursor *cur) {
   const char *s;
   size_t n;
-  if (!pb_find_line(text, len, dg->pos.line, &s, &n)) return true;
-  /* Show at most a screenful around the column. */
-  char num[16];
-  int w = snprintf(num, sizeof num, "%u", dg->pos.line);
+  if (!pb_find_line(text, len, dg->pos.line, cur, &s, &n)) return true;
   char pad[16];
+  int w = snprintf(pad, sizeof pad, "%u", dg->pos.line);
   memset(pad, ' ', (size_t)w);
-  pad[w] = 0;
   pb_sbuf line = {0}, caret = {0};
-  bool ok = true;
+  uint32_t first = dg->pos.col > 60 ? dg->pos.col - 40 : 1;
+  bool ok = true, cut_left = first > 1;
+  int width_before = cut_left ? 2 : 0;
+  if (cut_left) ok = pb_sbuf_add(&line, "… ", 4);
   size_t i = 0;
   uint32_t col = 1;
-  int width_before = 0;
-  while (ok && i < n && line.len < 400) {
+  int shown = 0;
+  while (ok && i < n && shown < 100) {
     uint32_t cp = 0xFFFD;
     size_t k = pb_utf8_decode(s + i, n - i, &cp);
     if (k == 0) k = 1, cp = 0xFFFD;
-    int cw;
-    if (cp == '\t') {
-      ok = pb_sbuf_add(&line, " ", 1);
-      cw = 1;
-    } else if (cp < 0x20 || cp == 0x7F || (k == 1 && (unsigned char)s[i] >= 0x80)) {
-      ok = pb_sbuf_add(&line, "\xEF\xBF\xBD", 3); /* U+FFFD */
-      cw = 1;
-    } else {
-      ok = pb_sbuf_add(&line, s + i, k);
-      cw = pb_cp_width(cp);
+    if (col >= first) {
+      int cw = 0;
+      ok = pb_add_shown(&line, s + i, k, cp, &cw);
+      if (col < dg->pos.col) width_before += cw;
+      shown++;
     }
-    if (col < dg->pos.col) width_before += cw;
     col++;
     i += k;
   }
@@ -127,6 +153,7 @@ void pb_print_diags(const pb_diags *d, bool quiet, pb_diag_style style,
    * once, the last one kept. */
   char *other = NULL, *other_path = NULL;
   size_t other_len = 0;
+  pb_line_cursor cur = {0};
   for (size_t i = 0; i < d->count; i++) {
     const pb_diag *dg = &d->items[i];
     if (quiet && dg->severity != PB_SEV_ERROR) continue;
@@ -151,13 +178,14 @@ void pb_print_diags(const pb_diags *d, bool quiet, pb_diag_style style,
           other = NULL;
           other_len = 0;
           other_path = strdup(dg->path);
+          cur = (pb_line_cursor){0};
           if (pb_file_read(dg->path, 64u << 20, &other, &other_len) != 0)
             other = NULL;
         }
         text = other;
         len = other_len;
       }
-      if (text) ok = pb_add_snippet(&b, dg, text, len);
+      if (text) ok = pb_add_snippet(&b, dg, text, len, &cur);
     }
     /* One write per diagnostic, so parallel jobs do not interleave. */
     if (ok) {
