@@ -133,12 +133,12 @@ pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
     st = PB_ERR_INPUT;
     goto done;
   }
-  int err = pb_file_read(path, 256u << 20, &src, &len);
+  int err = pb_file_read(path, PB_MAX_MANUSCRIPT_BYTES, &src, &len);
   if (err) {
     char why[64];
     pb_diag_add(diags, PB_SEV_ERROR, m->derive_pos,
                 "'derive-from' names '%s', which cannot be read: %s", path,
-                pb_file_error(err, 256u << 20, why, sizeof why));
+                pb_file_error(err, PB_MAX_MANUSCRIPT_BYTES, why, sizeof why));
     st = PB_ERR_IO;
     goto done;
   }

@@ -4,6 +4,11 @@
 
 #include <stddef.h>
 
+/* The largest manuscript (or original) read: parsing takes about 45 bytes
+ * a character, so 16 MiB keeps even a sanitizer build well under 1 GiB;
+ * a book of 2,000,000 characters (pb_doc_check's limit) is 6 MB. */
+#define PB_MAX_MANUSCRIPT_BYTES (16u << 20)
+
 /* Not an errno value: the path names a FIFO, device or socket. */
 #define PB_ENOTREG (-1)
 

@@ -156,6 +156,9 @@ run -q -o missing.pdf missing.md; want "60,000 distinct missing characters" 0 ""
 python3 -c "print('前言。\n\n' + '中文字句，' * 220000)" >monster.md
 run -q -o monster.pdf monster.md; want "a 1.1-million-character paragraph" 1 "^monster.md:3:1: error: this paragraph has 1100000 characters"
 no_file monster.pdf "monster paragraph"
+truncate -s 17M big17.md
+run -q -o big17.pdf big17.md; want "a 17 MiB manuscript" 1 "^big17.md: error: cannot read: larger than 16 MiB"
+rm -f big17.md
 python3 -c "print(('中文字句，' * 1000 + '\\n\\n') * 401)" >monsterdoc.md
 run -q -o monsterdoc.pdf monsterdoc.md; want "a 2,005,000-character document" 1 "^monsterdoc.md:801:1: error: the manuscript passes 2000000 characters here"
 

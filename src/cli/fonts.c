@@ -78,13 +78,13 @@ int pb_fonts_command(const pb_cli *cli, int argc, char **argv) {
     size_t len = 0;
     pb_diags d;
     pb_diags_init(&d, argv[i]);
-    int err = pb_file_read(argv[i], 256u << 20, &src, &len);
+    int err = pb_file_read(argv[i], PB_MAX_MANUSCRIPT_BYTES, &src, &len);
     pb_doc doc = {0};
     pb_settings s;
     if (err) {
       char why[64];
       pb_diag_add(&d, PB_SEV_ERROR, (pb_pos){0, 0}, "cannot read: %s",
-                  pb_file_error(err, 256u << 20, why, sizeof why));
+                  pb_file_error(err, PB_MAX_MANUSCRIPT_BYTES, why, sizeof why));
     } else if (pb_doc_parse(src, len, argv[i], &doc, &d) == PB_OK && !d.errors &&
                pb_settings_from_meta(&doc.meta, &s, &d) == PB_OK && !d.errors) {
       rc |= pb_list_profile(cli, doc.meta.fonts, s.lang, argv[i]);

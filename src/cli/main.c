@@ -30,7 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PB_MAX_INPUT_BYTES (256u << 20)
 #define PB_STDIN_NAME "<stdin>"
 
 typedef struct pb_job {
@@ -74,11 +73,11 @@ static char *pb_read_manuscript(const pb_batch *b, const char *path,
     *len = b->stdin_len;
     return buf;
   }
-  int err = pb_file_read(path, PB_MAX_INPUT_BYTES, &buf, len);
+  int err = pb_file_read(path, PB_MAX_MANUSCRIPT_BYTES, &buf, len);
   if (err) {
     char why[64];
     pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "cannot read: %s",
-                pb_file_error(err, PB_MAX_INPUT_BYTES, why, sizeof why));
+                pb_file_error(err, PB_MAX_MANUSCRIPT_BYTES, why, sizeof why));
     return NULL;
   }
   return buf;
@@ -593,12 +592,12 @@ int main(int argc, char **argv) {
     goto done;
   }
   if (nstdin) {
-    int err = pb_fd_read(STDIN_FILENO, PB_MAX_INPUT_BYTES, &batch.stdin_text,
+    int err = pb_fd_read(STDIN_FILENO, PB_MAX_MANUSCRIPT_BYTES, &batch.stdin_text,
                          &batch.stdin_len);
     if (err) {
       char why[64];
       pb_file_error_msg(PB_STDIN_NAME, "cannot read: %s",
-                        pb_file_error(err, PB_MAX_INPUT_BYTES, why, sizeof why));
+                        pb_file_error(err, PB_MAX_MANUSCRIPT_BYTES, why, sizeof why));
       rc = 1;
       goto done;
     }
