@@ -60,6 +60,12 @@ fi
 [ $? = 1 ] && grep -q "No space left on device" err.txt && pass || fail "dump to /dev/full: $(cat err.txt)"
 "$PAIBAN" -q -o - good.md >/dev/full 2>err.txt
 [ $? = 1 ] && grep -q "No space left on device" err.txt && pass || fail "PDF to /dev/full: $(cat err.txt)"
+run -q -o /dev/full good.md; want "PDF to -o /dev/full" 1 "^/dev/full: error: cannot write output: No space left on device"
+run -q --dump lines -o /dev/full good.md; want "dump to -o /dev/full" 1 "^/dev/full: error: cannot write output: No space left on device"
+run -q -o /dev/null good.md; want "-o /dev/null" 0 ""
+[ -c /dev/null ] && pass || fail "-o /dev/null replaced the device"
+mkfifo outfifo
+run -q -o outfifo good.md; want "-o FIFO nobody reads" 1 "^outfifo: error: cannot write output: no process reads this FIFO"
 # A file-size limit (EFBIG) is reported and keeps the old file.
 cp good.pdf limit.pdf
 (ulimit -f 8; trap '' XFSZ; exec "$PAIBAN" -q -o limit.pdf big.md) 2>err.txt

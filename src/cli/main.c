@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <sys/wait.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,9 +123,52 @@ static void pb_fontset_cache_free(void) {
   }
 }
 
-/* Writes the dump to the output file (atomically) or standard output, every
- * write checked: the dump is made in memory first. */
-static pb_status pb_write_dump(const pb_cli *cli, const pb_job *job,
+/* Where an output goes: a regular file (written atomically: fd -1), or a
+ * stream written in place — standard output ("-"), or an existing device,
+ * FIFO or socket such as /dev/null or /dev/full (renaming over those
+ * would replace the node itself). */
+typedef struct pb_out {
+  const char *name; /* for messages */
+  int fd;           /* -1: a regular file at name */
+  bool own;         /* fd was opened here and is closed by pb_out_close */
+} pb_out;
+
+static bool pb_out_open(const pb_job *job, pb_out *o, pb_diags *d) {
+  *o = (pb_out){job->output, -1, false};
+  if (pb_is_stdio(job->output)) {
+    *o = (pb_out){"<stdout>", STDOUT_FILENO, false};
+    return true;
+  }
+  struct stat st;
+  if (stat(job->output, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+    return true;
+  /* Without blocking: a FIFO nobody reads is an error, not a hang. */
+  int fd = open(job->output, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    pb_diag_add_at(d, PB_SEV_ERROR, job->output, (pb_pos){0, 0},
+                   "cannot write output: %s",
+                   errno == ENXIO ? "no process reads this FIFO" : strerror(errno));
+    return false;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  *o = (pb_out){job->output, fd, true};
+  return true;
+}
+
+static pb_status pb_out_close(pb_out *o, pb_status st, pb_diags *d) {
+  if (o->own && close(o->fd) != 0 && st == PB_OK) {
+    pb_diag_add_at(d, PB_SEV_ERROR, o->name, (pb_pos){0, 0},
+                   "cannot write output: %s", strerror(errno));
+    st = PB_ERR_IO;
+  }
+  o->own = false;
+  return st;
+}
+
+/* Writes the dump to the output file (atomically) or a stream, every write
+ * checked: the dump is made in memory first. */
+static pb_status pb_write_dump(const pb_cli *cli, const pb_out *out,
                                const pb_layout *lo, const pb_fontset *fs,
                                pb_diags *d) {
   char *text = NULL;
@@ -135,17 +179,17 @@ static pb_status pb_write_dump(const pb_cli *cli, const pb_job *job,
   st = pb_dump_write(lo, fs, cli->dump_kind, mem);
   if (fclose(mem) != 0 && st == PB_OK) st = PB_ERR_NOMEM;
   if (st != PB_OK) goto done;
-  if (pb_is_stdio(job->output)) {
-    int e = pb_write_all(STDOUT_FILENO, text, len);
+  if (out->fd >= 0) {
+    int e = pb_write_all(out->fd, text, len);
     if (e) {
-      pb_diag_add_at(d, PB_SEV_ERROR, "<stdout>", (pb_pos){0, 0},
+      pb_diag_add_at(d, PB_SEV_ERROR, out->name, (pb_pos){0, 0},
                      "cannot write output: %s", strerror(e));
       st = PB_ERR_IO;
     }
     goto done;
   }
   pb_atomic_file af;
-  st = pb_atomic_open(&af, job->output, d);
+  st = pb_atomic_open(&af, out->name, d);
   if (st != PB_OK) goto done;
   st = pb_atomic_write(&af, text, len, d);
   if (st == PB_OK) st = pb_atomic_commit(&af, d);
@@ -250,21 +294,19 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
   t_fonts = pb_now_ms();
   if (pb_typeset(&doc, &s, fs, &lo, &d) != PB_OK || d.errors) goto done;
   t_layout = pb_now_ms();
+  pb_out out;
+  if (!pb_out_open(job, &out, &d)) goto done;
+  pb_status wst;
   if (cli->dump) {
-    if (pb_write_dump(cli, job, &lo, fs, &d) != PB_OK) goto done;
+    wst = pb_write_dump(cli, &out, &lo, fs, &d);
   } else {
-    pb_pdf_options po = {.compress = true};
-    if (pb_is_stdio(job->output)) {
-      po.use_fd = true;
-      po.fd = STDOUT_FILENO;
-    }
-    if (pb_pdf_write(&lo, fs, &po, pb_is_stdio(job->output) ? "<stdout>" : job->output,
-                     &d) != PB_OK)
-      goto done;
+    pb_pdf_options po = {.compress = true, .use_fd = out.fd >= 0, .fd = out.fd};
+    wst = pb_pdf_write(&lo, fs, &po, out.name, &d);
   }
+  if (pb_out_close(&out, wst, &d) != PB_OK) goto done;
   t_out = pb_now_ms();
   rc = 0;
-  if (!cli->quiet && !pb_is_stdio(job->output))
+  if (!cli->quiet && out.fd < 0)
     fprintf(stderr, "%s%s: %zu page%s, %.0f ms\n", pb_clear, job->output, lo.npages,
             lo.npages == 1 ? "" : "s", t_out - t0);
   if (cli->verbose)
