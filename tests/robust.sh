@@ -266,6 +266,9 @@ run -q -o dblout dbl/orig.md dbl/der.md; want "original and edition in one batch
 [ "$(grep -c 'invalid UTF-8' err.txt)" = 1 ] && pass || fail "the original's error is printed more than once: $(cat err.txt)"
 run -q -o dblout dbl/der.md; want "edition alone names the original's error" 1 "^dbl/orig.md:5:3: error: invalid UTF-8"
 
+run -q ''; want "empty input name" 2 "an input name is empty"
+run -q -o '' good.md; want "empty output name" 2 "-o needs a file or directory name"
+
 # --- man page and fonts ---------------------------------------------------------
 "$PAIBAN" --man >paiban.1 && grep -q '^\.TH PAIBAN 1' paiban.1 && grep -q 'diagnostic' paiban.1 && pass ||
   fail "--man prints a man page with every option"

@@ -616,7 +616,17 @@ int main(int argc, char **argv) {
   pb_job *jobs = NULL;
   size_t njobs = 0;
   size_t nstdin = 0;
+  if (cli.output && !*cli.output) {
+    fprintf(stderr, "paiban: error: -o needs a file or directory name, not an empty one\n");
+    rc = 2;
+    goto done;
+  }
   for (int i = first_input; i < argc; i++) {
+    if (!*argv[i]) {
+      fprintf(stderr, "paiban: error: an input name is empty\n");
+      rc = 2;
+      goto done;
+    }
     if (pb_is_dir(argv[i])) {
       rc |= pb_expand_dir(argv[i], &inputs, &ninputs, &cap);
       continue;
