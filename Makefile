@@ -34,7 +34,11 @@ MANUSCRIPTS = $(sort $(wildcard manuscripts/*.md))
 PDFS        = $(MANUSCRIPTS:manuscripts/%.md=out/%.pdf) \
               $(MANUSCRIPTS:manuscripts/%.md=out/%.ebook.pdf)
 
-.PHONY: all deps build test test-asan valgrind bench update-golden fuzz clean
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps build test test-asan valgrind bench update-golden fuzz clean \
+        install uninstall
 .DELETE_ON_ERROR:
 
 all: deps build $(PDFS)
@@ -92,6 +96,25 @@ bench: build
 
 update-golden: build
 	@BUILD=$(BUILD) tests/golden.sh --update
+
+# The man page comes from the binary's own option table (as --help does).
+$(BUILD)/paiban.1: $(BUILD)/paiban
+	@$(BUILD)/paiban --man >$@
+
+# Installs the binary, the font profiles and the man page under PREFIX; the
+# binary finds PREFIX/share/paiban/fonts from its own location, so the tree
+# may be moved (or packaged with DESTDIR) after installing.
+install: build $(BUILD)/paiban.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/paiban/fonts \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/paiban $(DESTDIR)$(PREFIX)/bin/paiban
+	install -m 644 fonts/*.conf $(DESTDIR)$(PREFIX)/share/paiban/fonts/
+	install -m 644 $(BUILD)/paiban.1 $(DESTDIR)$(PREFIX)/share/man/man1/paiban.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/paiban $(DESTDIR)$(PREFIX)/share/man/man1/paiban.1
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/paiban/fonts/,$(notdir $(wildcard fonts/*.conf)))
+	-rmdir $(DESTDIR)$(PREFIX)/share/paiban/fonts $(DESTDIR)$(PREFIX)/share/paiban 2>/dev/null
 
 clean:
 	rm -rf build build-asan build-fuzz out

@@ -17,6 +17,10 @@
 
 typedef struct pb_pdf_options {
   bool compress;        /* Flate-compress streams (default true) */
+  bool use_fd;          /* write to fd (e.g. standard output) instead of
+                           a file at path; path then only names it in
+                           messages */
+  int fd;
 } pb_pdf_options;
 
 /* Writes the layout as a PDF 1.6 file at path (atomically).  Fonts are

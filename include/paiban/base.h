@@ -71,7 +71,8 @@ void pb_diag_add_at(pb_diags *d, pb_severity sev, const char *path, pb_pos pos,
 void pb_diags_move(pb_diags *dst, pb_diags *src);
 /* Formats one diagnostic as "path:line:col: error: message" into buf
  * (always NUL-terminated, truncated to size); a diagnostic without a
- * position (about a whole file) says 1:1.  Returns the length it needed. */
+ * position (about a whole file) is "path: error: message".  Returns the
+ * length it needed (call again with a larger buffer to get it whole). */
 size_t pb_diag_format(const pb_diag *dg, char *buf, size_t size);
 
 /* Status codes returned by library entry points. */

@@ -48,6 +48,18 @@ void pb_fontset_free(pb_fontset *fs);
  * documents that resolve to the same profile (one at a time). */
 const char *pb_font_profile_name(const char *name, const char *lang);
 
+/* The faces of one chain of role (chain 0: CJK, 1: Latin, 2: the fallbacks,
+ * the same for every role), in order, into faces[0..max); returns how many
+ * the chain has.  A face that cannot be opened is still listed (see
+ * pb_fontset_face_usable).  For `paiban fonts`. */
+int pb_fontset_chain(const pb_fontset *fs, pb_role role, int chain,
+                     int *faces, int max);
+/* The i-th fallback of the profile that is not installed (fallbacks may
+ * be missing), or NULL past the last. */
+const char *pb_fontset_missing_fallback(const pb_fontset *fs, int i);
+/* Can face i be opened and shaped with (loads it if not yet loaded)? */
+bool pb_fontset_face_usable(pb_fontset *fs, size_t i);
+
 size_t pb_fontset_face_count(const pb_fontset *fs);
 const pb_face *pb_fontset_face(const pb_fontset *fs, size_t i);
 

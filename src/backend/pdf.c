@@ -5,6 +5,7 @@
 #include "paiban/backend.h"
 
 #include "base/atomic_file.h"
+#include "base/io.h"
 #include "backend/pdf_font.h"
 
 #include <stdlib.h>
@@ -55,6 +56,7 @@ typedef struct pb_pdfw {
   size_t npages;
   pb_pdfbuf buf;
   bool reported; /* an error is already in diags */
+  int fd;        /* opt->use_fd: the descriptor written to, else -1 */
 } pb_pdfw;
 
 static pb_status pb_w_nomem(pb_pdfw *w) {
@@ -114,7 +116,13 @@ static HPDF_STATUS pb_put_text(pb_pdfw *w, HPDF_Dict dict, const char *key,
     ascii = utf8[i] >= 0x20 && utf8[i] < 0x7F;
   if (ascii) return HPDF_Dict_Add(dict, key, HPDF_String_New(mm, utf8, NULL));
   /* At most 4 bytes of UTF-16 per input byte, plus the BOM. */
-  if (n > 16000) n = 16000; /* libharu strings hold 65,535 bytes */
+  /* libharu strings hold 65,535 bytes; pb_doc_check keeps titles and
+   * headings shorter, so only a bookmark of a 4,000-character heading of
+   * astral characters could reach this cut, made at a character boundary. */
+  if (n > 16000) {
+    n = 16000;
+    while (n > 0 && ((unsigned char)utf8[n] & 0xC0) == 0x80) n--;
+  }
   unsigned char *u = malloc(4 * n + 2);
   if (!u) return HPDF_Dict_Add(dict, key, NULL);
   size_t k = 0;
@@ -565,6 +573,35 @@ static pb_status pb_write_outline(pb_pdfw *w) {
   return PB_OK;
 }
 
+/* Copies libharu's finished memory stream into the temporary file. */
+static pb_status pb_w_copy_stream(pb_pdfw *w, pb_atomic_file *af) {
+  HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf), got = size;
+  HPDF_BYTE *bytes = malloc(size ? size : 1);
+  if (!bytes) return pb_w_nomem(w);
+  HPDF_STATUS r = HPDF_ReadFromStream(w->pdf, bytes, &got);
+  pb_status st = PB_OK;
+  if ((r != HPDF_OK && r != HPDF_STREAM_EOF) || got != size) {
+    st = pb_w_hpdf(w);
+  } else {
+    /* Reaching the stream's end is no error: forget it if reported. */
+    if (w->err.error == HPDF_STREAM_EOF) w->err.error = w->err.detail = 0;
+    HPDF_ResetError(w->pdf);
+    if (!af) {
+      int e = pb_write_all(w->fd, bytes, size);
+      if (e) {
+        pb_diag_add_at(w->diags, PB_SEV_ERROR, w->path, pb_nopos,
+                       "cannot write output: %s", strerror(e));
+        st = PB_ERR_IO;
+      }
+    } else {
+      st = pb_atomic_write(af, bytes, size, w->diags);
+    }
+    if (st != PB_OK) w->reported = true;
+  }
+  free(bytes);
+  return st;
+}
+
 pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
                        const pb_pdf_options *opt, const char *path,
                        pb_diags *diags) {
@@ -576,11 +613,13 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
     return PB_ERR_INTERNAL;
   }
   bool compress = opt ? opt->compress : true;
+  bool to_fd = opt && opt->use_fd;
   pb_atomic_file af;
-  pb_status st = pb_atomic_open(&af, path, diags);
+  pb_status st = to_fd ? PB_OK : pb_atomic_open(&af, path, diags);
   if (st != PB_OK) return st;
 
   pb_pdfw w = {0};
+  w.fd = to_fd ? opt->fd : -1;
   w.lo = lo;
   w.path = path;
   w.diags = diags;
@@ -615,9 +654,11 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
     /* libharu writes the header from this field, which starts at 1.3 and
      * has no setter in 2.3.0.  PDF 1.6 is our baseline (docs/DESIGN.md §8). */
     w.pdf->pdf_version = HPDF_VER_16;
-    /* libharu opens the temporary file by name and writes it whole; our
-     * descriptor stays open for the fsync in pb_atomic_commit. */
-    if (HPDF_SaveToFile(w.pdf, af.tmp_path) != HPDF_OK) st = pb_w_hpdf(&w);
+    /* libharu writes into its memory stream; the bytes reach the file
+     * through our own descriptor, where every write, the fsync and the
+     * close are checked (its own file handle's fclose result is lost). */
+    if (HPDF_SaveToStream(w.pdf) != HPDF_OK) st = pb_w_hpdf(&w);
+    else st = pb_w_copy_stream(&w, to_fd ? NULL : &af);
   }
   if (st == PB_OK && (w.err.error || HPDF_GetError(w.pdf) != HPDF_OK))
     st = pb_w_hpdf(&w);
@@ -629,6 +670,7 @@ done:
   if (w.pdf) HPDF_Free(w.pdf);
   free(w.pages);
   pb_pdfbuf_free(&w.buf);
+  if (to_fd) return st;
   if (st == PB_OK) return pb_atomic_commit(&af, diags);
   pb_atomic_abort(&af);
   return st;

@@ -1,6 +1,7 @@
 /* Atomic file output: mkstemp beside the target, fsync, rename
  * (src/atomic_file.h). */
 #include "base/atomic_file.h"
+#include "base/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,17 +14,29 @@
 /* The temporary file being written, for pb_atomic_remove_pending (a signal
  * handler may call it, so it is a fixed buffer, not a pointer to freed
  * memory).  One per process: a process writes one output at a time. */
-static char pb_pending_tmp[PATH_MAX];
+static char pb_pending_own[PATH_MAX];
+static char *pb_pending_tmp = pb_pending_own;
+static size_t pb_pending_size = sizeof pb_pending_own;
 
 static void pb_pending_set(const char *path) {
   size_t n = path ? strlen(path) : 0;
-  if (n >= sizeof pb_pending_tmp) n = 0;
+  if (n >= pb_pending_size) n = 0;
   if (n) memcpy(pb_pending_tmp, path, n);
   pb_pending_tmp[n] = '\0';
 }
 
 void pb_atomic_remove_pending(void) {
   if (pb_pending_tmp[0]) unlink(pb_pending_tmp); /* async-signal-safe */
+}
+
+void pb_atomic_pending_buffer(char *buf, size_t size) {
+  if (!buf || size < 2) {
+    buf = pb_pending_own;
+    size = sizeof pb_pending_own;
+  }
+  buf[0] = '\0';
+  pb_pending_tmp = buf;
+  pb_pending_size = size;
 }
 
 
@@ -114,8 +127,11 @@ pb_status pb_atomic_open(pb_atomic_file *af, const char *path,
   size_t tlen = strlen(dir) + strlen(base) + 16;
   af->tmp_path = malloc(tlen);
   if (!af->tmp_path) goto nomem;
+  /* The temporary name is 8 bytes longer than the target's: a name near
+   * NAME_MAX (255) gets a short one instead. */
+  bool long_name = strlen(base) + 8 > 255;
   snprintf(af->tmp_path, tlen, "%s%s.%s.XXXXXX", dir,
-           strcmp(dir, "/") == 0 ? "" : "/", base);
+           strcmp(dir, "/") == 0 ? "" : "/", long_name ? "paiban" : base);
   af->fd = mkstemp(af->tmp_path);
   if (af->fd < 0) {
     int e = errno;
@@ -163,6 +179,21 @@ FILE *pb_atomic_stream(pb_atomic_file *af, pb_diags *diags) {
                    pb_nopos, "cannot write output: %s", strerror(e));
   }
   return af->fp;
+}
+
+pb_status pb_atomic_write(pb_atomic_file *af, const void *data, size_t len,
+                          pb_diags *diags) {
+  const char *p = data;
+  int e = af->fd < 0 ? EBADF : 0;
+  if (!e && af->fp) {
+    if (fwrite(p, 1, len, af->fp) != len) e = errno ? errno : EIO;
+    len = 0;
+  }
+  if (!e && len) e = pb_write_all(af->fd, p, len);
+  if (!e) return PB_OK;
+  pb_diag_add_at(diags, PB_SEV_ERROR, af->target ? af->target : "", pb_nopos,
+                 "cannot write output: %s", strerror(e));
+  return PB_ERR_IO;
 }
 
 pb_status pb_atomic_commit(pb_atomic_file *af, pb_diags *diags) {

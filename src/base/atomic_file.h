@@ -34,6 +34,12 @@ pb_status pb_atomic_open(pb_atomic_file *af, const char *path,
 /* A stdio stream on the temporary file (created on first call). */
 FILE *pb_atomic_stream(pb_atomic_file *af, pb_diags *diags);
 
+/* Writes len bytes to the temporary file (through the stream if one was
+ * asked for), retrying short writes; an error is reported in words
+ * ("No space left on device") and the caller aborts. */
+pb_status pb_atomic_write(pb_atomic_file *af, const void *data, size_t len,
+                          pb_diags *diags);
+
 /* Flushes, fsyncs and renames the temporary file over the target.  On
  * failure the temporary file is removed and the target is untouched. */
 pb_status pb_atomic_commit(pb_atomic_file *af, pb_diags *diags);
@@ -45,5 +51,10 @@ void pb_atomic_abort(pb_atomic_file *af);
  * call from a signal handler (the CLI does, on SIGINT/SIGTERM/SIGHUP), so
  * an interrupted render leaves nothing behind. */
 void pb_atomic_remove_pending(void);
+
+/* Keeps the name of the pending temporary file in buf (size bytes) from now
+ * on, e.g. memory shared with a parent process, which can then remove the
+ * file of a worker that crashed.  NULL returns to the built-in buffer. */
+void pb_atomic_pending_buffer(char *buf, size_t size);
 
 #endif

@@ -1,52 +1,52 @@
-/* Reading a whole file (src/io.h): used for manuscripts by the CLI and for
- * the originals of derived editions. */
+/* Reading a whole file (src/base/io.h): manuscripts (CLI), the originals
+ * of derived editions, font profiles. */
 #include "base/io.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-int pb_file_read(const char *path, size_t max, char **data, size_t *len) {
+int pb_fd_read(int fd, size_t max, char **data, size_t *len) {
   int err = 0;
-  char *buf = NULL;
   size_t n = 0, cap = 1 << 16;
-  FILE *f = fopen(path, "rb");
-  if (!f) return errno ? errno : EIO;
-  struct stat st;
-  if (fstat(fileno(f), &st) != 0) {
-    err = errno;
-    goto done;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    err = EISDIR;
-    goto done;
-  }
-  if (!(buf = malloc(cap + 1))) {
-    err = ENOMEM;
-    goto done;
-  }
+  char *buf = malloc(cap + 1);
+  if (!buf) return ENOMEM;
   for (;;) {
     if (n == cap) {
       if (cap >= max) {
         err = EFBIG;
-        goto done;
+        break;
       }
-      char *nb = realloc(buf, cap * 2 + 1);
+      size_t ncap = cap * 2 > max ? max : cap * 2;
+      char *nb = realloc(buf, ncap + 1);
       if (!nb) {
         err = ENOMEM;
-        goto done;
+        break;
       }
       buf = nb;
-      cap *= 2;
+      cap = ncap;
     }
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
+    ssize_t got = read(fd, buf + n, cap - n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      err = errno;
+      break;
+    }
     if (got == 0) break;
+    n += (size_t)got;
   }
-  if (ferror(f)) err = errno ? errno : EIO;
-done:
-  fclose(f);
+  if (!err && n == cap && cap >= max) {
+    /* Exactly max bytes: more would be too many; check for one more. */
+    char extra;
+    ssize_t got;
+    do got = read(fd, &extra, 1);
+    while (got < 0 && errno == EINTR);
+    if (got > 0) err = EFBIG;
+  }
   if (err) {
     free(buf);
     return err;
@@ -54,5 +54,46 @@ done:
   buf[n] = '\0';
   *data = buf;
   *len = n;
+  return 0;
+}
+
+int pb_file_read(const char *path, size_t max, char **data, size_t *len) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return errno ? errno : EIO;
+  int err = 0;
+  struct stat st;
+  if (fstat(fd, &st) != 0) err = errno;
+  else if (S_ISDIR(st.st_mode)) err = EISDIR;
+  else if (!S_ISREG(st.st_mode)) err = PB_ENOTREG;
+  else if ((unsigned long long)st.st_size > max) err = EFBIG;
+  else {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    err = pb_fd_read(fd, max, data, len);
+  }
+  close(fd);
+  return err;
+}
+
+const char *pb_file_error(int err, size_t max, char *buf, size_t size) {
+  if (err == PB_ENOTREG) return "not a regular file (a FIFO, a device or a socket)";
+  if (err == EISDIR) return "is a directory";
+  if (err == EFBIG) {
+    snprintf(buf, size, "larger than %zu MiB", max >> 20);
+    return buf;
+  }
+  return strerror(err);
+}
+
+int pb_write_all(int fd, const void *data, size_t len) {
+  const char *p = data;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return EIO;
+    p += n;
+    len -= (size_t)n;
+  }
   return 0;
 }

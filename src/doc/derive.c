@@ -89,6 +89,25 @@ static char *pb_sibling_path(const char *base, const char *rel) {
   return p;
 }
 
+/* Is file (symbolic links resolved) inside the directory of manuscript, or
+ * below it?  A file that does not exist is let through: reading it reports
+ * the error. */
+static bool pb_path_inside(const char *manuscript, const char *file) {
+  char *real = realpath(file, NULL);
+  if (!real) return true;
+  const char *slash = strrchr(manuscript, '/');
+  char *dir = slash ? strndup(manuscript, (size_t)(slash - manuscript) + 1)
+                    : strdup(".");
+  char *rdir = dir ? realpath(*dir ? dir : "/", NULL) : NULL;
+  size_t n = rdir ? strlen(rdir) : 0;
+  bool inside = rdir && strncmp(real, rdir, n) == 0 &&
+                (real[n] == '/' || (n == 1 && rdir[0] == '/'));
+  free(real);
+  free(dir);
+  free(rdir);
+  return inside;
+}
+
 static void pb_take_str(char **dst, char **src) {
   if (*dst || !*src) return;
   *dst = *src;
@@ -136,11 +155,20 @@ pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
   pb_diags od;
   pb_diags_init(&od, path);
   if (!path) goto done;
-  int err = pb_file_read(path, 256u << 20, &src, &len);
+  if (!doc->derive_anywhere && !pb_path_inside(doc->path ? doc->path : "", path)) {
+    pb_diag_add(diags, PB_SEV_ERROR, m->derive_pos,
+                "'derive-from' names '%s', which is outside the manuscript's "
+                "directory (paiban --allow-outside permits it)",
+                path);
+    st = PB_ERR_INPUT;
+    goto done;
+  }
+  int err = pb_file_read(path, PB_MAX_MANUSCRIPT_BYTES, &src, &len);
   if (err) {
+    char why[64];
     pb_diag_add(diags, PB_SEV_ERROR, m->derive_pos,
                 "'derive-from' names '%s', which cannot be read: %s", path,
-                strerror(err));
+                pb_file_error(err, PB_MAX_MANUSCRIPT_BYTES, why, sizeof why));
     st = PB_ERR_IO;
     goto done;
   }

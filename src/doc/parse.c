@@ -674,6 +674,22 @@ static void footnote_ref(ctx *c, cmark_node *n) {
     text_char(c, (unsigned char)*p, style, cur_link(c), (uint16_t)num, pos);
 }
 
+/* An image is not drawn yet: say so at its "![", once per image. */
+static void image_warning(ctx *c, cmark_node *n) {
+  line_hint(c, n);
+  size_t lim = window(c, SEARCH_WINDOW);
+  const char *hit = memmem(c->buf + c->cur, lim - c->cur, "![", 2);
+  pb_pos pos = track(c, hit ? (size_t)(hit - c->buf) : c->cur);
+  const char *url = cmark_node_get_url(n);
+  size_t ulen = url ? strlen(url) : 0, shown = ulen > 60 ? 60 : ulen;
+  while (shown < ulen && shown > 0 && ((unsigned char)url[shown] & 0xC0) == 0x80)
+    shown--; /* cut at a character boundary */
+  pb_diag_add(c->diags, PB_SEV_WARNING, pos,
+              "images are not supported: '%.*s%s' is left out and its "
+              "description is set as text",
+              (int)shown, url ? url : "", shown < ulen ? "..." : "");
+}
+
 /* One inline node inside a paragraph or heading. */
 static void walk_inline(ctx *c, cmark_node *n, bool enter) {
   cmark_node_type t = cmark_node_get_type(n);
@@ -731,6 +747,9 @@ static void walk_inline(ctx *c, cmark_node *n, bool enter) {
     }
     break;
   case CMARK_NODE_IMAGE: /* its children (the alt text) are the text */
+    if (enter)
+      image_warning(c, n);
+    break;
   default:
     if (c->strike && cmark_node_get_syntax_extension(n) == c->strike)
       c->strikeout += delta;

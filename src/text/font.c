@@ -2,6 +2,7 @@
  * (include/paiban/font.h, docs/DESIGN.md §4). */
 #include "text/face.h"
 #include "base/util.h"
+#include "base/io.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +39,8 @@ struct pb_fontset {
   size_t nfaces;
   pb_chain chains[PB_ROLE_COUNT][2]; /* [role][cjk|latin] */
   pb_chain fallback;
+  char *missing_fallback[PB_MAX_CHAIN]; /* owned: fallbacks not installed */
+  int nmissing_fallback;
 };
 
 static const char *const pb_role_names[PB_ROLE_COUNT] = {"body", "emph",
@@ -58,6 +61,7 @@ static void pb_face_close(pb_face *f) {
 void pb_fontset_free(pb_fontset *fs) {
   if (!fs) return;
   for (size_t i = 0; i < fs->nfaces; i++) pb_face_close(&fs->faces[i]);
+  for (int i = 0; i < fs->nmissing_fallback; i++) free(fs->missing_fallback[i]);
   if (fs->ft) FT_Done_FreeType(fs->ft);
   free(fs);
 }
@@ -281,6 +285,32 @@ done:
   return result;
 }
 
+/* Can face i be shaped and embedded?  The PDF writer embeds TrueType and
+ * CFF (OpenType) outlines only, and a face HarfBuzz sees no glyphs in
+ * (a Type 1 font, a bitmap font) would fail at the very end.  Opens the
+ * face; why says what is wrong. */
+static bool pb_face_embeddable(pb_fontset *fs, int i, char *why, size_t whylen) {
+  if (!pb_face_ready(fs, i)) {
+    snprintf(why, whylen, "its file '%s' cannot be read as a font",
+             fs->faces[i].file);
+    return false;
+  }
+  const pb_face *f = &fs->faces[i];
+  const char *fmt = FT_Get_Font_Format((FT_Face)f->ft_face);
+  if (!fmt || (strcmp(fmt, "TrueType") != 0 && strcmp(fmt, "CFF") != 0)) {
+    snprintf(why, whylen,
+             "'%s' is a %s font; paiban embeds only OpenType and TrueType "
+             "fonts",
+             f->file, fmt ? fmt : "unknown");
+    return false;
+  }
+  if (hb_face_get_glyph_count(f->hb_face) == 0) {
+    snprintf(why, whylen, "HarfBuzz finds no glyphs in '%s'", f->file);
+    return false;
+  }
+  return true;
+}
+
 static char *pb_trim(char *s) {
   while (*s == ' ' || *s == '\t') s++;
   char *e = s + strlen(s);
@@ -340,6 +370,15 @@ static void pb_profile_line(pb_fontset *fs, const char *path, uint32_t lineno,
       if (!optional)
         pb_diag_add_at(d, PB_SEV_ERROR, path, (pb_pos){lineno, pcol},
                        "font '%s' cannot be found: %s", pat, why);
+      else if (fs->nmissing_fallback < PB_MAX_CHAIN &&
+               (fs->missing_fallback[fs->nmissing_fallback] = pb_strdup(pat)))
+        fs->nmissing_fallback++;
+      continue;
+    }
+    if (!pb_face_embeddable(fs, fi, why, sizeof why)) {
+      pb_diag_add_at(d, optional ? PB_SEV_WARNING : PB_SEV_ERROR, path,
+                     (pb_pos){lineno, pcol}, "font '%s' cannot be used%s: %s",
+                     pat, optional ? " (left out of the fallbacks)" : "", why);
       continue;
     }
     if (chain->n < PB_MAX_CHAIN) chain->face[chain->n++] = fi;
@@ -354,9 +393,7 @@ const char *pb_font_profile_name(const char *name, const char *lang) {
 pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
                             const char *lang, pb_diags *diags) {
   pb_fontset *fs = NULL;
-  FILE *fp = NULL;
-  char *line = NULL;
-  size_t cap = 0;
+  char *line = NULL; /* the profile's text */
   char path[4096];
   size_t errors_before = diags->errors;
 
@@ -380,16 +417,25 @@ pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
                 "cannot initialise fontconfig");
     goto fail;
   }
-  fp = fopen(path, "r");
-  if (!fp) {
+  /* A regular file of at most 1 MiB: a FIFO would hang, /dev/zero never
+   * end (src/io.c). */
+  size_t text_len = 0;
+  int rerr = pb_file_read(path, 1u << 20, &line, &text_len);
+  if (rerr) {
+    char why[64];
     pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
-                   "cannot read font profile '%s': %s", name, strerror(errno));
+                   "cannot read font profile '%s': %s", name,
+                   pb_file_error(rerr, 1u << 20, why, sizeof why));
     goto fail;
   }
   uint32_t lineno = 0;
-  while (getline(&line, &cap, fp) > 0) {
+  for (char *next = line; next && next < line + text_len;) {
+    char *cur = next;
+    char *nl = memchr(cur, '\n', (size_t)(line + text_len - cur));
+    if (nl) *nl = '\0';
+    next = nl ? nl + 1 : NULL;
     lineno++;
-    char *s = pb_trim(line);
+    char *s = pb_trim(cur);
     if (!*s || *s == '#') continue;
     pb_profile_line(fs, path, lineno, s, diags);
   }
@@ -412,13 +458,26 @@ pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
       }
   }
   free(line);
-  fclose(fp);
   return fs;
 fail:
   free(line);
-  if (fp) fclose(fp);
   pb_fontset_free(fs);
   return NULL;
+}
+
+int pb_fontset_chain(const pb_fontset *fs, pb_role role, int chain,
+                     int *faces, int max) {
+  const pb_chain *ch = chain == 2 ? &fs->fallback : &fs->chains[role][chain & 1];
+  for (int k = 0; k < ch->n && k < max; k++) faces[k] = ch->face[k];
+  return ch->n;
+}
+
+const char *pb_fontset_missing_fallback(const pb_fontset *fs, int i) {
+  return i >= 0 && i < fs->nmissing_fallback ? fs->missing_fallback[i] : NULL;
+}
+
+bool pb_fontset_face_usable(pb_fontset *fs, size_t i) {
+  return i < fs->nfaces && pb_face_ready(fs, (int)i);
 }
 
 static int pb_chain_pick(pb_fontset *fs, const pb_chain *ch, uint32_t cp) {

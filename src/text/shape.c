@@ -20,9 +20,9 @@ struct pb_shaper {
   pb_diags *diags;            /* borrowed, during pb_para_shape only */
   hb_buffer_t *buf;
   hb_language_t lang;
-  /* Code points already reported as missing from every font. */
+  /* Code points already reported as missing from every font: a bitset
+   * over U+0000..U+10FFFF, made on first use. */
   uint32_t *missing;
-  size_t nmissing, missing_cap;
   pb_hyphenator hyphenator;
   pb_punct_cache punct;
 };
@@ -87,14 +87,19 @@ static pb_role pb_role_of(const pb_para *p, size_t i) {
   return p->role;
 }
 
-/* Reports a character no font has, once per document. */
+/* Reports a character no font has, once per document.  sh->missing is a
+ * bitset over the code-point range (one bit per code point, made on first
+ * use), so reporting many distinct characters stays linear. */
 static void pb_report_missing(pb_shaper *sh, const pb_para *p, size_t i) {
   uint32_t cp = p->text[i];
-  for (size_t k = 0; k < sh->nmissing; k++)
-    if (sh->missing[k] == cp) return;
-  if (pb_grow((void **)&sh->missing, &sh->missing_cap, sh->nmissing + 1,
-              sizeof *sh->missing))
-    sh->missing[sh->nmissing++] = cp;
+  if (cp > 0x10FFFF) cp = 0xFFFD;
+  if (!sh->missing) {
+    sh->missing = calloc(0x110000 / 32, sizeof *sh->missing);
+    if (!sh->missing) return;
+  }
+  uint32_t bit = 1u << (cp & 31);
+  if (sh->missing[cp >> 5] & bit) return;
+  sh->missing[cp >> 5] |= bit;
   pb_diag_add(sh->diags, PB_SEV_WARNING, p->pos ? p->pos[i] : (pb_pos){0, 0},
               "character U+%04X is in no font of the profile; it is drawn as "
               "the missing-glyph box",
@@ -103,32 +108,43 @@ static void pb_report_missing(pb_shaper *sh, const pb_para *p, size_t i) {
 
 /* Shared marks in Chinese text are CJK unless both neighbours are Latin;
  * in Latin text they are Latin unless both neighbours are CJK.  Neighbours
- * skip spaces and other shared marks (docs/DESIGN.md §4, clreq-digest §0). */
-static bool pb_shared_is_cjk(const pb_para *p, size_t i) {
-  int left = -1, right = -1; /* -1 none, 0 latin, 1 cjk */
-  for (size_t k = i; k-- > 0;) {
-    uint32_t c = p->text[k];
-    if (c == ' ' || pb_is_shared_mark(c)) continue;
-    pb_cclass cc = pb_char_class(c, true);
-    left = pb_cclass_is_cjk(cc) ? 1 : 0;
-    break;
+ * skip spaces and other shared marks (docs/DESIGN.md §4, clreq-digest §0).
+ * The neighbours are found in one pass over the paragraph: left is carried
+ * forward, and the right one found once for a whole run of marks (40,000
+ * dashes are looked at once, not once per dash). */
+typedef struct pb_neighbours {
+  int left;        /* -1 none, 0 latin, 1 cjk */
+  size_t right_at; /* the right neighbour's index (len: none) ... */
+  int right;       /* ... and its side; valid while right_at > i */
+} pb_neighbours;
+
+static bool pb_neighbour_skips(uint32_t c) {
+  return c == ' ' || pb_is_shared_mark(c);
+}
+
+static int pb_side(uint32_t c) {
+  return pb_cclass_is_cjk(pb_char_class(c, true)) ? 1 : 0;
+}
+
+static bool pb_shared_is_cjk(const pb_para *p, size_t i, pb_neighbours *nb) {
+  if (nb->right_at <= i) {
+    size_t k = i + 1;
+    while (k < p->len && pb_neighbour_skips(p->text[k])) k++;
+    nb->right_at = k;
+    nb->right = k < p->len ? pb_side(p->text[k]) : -1;
   }
-  for (size_t k = i + 1; k < p->len; k++) {
-    uint32_t c = p->text[k];
-    if (c == ' ' || pb_is_shared_mark(c)) continue;
-    pb_cclass cc = pb_char_class(c, true);
-    right = pb_cclass_is_cjk(cc) ? 1 : 0;
-    break;
-  }
+  int left = nb->left, right = nb->right;
   if (p->cjk_text) return !(left == 0 && right == 0) || (left < 0 && right < 0);
   return left == 1 && right == 1;
 }
 
 static void pb_classify(pb_shaper *sh, pb_para *p) {
+  pb_neighbours nb = {.left = -1, .right_at = 0, .right = -1};
   for (size_t i = 0; i < p->len; i++) {
     uint32_t cp = p->text[i];
-    bool cjk = pb_is_shared_mark(cp) ? pb_shared_is_cjk(p, i) : p->cjk_text;
+    bool cjk = pb_is_shared_mark(cp) ? pb_shared_is_cjk(p, i, &nb) : p->cjk_text;
     p->cls[i] = pb_char_class(cp, cjk);
+    if (!pb_neighbour_skips(cp)) nb.left = pb_side(cp);
   }
   for (size_t i = 0; i < p->len; i++) {
     pb_cclass c = p->cls[i];

@@ -1,5 +1,5 @@
 /* libFuzzer target for the whole pipeline, as the CLI's pb_render runs it:
- * pb_doc_parse → pb_doc_derive → pb_settings_from_meta → pb_fontset_load →
+ * pb_doc_parse → pb_doc_derive → pb_doc_check → pb_settings_from_meta → pb_fontset_load →
  * pb_typeset → pb_pdf_write (to a per-process file under /tmp, removed
  * afterwards) and pb_dump_write (to /dev/null).
  *
@@ -107,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (pb_doc_parse(src, size, DOC_PATH, &doc, &d) != PB_OK || d.errors)
     goto done;
   if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
+  if (pb_doc_check(&doc, &d) != PB_OK || d.errors) goto done;
   if (pb_settings_from_meta(&doc.meta, NULL, &s, &d) != PB_OK || d.errors)
     goto done;
   const char *name = pb_font_profile_name(doc.meta.fonts, s.lang);
