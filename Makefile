@@ -15,7 +15,9 @@ FONT_DIR = $(CURDIR)/fonts
 HYPH_DIR = /usr/share/hyphen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc $(PKG_CFLAGS) \
+# The CLI sees only the public headers (include/) and its own (src/cli/).
+PRIVATE_INC = -Isrc
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude $(PRIVATE_INC) $(PKG_CFLAGS) \
            -DPB_DEFAULT_FONT_DIR='"$(FONT_DIR)"' -DPB_HYPHEN_DIR='"$(HYPH_DIR)"'
 LDLIBS  += $(PKG_LIBS) -lcmark-gfm-extensions -lhpdf -lhyphen -lm -lpthread
 
@@ -52,6 +54,8 @@ $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(CLI_OBJ): PRIVATE_INC =
 
 $(BUILD)/libpaiban.a: $(LIB_OBJ)
 	@rm -f $@

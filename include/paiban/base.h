@@ -89,6 +89,14 @@ typedef enum pb_status {
  * messages and tests; never NULL. */
 const char *pb_status_name(pb_status st);
 
+/* Decodes the UTF-8 sequence at s (n bytes available).  Returns its length
+ * (1..4) and stores the code point in *cp.  Returns 0 and stores U+FFFD if
+ * the bytes are not valid UTF-8: a stray continuation byte, a byte that can
+ * never start a sequence (C0, C1, F5..FF), an overlong form, a surrogate
+ * (U+D800..U+DFFF), a value above U+10FFFF, or a sequence cut short by n or
+ * by a non-continuation byte.  n == 0 also returns 0. */
+size_t pb_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
 const char *pb_version(void);
 
 #endif

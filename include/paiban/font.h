@@ -34,13 +34,17 @@ typedef struct pb_face pb_face;
 
 typedef struct pb_fontset pb_fontset;
 
-/* Loads the profile for lang (or the named profile) from font_dir.  name may
- * be NULL (then "zh-Hant", "zh-Hans" or "en" from lang).  Fonts missing from
- * the system are errors naming the profile line.  On failure returns NULL
- * and reports in diags.  font_dir NULL means the built-in default
- * (PAIBAN_FONT_DIR or the directory given at build time). */
-pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
-                            const char *lang, pb_diags *diags);
+/* Loads the profile for lang (or the named profile) from font_dir into
+ * *out (the caller frees it with pb_fontset_free).  name may be NULL (then
+ * "zh-Hant", "zh-Hans" or "en" from lang).  Fonts missing from the system
+ * or that cannot be embedded are errors naming the profile line.  On
+ * failure *out is NULL, the cause is in diags, and the status is
+ * PB_ERR_IO (the profile cannot be read), PB_ERR_FONT or PB_ERR_NOMEM.
+ * font_dir NULL means the built-in default (PAIBAN_FONT_DIR or the
+ * directory given at build time). */
+pb_status pb_fontset_load(const char *font_dir, const char *name,
+                          const char *lang, pb_fontset **out,
+                          pb_diags *diags);
 void pb_fontset_free(pb_fontset *fs);
 
 /* The profile pb_fontset_load would read: name if given, else "zh-Hant",

@@ -10,6 +10,7 @@
 #include "backend.h"
 #include "cjk.h"
 #include "doc.h"
+#include "file.h"
 #include "font.h"
 #include "frontmatter.h"
 #include "layout.h"

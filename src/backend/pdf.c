@@ -4,8 +4,7 @@
  * (src/pdf_font.c).  Output is reproducible: no clock, no random /ID. */
 #include "paiban/backend.h"
 
-#include "base/atomic_file.h"
-#include "base/io.h"
+#include "paiban/file.h"
 #include "backend/pdf_font.h"
 
 #include <stdlib.h>
@@ -587,12 +586,7 @@ static pb_status pb_w_copy_stream(pb_pdfw *w, pb_atomic_file *af) {
     if (w->err.error == HPDF_STREAM_EOF) w->err.error = w->err.detail = 0;
     HPDF_ResetError(w->pdf);
     if (!af) {
-      int e = pb_write_all(w->fd, bytes, size);
-      if (e) {
-        pb_diag_add_at(w->diags, PB_SEV_ERROR, w->path, pb_nopos,
-                       "cannot write output: %s", strerror(e));
-        st = PB_ERR_IO;
-      }
+      st = pb_write_all(w->fd, w->path, bytes, size, w->diags);
     } else {
       st = pb_atomic_write(af, bytes, size, w->diags);
     }

@@ -1,6 +1,6 @@
-/* Reading a whole file (src/base/io.h): manuscripts (CLI), the originals
- * of derived editions, font profiles. */
-#include "base/io.h"
+/* Reading a whole file and writing a whole buffer (include/paiban/file.h):
+ * manuscripts (CLI), the originals of derived editions, font profiles. */
+#include "paiban/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int pb_fd_read(int fd, size_t max, char **data, size_t *len) {
+/* Not an errno value: the path names a FIFO, device or socket. */
+#define PB_ENOTREG (-1)
+
+/* The errno-style readers below return 0 or an errno value (or
+ * PB_ENOTREG); the public functions turn it into words and a diagnostic. */
+static int pb_fd_read_err(int fd, size_t max, char **data, size_t *len) {
   int err = 0;
   size_t n = 0, cap = 1 << 16;
   char *buf = malloc(cap + 1);
@@ -57,7 +62,8 @@ int pb_fd_read(int fd, size_t max, char **data, size_t *len) {
   return 0;
 }
 
-int pb_file_read(const char *path, size_t max, char **data, size_t *len) {
+static int pb_file_read_err(const char *path, size_t max, char **data,
+                            size_t *len) {
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return errno ? errno : EIO;
   int err = 0;
@@ -69,31 +75,66 @@ int pb_file_read(const char *path, size_t max, char **data, size_t *len) {
   else {
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    err = pb_fd_read(fd, max, data, len);
+    err = pb_fd_read_err(fd, max, data, len);
   }
   close(fd);
   return err;
 }
 
-const char *pb_file_error(int err, size_t max, char *buf, size_t size) {
+/* Words for a reader's result. */
+static const char *pb_read_error(int err, size_t max, char *buf, size_t size) {
   if (err == PB_ENOTREG) return "not a regular file (a FIFO, a device or a socket)";
   if (err == EISDIR) return "is a directory";
   if (err == EFBIG) {
-    snprintf(buf, size, "larger than %zu MiB", max >> 20);
+    if (max >= 1u << 20) snprintf(buf, size, "larger than %zu MiB", max >> 20);
+    else snprintf(buf, size, "larger than %zu bytes", max);
     return buf;
   }
   return strerror(err);
 }
 
-int pb_write_all(int fd, const void *data, size_t len) {
+/* Reports a failed read (see pb_file_read) and returns its status. */
+static pb_status pb_read_failed(int err, size_t max, const char *path,
+                                const char *what, pb_pos at, pb_diags *diags) {
+  char buf[64];
+  const char *why = pb_read_error(err, max, buf, sizeof buf);
+  const char *sep = what ? " " : "";
+  if (!what) what = "";
+  if (at.line)
+    pb_diag_add(diags, PB_SEV_ERROR, at, "cannot read%s%s: %s", sep, what, why);
+  else
+    pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
+                   "cannot read%s%s: %s", sep, what, why);
+  return err == ENOMEM ? PB_ERR_NOMEM : PB_ERR_IO;
+}
+
+pb_status pb_file_read(const char *path, size_t max, const char *what,
+                       pb_pos at, char **data, size_t *len, pb_diags *diags) {
+  int err = pb_file_read_err(path, max, data, len);
+  return err ? pb_read_failed(err, max, path, what, at, diags) : PB_OK;
+}
+
+pb_status pb_fd_read(int fd, const char *name, size_t max, char **data,
+                     size_t *len, pb_diags *diags) {
+  int err = pb_fd_read_err(fd, max, data, len);
+  return err ? pb_read_failed(err, max, name, NULL, (pb_pos){0, 0}, diags)
+             : PB_OK;
+}
+
+pb_status pb_write_all(int fd, const char *name, const void *data, size_t len,
+                       pb_diags *diags) {
   const char *p = data;
   while (len > 0) {
     ssize_t n = write(fd, p, len);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno;
-    if (n == 0) return EIO;
+    int err = n < 0 ? errno : n == 0 ? EIO : 0;
+    if (err) {
+      pb_diag_add_at(diags, PB_SEV_ERROR, name, (pb_pos){0, 0},
+                     "cannot write output: %s", strerror(err));
+      return PB_ERR_IO;
+    }
     p += n;
     len -= (size_t)n;
   }
-  return 0;
+  return PB_OK;
 }

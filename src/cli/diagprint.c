@@ -1,8 +1,7 @@
 /* Diagnostics on standard error, short or with the source line and a caret
  * (src/cli/diagprint.h). */
 #include "diagprint.h"
-#include "base/io.h"
-#include "base/utf8.h"
+#include "paiban/file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,8 +178,13 @@ void pb_print_diags(const pb_diags *d, bool quiet, pb_diag_style style,
           other_len = 0;
           other_path = strdup(dg->path);
           cur = (pb_line_cursor){0};
-          if (pb_file_read(dg->path, 64u << 20, &other, &other_len) != 0)
+          /* Best effort: without the file, no snippet. */
+          pb_diags unused;
+          pb_diags_init(&unused, dg->path);
+          if (pb_file_read(dg->path, 64u << 20, NULL, (pb_pos){0, 0}, &other,
+                           &other_len, &unused) != PB_OK)
             other = NULL;
+          pb_diags_free(&unused);
         }
         text = other;
         len = other_len;

@@ -1,7 +1,7 @@
 /* `paiban fonts [MANUSCRIPT|PROFILE]` (src/cli/cli.h): what each role of a
  * font profile resolves to, and what is missing. */
 #include "cli.h"
-#include "base/io.h"
+#include "paiban/file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,8 @@ static int pb_list_profile(const pb_cli *cli, const char *name,
                            const char *lang, const char *from) {
   pb_diags d;
   pb_diags_init(&d, from ? from : "paiban");
-  pb_fontset *fs = pb_fontset_load(cli->font_dir, name, lang, &d);
+  pb_fontset *fs = NULL;
+  (void)pb_fontset_load(cli->font_dir, name, lang, &fs, &d); /* fs NULL on failure */
   const char *profile = pb_font_profile_name(name, lang);
   int rc = 0;
   if (fs) {
@@ -78,15 +79,12 @@ int pb_fonts_command(const pb_cli *cli, int argc, char **argv) {
     size_t len = 0;
     pb_diags d;
     pb_diags_init(&d, argv[i]);
-    int err = pb_file_read(argv[i], PB_MAX_MANUSCRIPT_BYTES, &src, &len);
+    pb_status rst = pb_file_read(argv[i], PB_MAX_MANUSCRIPT_BYTES, NULL,
+                                 (pb_pos){0, 0}, &src, &len, &d);
     pb_doc doc = {0};
     pb_settings s;
     pb_overrides ov = {.font_dir = cli->font_dir};
-    if (err) {
-      char why[64];
-      pb_diag_add(&d, PB_SEV_ERROR, (pb_pos){0, 0}, "cannot read: %s",
-                  pb_file_error(err, PB_MAX_MANUSCRIPT_BYTES, why, sizeof why));
-    } else if (pb_doc_parse(src, len, argv[i], &doc, &d) == PB_OK && !d.errors &&
+    if (rst == PB_OK && pb_doc_parse(src, len, argv[i], &doc, &d) == PB_OK && !d.errors &&
                pb_settings_from_meta(&doc.meta, &ov, &s, &d) == PB_OK &&
                !d.errors) {
       rc |= pb_list_profile(cli, doc.meta.fonts, s.lang, argv[i]);

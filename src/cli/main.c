@@ -11,8 +11,7 @@
  * option table behind --help and the man page).
  */
 #include "paiban/paiban.h"
-#include "base/atomic_file.h"
-#include "base/io.h"
+#include "paiban/file.h"
 #include "cli.h"
 #include "diagprint.h"
 #include "outpath.h"
@@ -77,13 +76,9 @@ static char *pb_read_manuscript(const pb_batch *b, const char *path,
     *len = b->stdin_len;
     return buf;
   }
-  int err = pb_file_read(path, PB_MAX_MANUSCRIPT_BYTES, &buf, len);
-  if (err) {
-    char why[64];
-    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "cannot read: %s",
-                pb_file_error(err, PB_MAX_MANUSCRIPT_BYTES, why, sizeof why));
+  if (pb_file_read(path, PB_MAX_MANUSCRIPT_BYTES, NULL, (pb_pos){0, 0}, &buf,
+                   len, d) != PB_OK)
     return NULL;
-  }
   return buf;
 }
 
@@ -100,7 +95,8 @@ static pb_fontset *pb_cached_fontset(const pb_cli *cli, const char *name,
   const char *profile = pb_font_profile_name(name, lang);
   for (int i = 0; i < PB_FONTSET_CACHE && pb_fontsets[i].name; i++)
     if (strcmp(pb_fontsets[i].name, profile) == 0) return pb_fontsets[i].fs;
-  pb_fontset *fs = pb_fontset_load(cli->font_dir, name, lang, d);
+  pb_fontset *fs = NULL;
+  if (pb_fontset_load(cli->font_dir, name, lang, &fs, d) != PB_OK) return NULL;
   for (int i = 0; fs && i < PB_FONTSET_CACHE; i++)
     if (!pb_fontsets[i].name) {
       pb_fontsets[i].name = strdup(profile);
@@ -188,12 +184,7 @@ static pb_status pb_write_dump(const pb_cli *cli, const pb_out *out,
   if (fclose(mem) != 0 && st == PB_OK) st = PB_ERR_NOMEM;
   if (st != PB_OK) goto done;
   if (out->fd >= 0) {
-    int e = pb_write_all(out->fd, text, len);
-    if (e) {
-      pb_diag_add_at(d, PB_SEV_ERROR, out->name, (pb_pos){0, 0},
-                     "cannot write output: %s", strerror(e));
-      st = PB_ERR_IO;
-    }
+    st = pb_write_all(out->fd, out->name, text, len, d);
     goto done;
   }
   pb_atomic_file af;
@@ -241,6 +232,40 @@ static void pb_fold_original_diags(const pb_batch *b, const pb_doc *doc,
   *d = nd;
 }
 
+/* Parses the manuscript, derives and checks it; false when it has errors
+ * (in d). */
+static bool pb_load_doc(const pb_batch *b, const pb_job *job, const char *name,
+                        const char *src, size_t len, pb_doc *doc, pb_diags *d) {
+  if (pb_doc_parse(src, len, name, doc, d) != PB_OK || d->errors) return false;
+  doc->derive_anywhere = b->cli->allow_outside;
+  if (pb_doc_derive(doc, d) != PB_OK || d->errors) {
+    pb_fold_original_diags(b, doc, d);
+    return false;
+  }
+  if (pb_doc_check(doc, d) != PB_OK || d->errors) return false;
+  /* The original of a derived edition is an input too. */
+  if (doc->body_path && !pb_is_stdio(job->output) &&
+      pb_same_file(job->output, doc->body_path)) {
+    pb_diag_add(d, PB_SEV_ERROR, doc->meta.derive_pos,
+                "the output '%s' is the original '%s'; it would be overwritten",
+                job->output, doc->body_path);
+    return false;
+  }
+  return true;
+}
+
+/* The command line overrides the front matter; the library validates what
+ * the environment gives (SOURCE_DATE_EPOCH). */
+static pb_overrides pb_job_overrides(const pb_cli *cli, const pb_job *job) {
+  bool ebook = job->profile && strcmp(job->profile, "ebook") == 0;
+  return (pb_overrides){.has_profile = job->profile != NULL,
+                        .profile = ebook ? PB_PROFILE_EBOOK : PB_PROFILE_PRINT,
+                        .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
+                        .font_dir = cli->font_dir,
+                        .has_writing_mode = cli->writing_mode >= 0,
+                        .vertical = cli->writing_mode == PB_WRITING_VERTICAL_RL};
+}
+
 /* Renders one manuscript.  Returns 0 on success, 1 on error. */
 static int pb_render(const pb_batch *b, const pb_job *job) {
   const pb_cli *cli = b->cli;
@@ -257,33 +282,9 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
   pb_diags_init(&d, name);
   char *src = pb_read_manuscript(b, job->input, &len, &d);
   if (!src) goto done;
-  if (pb_doc_parse(src, len, name, &doc, &d) != PB_OK || d.errors)
-    goto done;
-  doc.derive_anywhere = cli->allow_outside;
-  if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) {
-    pb_fold_original_diags(b, &doc, &d);
-    goto done;
-  }
-  if (pb_doc_check(&doc, &d) != PB_OK || d.errors) goto done;
-  /* The original of a derived edition is an input too. */
-  if (doc.body_path && !pb_is_stdio(job->output) &&
-      pb_same_file(job->output, doc.body_path)) {
-    pb_diag_add(&d, PB_SEV_ERROR, doc.meta.derive_pos,
-                "the output '%s' is the original '%s'; it would be overwritten",
-                job->output, doc.body_path);
-    goto done;
-  }
+  if (!pb_load_doc(b, job, name, src, len, &doc, &d)) goto done;
   t_parse = pb_now_ms();
-  /* The command line overrides the front matter; the library validates
-   * what the environment gives. */
-  pb_overrides ov = {.has_profile = job->profile != NULL,
-                     .profile = job->profile && strcmp(job->profile, "ebook") == 0
-                                    ? PB_PROFILE_EBOOK
-                                    : PB_PROFILE_PRINT,
-                     .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
-                     .font_dir = cli->font_dir,
-                     .has_writing_mode = cli->writing_mode >= 0,
-                     .vertical = cli->writing_mode == PB_WRITING_VERTICAL_RL};
+  pb_overrides ov = pb_job_overrides(cli, job);
   if (pb_settings_from_meta(&doc.meta, &ov, &s, &d) != PB_OK) goto done;
   if (doc.nblocks == 0 && !doc.meta.title)
     pb_diag_add(&d, PB_SEV_WARNING, (pb_pos){1, 1},
@@ -671,14 +672,13 @@ static int pb_collect_inputs(pb_batch *b, int argc, char **argv) {
     return pb_usage_error("%s", "standard input (-) can be read only once");
   b->nstdin = nstdin;
   if (nstdin) {
-    int err = pb_fd_read(STDIN_FILENO, PB_MAX_MANUSCRIPT_BYTES, &b->stdin_text,
-                         &b->stdin_len);
-    if (err) {
-      char why[64];
-      pb_file_error_msg(PB_STDIN_NAME, "cannot read: %s",
-                        pb_file_error(err, PB_MAX_MANUSCRIPT_BYTES, why, sizeof why));
-      return 1;
-    }
+    pb_diags d;
+    pb_diags_init(&d, PB_STDIN_NAME);
+    pb_status st = pb_fd_read(STDIN_FILENO, PB_STDIN_NAME, PB_MAX_MANUSCRIPT_BYTES,
+                              &b->stdin_text, &b->stdin_len, &d);
+    pb_print_diags(&d, false, PB_DIAG_SHORT, "", NULL);
+    pb_diags_free(&d);
+    if (st != PB_OK) return 1;
   }
   return rc;
 }

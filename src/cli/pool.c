@@ -1,6 +1,6 @@
 /* Worker processes for a batch (src/cli/pool.h). */
 #include "pool.h"
-#include "base/atomic_file.h"
+#include "paiban/file.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -22,7 +22,7 @@
 static volatile pid_t pb_worker_pids[PB_POOL_MAX];
 
 /* Per worker slot, in memory shared with the workers: the temporary file
- * the worker is writing (src/atomic_file.h), removed by the parent if the
+ * the worker is writing (include/paiban/file.h), removed by the parent if the
  * worker dies without removing it itself. */
 typedef char pb_pending_name[PATH_MAX];
 static pb_pending_name *pb_pending;

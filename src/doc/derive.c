@@ -3,7 +3,7 @@
  * text through OpenCC at render time, so the Traditional original and its
  * Simplified edition never drift apart. */
 #include "paiban/doc.h"
-#include "base/io.h"
+#include "paiban/file.h"
 #include "paiban/cjk.h"
 #include "base/utf8.h"
 
@@ -144,6 +144,23 @@ static pb_status pb_derive_convert(const pb_meta *m, const char *path,
   return PB_OK;
 }
 
+/* Reads the original named by derive-from; a failure is reported at the
+ * derive-from line ("cannot read the original 'PATH': WHY"). */
+static pb_status pb_read_original(const char *path, pb_pos at, char **src,
+                                  size_t *len, pb_diags *diags) {
+  size_t n = strlen(path) + 32;
+  char *what = malloc(n);
+  if (!what) {
+    pb_diag_add(diags, PB_SEV_ERROR, at, "out of memory");
+    return PB_ERR_NOMEM;
+  }
+  snprintf(what, n, "the original '%s'", path);
+  pb_status st = pb_file_read(path, PB_MAX_MANUSCRIPT_BYTES, what, at, src,
+                              len, diags);
+  free(what);
+  return st;
+}
+
 pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
   pb_meta *m = &doc->meta;
   if (!m->derive_from) return PB_OK;
@@ -163,15 +180,8 @@ pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
     st = PB_ERR_INPUT;
     goto done;
   }
-  int err = pb_file_read(path, PB_MAX_MANUSCRIPT_BYTES, &src, &len);
-  if (err) {
-    char why[64];
-    pb_diag_add(diags, PB_SEV_ERROR, m->derive_pos,
-                "'derive-from' names '%s', which cannot be read: %s", path,
-                pb_file_error(err, PB_MAX_MANUSCRIPT_BYTES, why, sizeof why));
-    st = PB_ERR_IO;
-    goto done;
-  }
+  st = pb_read_original(path, m->derive_pos, &src, &len, diags);
+  if (st != PB_OK) goto done;
   st = pb_derive_convert(m, path, src, len, &conv, &clen, diags);
   if (st != PB_OK) goto done;
   st = pb_doc_parse(conv ? conv : src, conv ? clen : len, path, &orig, &od);

@@ -802,70 +802,75 @@ static void nesting_error(ctx *c, cmark_node *n) {
   c->stop = true;
 }
 
+static void quote_event(ctx *c, cmark_node *n, bool enter) {
+  if (!enter)
+    c->quote_depth--;
+  else if (c->quote_depth + c->item_depth >= PB_MAX_NESTING)
+    nesting_error(c, n);
+  else
+    c->quote_depth++;
+}
+
+static void list_event(ctx *c, cmark_node *n, bool enter) {
+  if (!enter) {
+    c->nlists--;
+  } else if (c->nlists >= PB_MAX_NESTING + 1) {
+    nesting_error(c, n);
+  } else {
+    c->lists[c->nlists].ordered =
+        cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+    c->lists[c->nlists].next = cmark_node_get_list_start(n);
+    c->nlists++;
+  }
+}
+
+static void item_event(ctx *c, cmark_node *n, bool enter) {
+  if (!enter) {
+    if (c->items[c->item_depth].pending) {
+      /* An empty item still shows its marker. */
+      builder_reset(&c->b);
+      emit_block(c, c->fn_index ? PB_BLOCK_FOOTNOTE : PB_BLOCK_PARAGRAPH, 0,
+                 offset_pos(c, node_off(c, n)));
+    }
+    c->item_depth--;
+  } else if (c->quote_depth + c->item_depth >= PB_MAX_NESTING ||
+             c->nlists == 0) {
+    nesting_error(c, n);
+  } else {
+    int d = ++c->item_depth;
+    c->items[d].pending = true;
+    c->items[d].ordered = c->lists[c->nlists - 1].ordered;
+    c->items[d].number = c->lists[c->nlists - 1].next;
+    if (c->lists[c->nlists - 1].next < INT_MAX)
+      c->lists[c->nlists - 1].next++;
+  }
+}
+
+/* The end of a paragraph or heading: its block. */
+static void leaf_end(ctx *c, cmark_node *n, bool heading) {
+  c->in_leaf = false;
+  pb_block_kind kind = c->fn_index ? PB_BLOCK_FOOTNOTE
+                       : heading   ? PB_BLOCK_HEADING
+                                   : PB_BLOCK_PARAGRAPH;
+  /* A paragraph that came out empty (only raw HTML, an image without
+   * alt text) is dropped unless it has to carry a list marker. */
+  bool marker = c->item_depth > 0 && c->items[c->item_depth].pending;
+  if (c->b.len > 0 || heading || marker)
+    emit_block(c, kind,
+               kind == PB_BLOCK_HEADING ? cmark_node_get_heading_level(n) : 0,
+               offset_pos(c, node_off(c, n)));
+}
+
 static void block_event(ctx *c, cmark_node *n, bool enter) {
   cmark_node_type t = cmark_node_get_type(n);
   switch (t) {
-  case CMARK_NODE_BLOCK_QUOTE:
-    if (!enter) {
-      c->quote_depth--;
-    } else if (c->quote_depth + c->item_depth >= PB_MAX_NESTING) {
-      nesting_error(c, n);
-    } else {
-      c->quote_depth++;
-    }
-    break;
-  case CMARK_NODE_LIST:
-    if (!enter) {
-      c->nlists--;
-    } else if (c->nlists >= PB_MAX_NESTING + 1) {
-      nesting_error(c, n);
-    } else {
-      c->lists[c->nlists].ordered =
-          cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-      c->lists[c->nlists].next = cmark_node_get_list_start(n);
-      c->nlists++;
-    }
-    break;
-  case CMARK_NODE_ITEM:
-    if (!enter) {
-      if (c->items[c->item_depth].pending) {
-        /* An empty item still shows its marker. */
-        builder_reset(&c->b);
-        emit_block(c, c->fn_index ? PB_BLOCK_FOOTNOTE : PB_BLOCK_PARAGRAPH, 0,
-                   offset_pos(c, node_off(c, n)));
-      }
-      c->item_depth--;
-    } else if (c->quote_depth + c->item_depth >= PB_MAX_NESTING ||
-               c->nlists == 0) {
-      nesting_error(c, n);
-    } else {
-      int d = ++c->item_depth;
-      c->items[d].pending = true;
-      c->items[d].ordered = c->lists[c->nlists - 1].ordered;
-      c->items[d].number = c->lists[c->nlists - 1].next;
-      if (c->lists[c->nlists - 1].next < INT_MAX)
-        c->lists[c->nlists - 1].next++;
-    }
-    break;
+  case CMARK_NODE_BLOCK_QUOTE: quote_event(c, n, enter); break;
+  case CMARK_NODE_LIST: list_event(c, n, enter); break;
+  case CMARK_NODE_ITEM: item_event(c, n, enter); break;
   case CMARK_NODE_PARAGRAPH:
   case CMARK_NODE_HEADING:
-    if (enter) {
-      start_leaf(c, n);
-    } else {
-      c->in_leaf = false;
-      bool heading = t == CMARK_NODE_HEADING;
-      pb_block_kind kind = c->fn_index ? PB_BLOCK_FOOTNOTE
-                           : heading   ? PB_BLOCK_HEADING
-                                       : PB_BLOCK_PARAGRAPH;
-      /* A paragraph that came out empty (only raw HTML, an image without
-       * alt text) is dropped unless it has to carry a list marker. */
-      bool marker = c->item_depth > 0 && c->items[c->item_depth].pending;
-      if (c->b.len > 0 || heading || marker)
-        emit_block(c, kind,
-                   kind == PB_BLOCK_HEADING ? cmark_node_get_heading_level(n)
-                                            : 0,
-                   offset_pos(c, node_off(c, n)));
-    }
+    if (enter) start_leaf(c, n);
+    else leaf_end(c, n, t == CMARK_NODE_HEADING);
     break;
   case CMARK_NODE_CODE_BLOCK:
     if (enter)

@@ -2,7 +2,7 @@
  * (include/paiban/font.h, docs/DESIGN.md §4). */
 #include "text/face.h"
 #include "base/util.h"
-#include "base/io.h"
+#include "paiban/file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -196,25 +196,12 @@ static int pb_add_face(pb_fontset *fs, const char *file, int index,
 
 /* Resolves one fontconfig pattern to a face index (deduplicated by file and
  * index).  Returns -1 when no installed font has the requested family. */
-static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
-                      size_t whylen) {
-  int result = -1;
-  FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
-  FcPattern *match = NULL;
-  if (!pat) {
-    snprintf(why, whylen, "not a valid fontconfig pattern");
-    goto done;
-  }
-  FcChar8 *want = NULL;
-  if (FcPatternGetString(pat, FC_FAMILY, 0, &want) != FcResultMatch) {
-    snprintf(why, whylen, "no family name");
-    goto done;
-  }
+/* The file of the face pat names exactly (a malloc'd copy, *index its
+ * face index), or NULL.  An exact listing is much cheaper than
+ * FcFontMatch's scoring of every font, and it never substitutes.  Without
+ * a style, it asks for the upright regular face of normal width. */
+static char *pb_list_exact(FcPattern *pat, int *index) {
   FcChar8 *file = NULL;
-  int index = 0;
-  /* Exact listing first: much cheaper than FcFontMatch's scoring of every
-   * font, and it never substitutes.  Without a style, ask for the upright
-   * regular face of normal width. */
   FcPattern *lp = FcPatternDuplicate(pat);
   FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, NULL);
   FcFontSet *list = NULL;
@@ -238,49 +225,70 @@ static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
       continue;
     FcPatternGetInteger(list->fonts[k], FC_INDEX, 0, &idx);
     int cmp = file ? strcmp((const char *)f, (const char *)file) : -1;
-    if (cmp < 0 || (cmp == 0 && idx < index)) {
+    if (cmp < 0 || (cmp == 0 && idx < *index)) {
       file = f;
-      index = idx;
+      *index = idx;
     }
   }
   char *listed = file ? pb_strdup((const char *)file) : NULL;
   if (list) FcFontSetDestroy(list);
   if (os) FcObjectSetDestroy(os);
   if (lp) FcPatternDestroy(lp);
-  if (listed) {
-    result = pb_add_face(fs, listed, index, (const char *)want, why, whylen);
-    free(listed);
-    goto done;
-  }
-  /* Not listed: ask FcFontMatch, only to say what it would substitute. */
+  return listed;
+}
+
+/* A pattern that is not listed: FcFontMatch is asked, and its face taken
+ * only when it is of the family wanted; otherwise why says what it would
+ * substitute.  Returns the face index or -1. */
+static int pb_match_family(pb_fontset *fs, FcPattern *pat, const char *want,
+                           char *why, size_t whylen) {
   FcConfigSubstitute(NULL, pat, FcMatchPattern);
   FcDefaultSubstitute(pat);
   FcResult res;
-  match = FcFontMatch(NULL, pat, &res);
+  FcPattern *match = FcFontMatch(NULL, pat, &res);
   if (!match) {
     snprintf(why, whylen, "fontconfig found nothing");
-    goto done;
+    return -1;
   }
-  FcChar8 *fam = NULL;
+  int result = -1;
+  FcChar8 *fam = NULL, *file = NULL;
   bool family_ok = false;
   for (int k = 0; FcPatternGetString(match, FC_FAMILY, k, &fam) == FcResultMatch;
        k++)
-    if (pb_family_eq((const char *)fam, (const char *)want)) family_ok = true;
+    if (pb_family_eq((const char *)fam, want)) family_ok = true;
   if (!family_ok) {
     FcPatternGetString(match, FC_FAMILY, 0, &fam);
     snprintf(why, whylen, "not installed (fontconfig would substitute '%s')",
              fam ? (const char *)fam : "?");
-    goto done;
-  }
-  if (FcPatternGetString(match, FC_FILE, 0, &file) != FcResultMatch) {
+  } else if (FcPatternGetString(match, FC_FILE, 0, &file) != FcResultMatch) {
     snprintf(why, whylen, "fontconfig gives no file");
-    goto done;
+  } else {
+    int index = 0;
+    FcPatternGetInteger(match, FC_INDEX, 0, &index);
+    result = pb_add_face(fs, (const char *)file, index, want, why, whylen);
   }
-  FcPatternGetInteger(match, FC_INDEX, 0, &index);
-  result = pb_add_face(fs, (const char *)file, index, (const char *)want, why,
-                       whylen);
-done:
-  if (match) FcPatternDestroy(match);
+  FcPatternDestroy(match);
+  return result;
+}
+
+static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
+                      size_t whylen) {
+  int result = -1;
+  FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
+  FcChar8 *want = NULL;
+  if (!pat) {
+    snprintf(why, whylen, "not a valid fontconfig pattern");
+  } else if (FcPatternGetString(pat, FC_FAMILY, 0, &want) != FcResultMatch) {
+    snprintf(why, whylen, "no family name");
+  } else {
+    int index = 0;
+    char *listed = pb_list_exact(pat, &index);
+    if (listed)
+      result = pb_add_face(fs, listed, index, (const char *)want, why, whylen);
+    else
+      result = pb_match_family(fs, pat, (const char *)want, why, whylen);
+    free(listed);
+  }
   if (pat) FcPatternDestroy(pat);
   return result;
 }
@@ -390,48 +398,22 @@ const char *pb_font_profile_name(const char *name, const char *lang) {
   return name ? name : names[pb_lang_family(lang)];
 }
 
-pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
-                            const char *lang, pb_diags *diags) {
-  pb_fontset *fs = NULL;
-  char *line = NULL; /* the profile's text */
-  char path[4096];
-  size_t errors_before = diags->errors;
-
-  if (!font_dir) font_dir = getenv("PAIBAN_FONT_DIR");
-  if (!font_dir || !*font_dir) font_dir = PB_DEFAULT_FONT_DIR;
-  name = pb_font_profile_name(name, lang);
-  snprintf(path, sizeof path, "%s/%s.conf", font_dir, name);
-
-  fs = calloc(1, sizeof *fs);
-  if (!fs) {
-    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
-    goto fail;
-  }
-  if (FT_Init_FreeType(&fs->ft)) {
-    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
-                "cannot initialise FreeType");
-    goto fail;
-  }
-  if (!FcInit()) {
-    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
-                "cannot initialise fontconfig");
-    goto fail;
-  }
-  /* A regular file of at most 1 MiB: a FIFO would hang, /dev/zero never
-   * end (src/io.c). */
+/* Reads the profile at path (a regular file of at most 1 MiB: a FIFO
+ * would hang, /dev/zero never end) and takes its lines into fs. */
+static pb_status pb_profile_read(pb_fontset *fs, const char *path,
+                                 const char *name, pb_diags *diags) {
+  char *text = NULL;
   size_t text_len = 0;
-  int rerr = pb_file_read(path, 1u << 20, &line, &text_len);
-  if (rerr) {
-    char why[64];
-    pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
-                   "cannot read font profile '%s': %s", name,
-                   pb_file_error(rerr, 1u << 20, why, sizeof why));
-    goto fail;
-  }
+  char what[300];
+  snprintf(what, sizeof what, "font profile '%s'", name);
+  pb_status st = pb_file_read(path, 1u << 20, what, (pb_pos){0, 0}, &text,
+                              &text_len, diags);
+  if (st != PB_OK) return st;
+  size_t errors_before = diags->errors;
   uint32_t lineno = 0;
-  for (char *next = line; next && next < line + text_len;) {
+  for (char *next = text; next && next < text + text_len;) {
     char *cur = next;
-    char *nl = memchr(cur, '\n', (size_t)(line + text_len - cur));
+    char *nl = memchr(cur, '\n', (size_t)(text + text_len - cur));
     if (nl) *nl = '\0';
     next = nl ? nl + 1 : NULL;
     lineno++;
@@ -439,14 +421,20 @@ pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
     if (!*s || *s == '#') continue;
     pb_profile_line(fs, path, lineno, s, diags);
   }
-  if (diags->errors > errors_before) goto fail;
+  free(text);
+  return diags->errors > errors_before ? PB_ERR_FONT : PB_OK;
+}
+
+/* A profile needs a body font, and its files must open: reported here,
+ * not at the first character set. */
+static pb_status pb_profile_check(pb_fontset *fs, const char *path,
+                                  pb_diags *diags) {
   if (fs->chains[PB_ROLE_BODY][PB_CHAIN_CJK].n == 0 &&
       fs->chains[PB_ROLE_BODY][PB_CHAIN_LATIN].n == 0) {
     pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
                    "font profile names no body font");
-    goto fail;
+    return PB_ERR_FONT;
   }
-  /* Open the body fonts now, so an unreadable file is reported here. */
   for (int c = 0; c < 2; c++) {
     pb_chain *ch = &fs->chains[PB_ROLE_BODY][c];
     for (int k = 0; k < ch->n; k++)
@@ -454,15 +442,42 @@ pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
         pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
                        "font file '%s' cannot be read",
                        fs->faces[ch->face[k]].file);
-        goto fail;
+        return PB_ERR_FONT;
       }
   }
-  free(line);
-  return fs;
-fail:
-  free(line);
-  pb_fontset_free(fs);
-  return NULL;
+  return PB_OK;
+}
+
+pb_status pb_fontset_load(const char *font_dir, const char *name,
+                          const char *lang, pb_fontset **out,
+                          pb_diags *diags) {
+  *out = NULL;
+  if (!font_dir) font_dir = getenv("PAIBAN_FONT_DIR");
+  if (!font_dir || !*font_dir) font_dir = PB_DEFAULT_FONT_DIR;
+  name = pb_font_profile_name(name, lang);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s.conf", font_dir, name);
+
+  pb_status st = PB_ERR_FONT;
+  pb_fontset *fs = calloc(1, sizeof *fs);
+  if (!fs) {
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+    return PB_ERR_NOMEM;
+  }
+  if (FT_Init_FreeType(&fs->ft))
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
+                "cannot initialise FreeType");
+  else if (!FcInit())
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
+                "cannot initialise fontconfig");
+  else if ((st = pb_profile_read(fs, path, name, diags)) == PB_OK)
+    st = pb_profile_check(fs, path, diags);
+  if (st != PB_OK) {
+    pb_fontset_free(fs);
+    return st;
+  }
+  *out = fs;
+  return PB_OK;
 }
 
 int pb_fontset_chain(const pb_fontset *fs, pb_role role, int chain,

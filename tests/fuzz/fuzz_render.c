@@ -49,7 +49,7 @@ static pb_fontset *cached_fontset(const char *name, bool *known) {
       profile_tried[i] = true;
       pb_diags d;
       pb_diags_init(&d, "fuzz-fonts");
-      profile_cache[i] = pb_fontset_load(NULL, name, NULL, &d);
+      (void)pb_fontset_load(NULL, name, NULL, &profile_cache[i], &d);
       if (!profile_cache[i]) {
         char buf[512];
         for (size_t k = 0; k < d.count; k++) {
@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!known) {
     /* Any other profile name goes the uncached way (normally a missing
      * profile file: the error path). */
-    own = pb_fontset_load(NULL, name, s.lang, &d);
+    (void)pb_fontset_load(NULL, name, s.lang, &own, &d);
     fs = own;
   }
   if (!fs) goto done;
