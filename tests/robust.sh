@@ -273,6 +273,13 @@ run -q -o '' good.md; want "empty output name" 2 "-o needs a file or directory n
 # --- man page and fonts ---------------------------------------------------------
 "$PAIBAN" --man >paiban.1 && grep -q '^\.TH PAIBAN 1' paiban.1 && grep -q 'diagnostic' paiban.1 && pass ||
   fail "--man prints a man page with every option"
+# The man page lists every front-matter key of the key table (--list-keys).
+missing_keys=""
+for k in $("$PAIBAN" --list-keys=markdown | sed -n 's/^| `\([a-z-]*\)` .*/\1/p'); do
+  grep -qx -- ".B $(echo "$k" | sed 's/-/\\\\-/g')" paiban.1 || missing_keys="$missing_keys $k"
+done
+[ -z "$missing_keys" ] && grep -q '^\.SH FRONT MATTER' paiban.1 && pass ||
+  fail "man page lacks front-matter keys:$missing_keys"
 "$PAIBAN" fonts >fonts.txt 2>&1
 grep -q "^profile zh-Hant" fonts.txt && grep -q "body.cjk" fonts.txt && pass || fail "paiban fonts: $(head -5 fonts.txt)"
 "$PAIBAN" fonts good.md >fonts.txt 2>&1
