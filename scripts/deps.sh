@@ -4,7 +4,7 @@
 # no-op `make` stays well under a second.
 set -eu
 PKGS="build-essential pkg-config
-libharfbuzz-dev libfreetype-dev libfontconfig-dev libhpdf-dev
+libharfbuzz-dev libfreetype-dev libfontconfig-dev libhpdf-dev libpng-dev
 libunibreak-dev libhyphen-dev hyphen-en-us libcmark-gfm-dev
 libcmark-gfm-extensions-dev libyaml-dev libopencc-dev opencc
 fonts-noto-cjk fonts-noto-core fonts-noto-mono fonts-arphic-ukai

@@ -21,7 +21,16 @@ typedef enum pb_block_kind {
   PB_BLOCK_THEMATIC_BREAK, /* "***": a section break; no text */
   PB_BLOCK_FOOTNOTE,       /* a footnote definition's paragraph; see
                               footnote_index */
+  PB_BLOCK_IMAGE,          /* a paragraph that is only an image: image is
+                              its file, the text its description (alt) */
 } pb_block_kind;
+
+/* The formats an image block may have (pb_block.image_format). */
+typedef enum pb_image_format {
+  PB_IMAGE_NONE = 0, /* not yet probed (pb_doc_check does) */
+  PB_IMAGE_PNG,
+  PB_IMAGE_JPEG,
+} pb_image_format;
 
 /* Per-character style bits (several may be set). */
 enum {
@@ -59,6 +68,13 @@ typedef struct pb_block {
                          of a footnote reference mark, else 0 */
   pb_pos *pos;        /* owned, len entries: source position of each char */
   size_t len;
+
+  /* PB_BLOCK_IMAGE: the target as written (owned); after pb_doc_check,
+   * the file it names (relative to the manuscript), its format and its
+   * size in pixels. */
+  char *image;
+  pb_image_format image_format;
+  uint32_t image_w, image_h;
 } pb_block;
 
 typedef struct pb_doc {

@@ -56,6 +56,8 @@ typedef struct pb_pdfw {
   pb_pdfbuf buf;
   bool reported; /* an error is already in diags */
   int fd;        /* opt->use_fd: the descriptor written to, else -1 */
+  HPDF_Image *images; /* the layout's images, each loaded once when first
+                         drawn (lo->nimages entries) */
 } pb_pdfw;
 
 static pb_status pb_w_nomem(pb_pdfw *w) {
@@ -238,6 +240,43 @@ static void pb_page_rules(pb_pdfw *w, const pb_page *pg) {
     pb_put_xy(b, r->w, r->h, " re\n");
   }
   pb_pdfbuf_puts(b, "f\nQ\n");
+}
+
+/* The layout's image k as a libharu image XObject, loaded (decoded by
+ * libpng, or taken as DCT data) on first use.  NULL with the error
+ * reported at the image file. */
+static HPDF_Image pb_w_image(pb_pdfw *w, size_t k) {
+  if (w->images[k]) return w->images[k];
+  const pb_layout_image *im = &w->lo->images[k];
+  HPDF_Image img = im->format == PB_IMAGE_PNG
+                       ? HPDF_LoadPngImageFromFile(w->pdf, im->path)
+                       : HPDF_LoadJpegImageFromFile(w->pdf, im->path);
+  if (!img) {
+    pb_diag_add_at(w->diags, PB_SEV_ERROR, im->path, pb_nopos,
+                   "cannot embed this image in the PDF (libharu error "
+                   "0x%04X, detail %u)",
+                   (unsigned)w->err.error, (unsigned)w->err.detail);
+    w->reported = true;
+  }
+  return w->images[k] = img;
+}
+
+/* Block images, drawn after the text, each in its line's box: the
+ * baseline is its bottom edge (include/paiban/layout.h). */
+static pb_status pb_page_images(pb_pdfw *w, HPDF_Page page, const pb_page *pg) {
+  for (size_t i = 0; i < pg->nlines; i++) {
+    const pb_placed_line *l = &pg->lines[i];
+    if (l->kind != PB_LINE_IMAGE || !l->image || l->image > w->lo->nimages)
+      continue;
+    HPDF_Image img = pb_w_image(w, l->image - 1);
+    if (!img) return PB_ERR_IO;
+    if (HPDF_Page_DrawImage(page, img, (HPDF_REAL)(l->x / 65536.0),
+                            (HPDF_REAL)(l->y / 65536.0),
+                            (HPDF_REAL)(l->width / 65536.0),
+                            (HPDF_REAL)(l->height / 65536.0)) != HPDF_OK)
+      return pb_w_hpdf(w);
+  }
+  return PB_OK;
 }
 
 /* A jump along the line larger than this (in 1/10^6 em) starts a new text
@@ -493,7 +532,7 @@ static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
   if (w->buf.len && HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)w->buf.data,
                                       (HPDF_UINT)w->buf.len) != HPDF_OK)
     return pb_w_hpdf(w);
-  return PB_OK;
+  return pg ? pb_page_images(w, page, pg) : PB_OK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -620,7 +659,8 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
   w.npages = lo->npages ? lo->npages : 1; /* no pages: one blank page */
   w.pdf = HPDF_New(pb_hpdf_on_error, &w.err);
   w.pages = calloc(w.npages, sizeof *w.pages);
-  if (!w.pdf || !w.pages) {
+  w.images = calloc(lo->nimages ? lo->nimages : 1, sizeof *w.images);
+  if (!w.pdf || !w.pages || !w.images) {
     st = pb_w_nomem(&w);
     goto done;
   }
@@ -663,6 +703,7 @@ done:
   pb_pdf_fonts_free(w.fonts);
   if (w.pdf) HPDF_Free(w.pdf);
   free(w.pages);
+  free(w.images);
   pb_pdfbuf_free(&w.buf);
   if (to_fd) return st;
   if (st == PB_OK) return pb_atomic_commit(&af, diags);

@@ -4,6 +4,7 @@
  * Simplified edition never drift apart. */
 #include "paiban/doc.h"
 #include "paiban/file.h"
+#include "doc/paths.h"
 #include "paiban/cjk.h"
 #include "base/utf8.h"
 
@@ -79,7 +80,7 @@ static void pb_swap_quotes(char *s, size_t n, bool to_hans) {
       }
 }
 
-static char *pb_sibling_path(const char *base, const char *rel) {
+char *pb_sibling_path(const char *base, const char *rel) {
   const char *slash = strrchr(base, '/');
   size_t dl = rel[0] == '/' || !slash ? 0 : (size_t)(slash - base) + 1;
   char *p = malloc(dl + strlen(rel) + 1);
@@ -89,10 +90,7 @@ static char *pb_sibling_path(const char *base, const char *rel) {
   return p;
 }
 
-/* Is file (symbolic links resolved) inside the directory of manuscript, or
- * below it?  A file that does not exist is let through: reading it reports
- * the error. */
-static bool pb_path_inside(const char *manuscript, const char *file) {
+bool pb_path_inside(const char *manuscript, const char *file) {
   char *real = realpath(file, NULL);
   if (!real) return true;
   const char *slash = strrchr(manuscript, '/');

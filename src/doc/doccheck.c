@@ -1,6 +1,7 @@
 /* Limits and link targets, checked where the document enters the pipeline
  * (include/paiban/doc.h: pb_doc_check). */
 #include "paiban/doc.h"
+#include "doc/image.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -113,6 +114,8 @@ pb_status pb_doc_check(pb_doc *doc, pb_diags *diags) {
                 "link target '%.*s%s' %s; its text is not linked",
                 pb_short_len(url), url, strlen(url) > 60 ? "…" : "", why);
   }
+  pb_status st = pb_doc_images(doc, diags);
   diags->path = own_path;
+  if (st == PB_ERR_NOMEM) return st;
   return diags->errors > errors ? PB_ERR_INPUT : PB_OK;
 }

@@ -101,6 +101,7 @@ typedef struct ctx {
   bool in_leaf;
   int emph, strong, strikeout, link_depth;
   uint16_t cur_link;
+  const char *image_url; /* the paragraph is only this image (cmark's) */
   size_t cur, bend; /* search cursor and end of the block's last line */
   tracker tr;
   builder b;
@@ -565,6 +566,7 @@ static void free_block(pb_block *b) {
   free(b->link);
   free(b->fnref);
   free(b->pos);
+  free(b->image);
 }
 
 /* Appends a block with the builder's text and the walk's container state. */
@@ -674,7 +676,16 @@ static void footnote_ref(ctx *c, cmark_node *n) {
     text_char(c, (unsigned char)*p, style, cur_link(c), (uint16_t)num, pos);
 }
 
-/* An image is not drawn yet: say so at its "![", once per image. */
+/* An image alone in its paragraph (not in a footnote) is a block image,
+ * drawn at the measure; an image inside text is not drawn. */
+static bool image_alone(const ctx *c, cmark_node *n) {
+  cmark_node *parent = cmark_node_parent(n);
+  return !c->fn_index && parent &&
+         cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
+         cmark_node_first_child(parent) == n && cmark_node_last_child(parent) == n;
+}
+
+/* An image inside text is not drawn: say so at its "![", once per image. */
 static void image_warning(ctx *c, cmark_node *n) {
   line_hint(c, n);
   size_t lim = window(c, SEARCH_WINDOW);
@@ -685,8 +696,9 @@ static void image_warning(ctx *c, cmark_node *n) {
   while (shown < ulen && shown > 0 && ((unsigned char)url[shown] & 0xC0) == 0x80)
     shown--; /* cut at a character boundary */
   pb_diag_add(c->diags, PB_SEV_WARNING, pos,
-              "images are not supported: '%.*s%s' is left out and its "
-              "description is set as text",
+              "an image inside text is not drawn (only one alone in its "
+              "paragraph is): '%.*s%s' is left out and its description is "
+              "set as text",
               (int)shown, url ? url : "", shown < ulen ? "..." : "");
 }
 
@@ -747,7 +759,9 @@ static void walk_inline(ctx *c, cmark_node *n, bool enter) {
     }
     break;
   case CMARK_NODE_IMAGE: /* its children (the alt text) are the text */
-    if (enter)
+    if (enter && image_alone(c, n))
+      c->image_url = cmark_node_get_url(n);
+    else if (enter)
       image_warning(c, n);
     break;
   default:
@@ -763,6 +777,7 @@ static void start_leaf(ctx *c, cmark_node *n) {
   c->in_leaf = true;
   c->emph = c->strong = c->strikeout = c->link_depth = 0;
   c->cur_link = 0;
+  c->image_url = NULL;
   c->cur = off;
   c->bend = node_end(c, n, off);
   tracker_init(c, &c->tr, off);
@@ -855,6 +870,15 @@ static void leaf_end(ctx *c, cmark_node *n, bool heading) {
   /* A paragraph that came out empty (only raw HTML, an image without
    * alt text) is dropped unless it has to carry a list marker. */
   bool marker = c->item_depth > 0 && c->items[c->item_depth].pending;
+  if (!heading && c->image_url) {
+    emit_block(c, PB_BLOCK_IMAGE, 0, offset_pos(c, node_off(c, n)));
+    char *url = strdup(c->image_url);
+    if (!url) nomem(c);
+    else if (c->status) free(url);
+    else c->doc->blocks[c->doc->nblocks - 1].image = url;
+    c->image_url = NULL;
+    return;
+  }
   if (c->b.len > 0 || heading || marker)
     emit_block(c, kind,
                kind == PB_BLOCK_HEADING ? cmark_node_get_heading_level(n) : 0,
