@@ -4,10 +4,12 @@
 #   make test-asan    the test suite under AddressSanitizer + UBSan
 #   make valgrind     valgrind memcheck on the essay
 #   make bench        benchmark (median wall time, pages/s, peak RSS)
-#   make update-golden  regenerate tests/golden/*.expected on purpose
+#   make update-golden  regenerate tests/golden/*.expected and
+#                       tests/epub/*.expected on purpose
 
 CC      ?= cc
-PKGS     = harfbuzz harfbuzz-subset freetype2 fontconfig libunibreak yaml-0.1 libcmark-gfm opencc libpng
+PKGS     = harfbuzz harfbuzz-subset freetype2 fontconfig libunibreak yaml-0.1 libcmark-gfm opencc \
+           libzip libxml-2.0 libxxhash libdeflate libpng
 CSTD     = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -32,9 +34,11 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HEADERS  = $(wildcard include/paiban/*.h src/*.h src/*/*.h)
 
 MANUSCRIPTS = $(sort $(wildcard manuscripts/*.md))
-# Every edition in both profiles: out/NAME.pdf (print), out/NAME.ebook.pdf.
+# Every edition in every profile: out/NAME.pdf (print), out/NAME.ebook.pdf,
+# out/NAME.epub.
 PDFS        = $(MANUSCRIPTS:manuscripts/%.md=out/%.pdf) \
-              $(MANUSCRIPTS:manuscripts/%.md=out/%.ebook.pdf)
+              $(MANUSCRIPTS:manuscripts/%.md=out/%.ebook.pdf) \
+              $(MANUSCRIPTS:manuscripts/%.md=out/%.epub)
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -70,12 +74,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libpaiban.a
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libpaiban.a $(LDLIBS)
 
-# One run renders every edition in both profiles, in parallel (-j: cores).
+# One run renders every edition in all three profiles, in parallel (-j: cores).
 # A derived edition (derive-from) depends on its original, so every PDF
 # depends on every manuscript.
 $(PDFS) &: $(MANUSCRIPTS) $(BUILD)/paiban $(wildcard fonts/*.conf)
 	@mkdir -p out
-	$(BUILD)/paiban --profile print,ebook -o out/ $(MANUSCRIPTS)
+	$(BUILD)/paiban --profile print,ebook,epub -o out/ $(MANUSCRIPTS)
 
 test: deps-test build $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh
@@ -100,6 +104,7 @@ bench: build
 
 update-golden: build
 	@BUILD=$(BUILD) tests/golden.sh --update
+	@BUILD=$(BUILD) tests/epub.sh --update
 
 # The man page comes from the binary's own option table (as --help does).
 $(BUILD)/paiban.1: $(BUILD)/paiban

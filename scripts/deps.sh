@@ -7,9 +7,11 @@ PKGS="build-essential pkg-config
 libharfbuzz-dev libfreetype-dev libfontconfig-dev libhpdf-dev libpng-dev
 libunibreak-dev libhyphen-dev hyphen-en-us libcmark-gfm-dev
 libcmark-gfm-extensions-dev libyaml-dev libopencc-dev opencc
+libzip-dev libxml2-dev libxxhash-dev libdeflate-dev
 fonts-noto-cjk fonts-noto-core fonts-noto-mono fonts-arphic-ukai
 qpdf poppler-utils mupdf-tools python3 time"
-[ "${1:-}" = "--test" ] && PKGS="$PKGS valgrind clang libclang-rt-14-dev hyperfine fonts-ebgaramond fonts-urw-base35 procps"
+[ "${1:-}" = "--test" ] && PKGS="$PKGS valgrind clang libclang-rt-14-dev hyperfine fonts-ebgaramond
+  epubcheck default-jre-headless chromium fonts-dejavu-core fonts-urw-base35 procps"
 
 # shellcheck disable=SC2086
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |

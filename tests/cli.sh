@@ -116,6 +116,9 @@ python3 -c "print('---\n' + 'k' * 1048576 + ': v\n---\n\n正文。')" >longkey.m
 expect "1 MB key" 1 "^longkey.md:2:1: error: front-matter key is 1048576 characters long" -- -o lk.pdf longkey.md
 python3 -c "print('---\ntitle: ' + '長' * 70000 + '\n---\n\n正文。')" >longtitle.md
 expect "70,000-character title" 1 "^longtitle.md:2:8: error: the value of 'title' is 70000 characters long; at most 1000" -- -o lt.pdf longtitle.md
+# libyaml counts U+2028 as a line break; positions count only real lines.
+printf -- '---\ntitle: a\342\200\250b\nfoo: [\n---\n\n正文。\n' >u2028yaml.md
+expect "YAML error after U+2028" 1 "^u2028yaml.md:3:1: error: invalid YAML" -- -o uy.pdf u2028yaml.md
 printf -- '---\nlnag: en\n---\n\nText.\n' >typo.md
 expect "unknown key suggestion" 0 "^typo.md:2:1: warning: unknown front-matter key 'lnag' \(ignored\); did you mean 'lang'\?" -- -o ty.pdf typo.md
 printf -- '---\ntitle: 字型\nfonts: nosuch\n---\n\n正文。\n' >nofonts.md

@@ -15,16 +15,8 @@ for job in "$ROOT"/manuscripts/*.md; do
     continue
   fi
   # A derived edition is checked against OpenCC's own conversion of its
-  # original (the opencc command, independent of paiban's use of the
-  # library), with mainland quotes.
-  text="$md"
-  from=$(sed -n 's/^derive-from: *//p' "$md")
-  conv=$(sed -n 's/^convert: *//p' "$md")
-  if [ -n "$from" ]; then
-    text="$TMP/$name.source.md"
-    opencc -c "$conv" -i "$(dirname "$md")/$from" |
-      sed 's/「/“/g; s/」/”/g; s/『/‘/g; s/』/’/g' >"$text"
-  fi
+  # original (tests/lib.sh).
+  text=$(manuscript_text "$md" "$TMP/$name.source.md")
   # A vertical edition is read in columns.
   vert=""
   grep -q '^writing-mode: *vertical-rl' "$md" && vert=--vertical

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every test: unit programs (build/tests/*), golden dumps, CLI and
-# bad-input tests, end-to-end PDF checks.  Prints each part's counts and
+# bad-input tests, end-to-end PDF checks, EPUB checks.  Prints each part's counts and
 # the total as the last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -37,10 +37,10 @@ for t in "$BUILD"/tests/*; do
     echo "FAIL: $t exited with status $rc" >&2
   fi
 done
-for s in tests/docs.sh tests/golden.sh tests/cli.sh tests/robust.sh tests/images.sh tests/e2e.sh tests/fuzz/regress.sh; do
+for s in tests/docs.sh tests/golden.sh tests/cli.sh tests/robust.sh tests/images.sh tests/e2e.sh tests/epub.sh tests/fuzz/regress.sh; do
   [ -f "$s" ] || continue
   sh "$s" >"$log" 2>&1
-  grep -E '^FAIL' "$log" >&2
+  grep -E '^(FAIL|SKIP)' "$log" >&2
   add_counts "$s"
 done
 echo "$total_pass passed, $total_fail failed"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # valgrind memcheck on the real CLI (`make valgrind`): renders the
-# Traditional Chinese (also in columns) and the English essay to PDF and
+# Traditional Chinese (also in columns) and the English essay to PDF, an
+# EPUB of every kind of markup (tests/epub/book.md) and the same in columns
+# (vertical EPUB), and
 # writes a glyph dump,
 # each under memcheck with full leak checking.  Any invalid access, use of
 # uninitialised memory, or definite/indirect/possible leak fails the run;
@@ -55,6 +57,8 @@ vg() {
 vg essay-zh-Hant -q -o "$TMP/zh.pdf" manuscripts/essay.zh-Hant.md
 vg essay-en -q -o "$TMP/en.pdf" manuscripts/essay.en.md
 vg essay-vertical -q -o "$TMP/vertical.pdf" manuscripts/essay.zh-Hant.vertical.md
+vg epub-book -q --profile epub -o "$TMP/book.epub" tests/epub/book.md
+vg epub-book-vertical -q --profile epub --writing-mode vertical-rl -o "$TMP/bookv.epub" tests/epub/book.md
 vg dump-glyphs -q --dump glyphs -o "$TMP/zh.dump.txt" manuscripts/essay.zh-Hant.md
 
 summary valgrind

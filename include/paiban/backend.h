@@ -1,5 +1,6 @@
 /* paiban — backends: the PDF writer (libharu for the document, our own
- * Type0/CID fonts for text, docs/DESIGN.md §8) and the text dump for tests.
+ * Type0/CID fonts for text, docs/DESIGN.md §8), the EPUB 3 writer (from the
+ * document tree, not the pages, docs/DESIGN.md §11) and the text dump for tests.
  *
  * Neither owns its inputs.  Both write to a temporary file beside the target
  * and rename it over the target only when everything succeeded, so a failure
@@ -9,6 +10,7 @@
 #define PAIBAN_BACKEND_H
 
 #include "base.h"
+#include "doc.h"
 #include "font.h"
 #include "layout.h"
 #include "typeset.h"
@@ -30,6 +32,19 @@ typedef struct pb_pdf_options {
 pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
                        const pb_pdf_options *opt, const char *path,
                        pb_diags *diags);
+
+/* Writes the document as a reflowable EPUB 3 at path (atomically): one
+ * XHTML content document per top-level section, nav.xhtml (contents and
+ * landmarks), a style sheet carrying the edition's typography, and, unless
+ * the front matter says "epub-fonts: none", hb-subset subsets of the faces
+ * fs gives each character (exactly the characters used).  doc is parsed
+ * and derived (pb_doc_derive); s gives language, kinsoku, punctuation and
+ * the date (s->date_epoch; the caller applies SOURCE_DATE_EPOCH).  The
+ * same input gives the same bytes: fixed entry order and dates, an
+ * identifier hashed from the content.  Errors go to diags with the output
+ * path; returns PB_OK or an error status. */
+pb_status pb_epub_write(const pb_doc *doc, const pb_settings *s,
+                        pb_fontset *fs, const char *path, pb_diags *diags);
 
 typedef enum pb_dump_kind {
   PB_DUMP_LINES = 0,   /* one record per line: page, y, x, width, ratio, text */

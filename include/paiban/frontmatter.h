@@ -38,6 +38,7 @@ typedef enum pb_key_id {
   PB_KEY_FONTS,
   PB_KEY_DERIVE_FROM,
   PB_KEY_CONVERT,
+  PB_KEY_EPUB_FONTS,
   PB_KEY_COUNT
 } pb_key_id;
 
@@ -116,6 +117,12 @@ typedef enum pb_convert_kind {
   PB_CONVERT_S2HK,
 } pb_convert_kind;
 
+/* "epub-fonts": the EPUB embeds subsets of its fonts, or names them only. */
+typedef enum pb_epub_fonts_kind {
+  PB_EPUB_FONTS_EMBED = 0,
+  PB_EPUB_FONTS_NONE,
+} pb_epub_fonts_kind;
+
 /* A calendar day that exists (proleptic Gregorian), year 1..9999. */
 typedef struct pb_date {
   int year, month, day;
@@ -149,11 +156,12 @@ typedef struct pb_meta {
   char *derive_from;       /* this edition's body is another manuscript's
                               (path relative to this file) */
   pb_convert_kind convert; /* OpenCC conversion of the derived body */
+  pb_epub_fonts_kind epub_fonts; /* EPUB: embed font subsets or not */
   pb_pos title_pos, subtitle_pos, author_pos, date_pos, lang_pos, profile_pos,
       paper_pos, font_size_pos, line_pitch_pos, measure_pos, kinsoku_pos,
       punctuation_pos, hanging_pos, writing_mode_pos, tate_chu_yoko_pos,
       bleed_pos, crop_marks_pos, fonts_pos,
-      derive_pos, convert_pos;
+      derive_pos, convert_pos, epub_fonts_pos;
 } pb_meta;
 
 static inline bool pb_meta_has(const pb_meta *m, pb_key_id id) {

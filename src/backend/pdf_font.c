@@ -2,6 +2,7 @@
  * hb-subset subset + /W + ToUnicode, built with libharu's object API
  * (src/backend/pdf_font.h, docs/DESIGN.md §8, docs/pdf-fonts.md). */
 #include "backend/pdf_font.h"
+#include "backend/font_subset.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -758,41 +759,24 @@ static void pb_pf_tounicode(const pb_pdf_fonts *pf, const pb_pdf_font *f,
                  "end\nend\n");
 }
 
-/* The source face for subsetting a CFF font: the face's tables, except
- * that its cmap looks empty.  Given a glyph set, hb-subset 6.0 builds a map
- * of the whole cmap to match characters with glyphs (~14 ms for the 65,000
- * entries of Noto CJK, as much as subsetting the essay); only the CFF table
- * of the subset is embedded, so its cmap does not matter. */
-static hb_blob_t *pb_pf_no_cmap(hb_face_t *proxy, hb_tag_t tag, void *face) {
-  (void)proxy;
-  if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_get_empty();
-  return hb_face_reference_table(face, tag);
-}
-
 /* Subsets the face to the used glyphs (+ .notdef).  Layout tables go: the
  * PDF draws positioned glyphs, and keeping GSUB would pull every glyph a
  * substitution can reach into the subset.  For CFF only the CFF table is
- * embedded, so everything else goes too. */
+ * embedded, so everything else goes too, and the cmap is hidden from
+ * hb-subset (src/backend/font_subset.h). */
 static hb_subset_plan_t *pb_pf_plan(const pb_pdf_font *f, const pb_used *u,
                                     size_t n) {
-  hb_subset_input_t *in = hb_subset_input_create_or_fail();
-  if (!in) return NULL;
-  hb_set_t *glyphs = hb_subset_input_glyph_set(in);
-  hb_set_add(glyphs, 0);
+  hb_set_t *glyphs = hb_set_create();
   for (size_t i = 0; i < n; i++) hb_set_add(glyphs, u[i].gid);
-  hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-  static const char *const layout_tags[] = {
-      "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "COLR", "CPAL",
-      "SVG ", "vhea", "vmtx", "VORG", "kern", "DSIG", "morx", "kerx",
-      "mort", "feat", "trak", "prop", "EBDT", "EBLC", "EBSC", "CBDT",
-      "CBLC", "sbix", "STAT", "meta", "LTSH", "hdmx", "VDMX", "PCLT"};
   static const char *const cff_extra[] = {"cmap", "hmtx", "hhea", "name",
                                           "post", "OS/2", "gasp"};
-  for (size_t i = 0; i < sizeof layout_tags / sizeof *layout_tags; i++)
-    hb_set_add(drop, hb_tag_from_string(layout_tags[i], 4));
+  const char *drop[sizeof cff_extra / sizeof *cff_extra + 64];
+  size_t ndrop = 0;
+  for (size_t i = 0; i < pb_subset_nlayout_tables && ndrop < 64; i++)
+    drop[ndrop++] = pb_subset_layout_tables[i];
   if (f->kind != PB_KIND_GLYF)
     for (size_t i = 0; i < sizeof cff_extra / sizeof *cff_extra; i++)
-      hb_set_add(drop, hb_tag_from_string(cff_extra[i], 4));
+      drop[ndrop++] = cff_extra[i];
   unsigned flags = HB_SUBSET_FLAGS_DEFAULT;
   /* Desubroutinized CFF subsets of Noto CJK are smaller after Flate (the
    * essay's 480 ideographs: 171 KB against 197 KB; 8,000: 2.70 MB against
@@ -804,16 +788,13 @@ static hb_subset_plan_t *pb_pf_plan(const pb_pdf_font *f, const pb_used *u,
   if (f->kind == PB_KIND_CFF_NAME) flags |= HB_SUBSET_FLAGS_RETAIN_GIDS;
   /* Draw .notdef as the font's box when the layout uses it. */
   if (f->gi[0].used) flags |= HB_SUBSET_FLAGS_NOTDEF_OUTLINE;
-  hb_subset_input_set_flags(in, flags);
-  hb_face_t *src = f->face->hb_face;
-  if (f->kind != PB_KIND_GLYF) {
-    src = hb_face_create_for_tables(pb_pf_no_cmap, f->face->hb_face, NULL);
-    hb_face_set_index(src, hb_face_get_index(f->face->hb_face));
-  }
-  hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(src, in);
-  /* The plan holds its own reference to the source face. */
-  if (src != f->face->hb_face) hb_face_destroy(src);
-  hb_subset_input_destroy(in);
+  pb_subset_spec spec = {.glyphs = glyphs, .drop_tables = drop,
+                         .ndrop = ndrop, .flags = flags,
+                         .hide_cmap = f->kind != PB_KIND_GLYF};
+  hb_subset_plan_t *plan = hb_set_allocation_successful(glyphs)
+                               ? pb_subset_plan(f->face->hb_face, &spec)
+                               : NULL;
+  hb_set_destroy(glyphs);
   return plan;
 }
 

@@ -10,6 +10,7 @@
 typedef struct pb_cli {
   const char *output;     /* -o */
   bool print, ebook;      /* --profile print,ebook: which to render */
+  bool epub;              /* --profile ...,epub: an EPUB 3 as well */
   const char *font_dir;   /* --fonts */
   int writing_mode;       /* --writing-mode: -1 the front matter's, else
                              pb_writing_mode */

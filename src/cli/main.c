@@ -35,7 +35,8 @@
 typedef struct pb_job {
   char *input;            /* a path, or "-" for standard input */
   char *output;           /* NULL or "-": standard output */
-  const char *profile;    /* "print", "ebook", or NULL: the front matter's */
+  const char *profile;    /* "print", "ebook", "epub", or NULL: the front
+                             matter's */
 } pb_job;
 
 typedef struct pb_batch {
@@ -258,12 +259,29 @@ static bool pb_load_doc(const pb_batch *b, const pb_job *job, const char *name,
  * the environment gives (SOURCE_DATE_EPOCH). */
 static pb_overrides pb_job_overrides(const pb_cli *cli, const pb_job *job) {
   bool ebook = job->profile && strcmp(job->profile, "ebook") == 0;
-  return (pb_overrides){.has_profile = job->profile != NULL,
+  bool epub = job->profile && strcmp(job->profile, "epub") == 0;
+  return (pb_overrides){.has_profile = job->profile != NULL && !epub,
                         .profile = ebook ? PB_PROFILE_EBOOK : PB_PROFILE_PRINT,
                         .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
                         .font_dir = cli->font_dir,
                         .has_writing_mode = cli->writing_mode >= 0,
                         .vertical = cli->writing_mode == PB_WRITING_VERTICAL_RL};
+}
+
+/* --profile epub: the EPUB backend takes the document tree, not pages. */
+static int pb_render_epub(const pb_cli *cli, const pb_job *job,
+                          const pb_doc *doc, const pb_settings *s,
+                          pb_fontset *fs, pb_diags *d, double t0) {
+  if (pb_is_stdio(job->output)) {
+    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0},
+                "an EPUB is not written to standard output; give -o FILE");
+    return 1;
+  }
+  if (pb_epub_write(doc, s, fs, job->output, d) != PB_OK || d->errors) return 1;
+  if (!cli->quiet)
+    fprintf(stderr, "%s%s: EPUB, %.0f ms\n", pb_clear, job->output,
+            pb_now_ms() - t0);
+  return 0;
 }
 
 /* Renders one manuscript.  Returns 0 on success, 1 on error. */
@@ -292,6 +310,10 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
   fs = pb_cached_fontset(cli, doc.meta.fonts, s.lang, &d);
   if (!fs) goto done;
   t_fonts = pb_now_ms();
+  if (job->profile && strcmp(job->profile, "epub") == 0) {
+    rc = pb_render_epub(cli, job, &doc, &s, fs, &d, t0);
+    goto done;
+  }
   if (pb_typeset(&doc, &s, fs, &lo, &d) != PB_OK || d.errors) goto done;
   t_layout = pb_now_ms();
   pb_out out;
@@ -532,13 +554,20 @@ static int pb_usage_error(const char *fmt, const char *arg) {
   return 2;
 }
 
+/* --profile: a comma-separated list of print, ebook and epub. */
 static int pb_opt_profile(pb_cli *cli, const char *arg) {
-  bool both = strcmp(arg, "print,ebook") == 0 || strcmp(arg, "ebook,print") == 0;
-  cli->print = both || strcmp(arg, "print") == 0;
-  cli->ebook = both || strcmp(arg, "ebook") == 0;
-  if (!cli->print && !cli->ebook)
-    return pb_usage_error("--profile must be print, ebook or print,ebook, not '%s'", arg);
-  return -1;
+  cli->print = cli->ebook = cli->epub = false;
+  for (const char *p = arg;;) {
+    size_t n = strcspn(p, ",");
+    if (n == 5 && strncmp(p, "print", 5) == 0) cli->print = true;
+    else if (n == 5 && strncmp(p, "ebook", 5) == 0) cli->ebook = true;
+    else if (n == 4 && strncmp(p, "epub", 4) == 0) cli->epub = true;
+    else
+      return pb_usage_error("--profile must be print, ebook, epub or a "
+                            "comma-separated list of them, not '%s'", arg);
+    if (!p[n]) return -1;
+    p += n + 1;
+  }
 }
 
 static int pb_opt_dump(pb_cli *cli, const char *arg) {
@@ -644,6 +673,8 @@ static int pb_parse_options(pb_cli *cli, int argc, char **argv) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     cli->jobs = cores > 0 ? (int)cores : 1;
   }
+  if (cli->epub && cli->dump)
+    return pb_usage_error("%s", "--dump shows the page layout; an EPUB has none (drop epub from --profile)");
   if (cli->output && !*cli->output)
     return pb_usage_error("%s", "-o needs a file or directory name, not an empty one");
   return -1;
@@ -692,6 +723,7 @@ static int pb_job_output(const pb_cli *cli, pb_job *j, bool out_is_dir) {
   bool ebook = j->profile && strcmp(j->profile, "ebook") == 0;
   const char *ext = cli->dump ? (ebook ? ".ebook.dump.txt" : ".dump.txt")
                               : (ebook ? ".ebook.pdf" : ".pdf");
+  if (j->profile && strcmp(j->profile, "epub") == 0) ext = ".epub";
   if (cli->output && !out_is_dir) j->output = strdup(cli->output);
   else j->output = pb_output_for(j->input, cli->output, ext);
   if (j->output) return 0;
@@ -703,10 +735,11 @@ static int pb_job_output(const pb_cli *cli, pb_job *j, bool out_is_dir) {
  * status. */
 static int pb_make_jobs(pb_batch *b) {
   const pb_cli *cli = b->cli;
-  const char *profiles[2];
+  const char *profiles[3];
   size_t nprof = 0;
   if (cli->print) profiles[nprof++] = "print";
   if (cli->ebook) profiles[nprof++] = "ebook";
+  if (cli->epub) profiles[nprof++] = "epub";
   if (!nprof) profiles[nprof++] = NULL; /* the front matter decides */
   b->njobs = b->ninputs * nprof;
   b->jobs = calloc(b->njobs ? b->njobs : 1, sizeof *b->jobs);

@@ -9,9 +9,10 @@ const pb_option_doc pb_option_docs[] = {
     {"-o, --output PATH", "output file (one input) or existing directory\n"
                           "(default: INPUT.pdf next to the input; - is\n"
                           "standard output)"},
-    {"--profile P", "print, ebook, or print,ebook for both (an ebook\n"
-                    "is written as NAME.ebook.pdf; default: the\n"
-                    "front matter's profile, else print)"},
+    {"--profile P", "print, ebook, epub, or a list like print,ebook,epub\n"
+                    "(an ebook is written as NAME.ebook.pdf, an EPUB 3\n"
+                    "as NAME.epub; default: the front matter's\n"
+                    "profile, else print)"},
     {"--writing-mode M", "horizontal-tb or vertical-rl (columns right\n"
                          "to left); default: the front matter's"},
     {"--dump KIND", "write a text dump instead of a PDF: the layout\n"
@@ -37,7 +38,7 @@ const pb_option_doc pb_option_docs[] = {
 void pb_usage(FILE *f) {
   fputs("usage: paiban [options] INPUT.md|DIR|- ...\n"
         "       paiban fonts [MANUSCRIPT.md|PROFILE]\n"
-        "Typesets Markdown manuscripts (Chinese, English, mixed) into PDF.\n\n",
+        "Typesets Markdown manuscripts (Chinese, English, mixed) into PDF and EPUB.\n\n",
         f);
   for (const pb_option_doc *o = pb_option_docs; o->names; o++) {
     bool long_only = o->names[0] == '-' && o->names[1] == '-';

@@ -49,6 +49,7 @@ static const char *const pb_punct_names[] = {"none", "hant-centered",
                                              "hans-standard", NULL};
 static const char *const pb_writing_mode_names[] = {"horizontal-tb",
                                                     "vertical-rl", NULL};
+static const char *const pb_epub_fonts_names[] = {"embed", "none", NULL};
 static const char *const pb_convert_names[] = {
     "tw2sp", "tw2s", "t2s", "hk2s", "s2t", "s2tw", "s2twp", "s2hk", NULL};
 
@@ -59,9 +60,11 @@ _Static_assert(sizeof(pb_paper_kind) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_kinsoku) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_punct_style) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_convert_kind) == sizeof(int), "enum size");
+_Static_assert(sizeof(pb_epub_fonts_kind) == sizeof(int), "enum size");
 _Static_assert(PB_PROFILE_EBOOK == 1 && PB_PAPER_LETTER == 5 &&
                    PB_KINSOKU_STRICT == 3 && PB_PUNCT_HANS_STANDARD == 2 &&
-                   PB_CONVERT_S2HK == 7 && PB_WRITING_VERTICAL_RL == 1,
+                   PB_CONVERT_S2HK == 7 && PB_WRITING_VERTICAL_RL == 1 &&
+                   PB_EPUB_FONTS_NONE == 1,
                "enum order matches the spellings");
 
 _Static_assert(PB_KEY_COUNT <= 32, "pb_meta.given holds a bit per key");
@@ -145,6 +148,10 @@ static const pb_frontmatter_key pb_keys[PB_KEY_COUNT] = {
                         .defaults = "—",
                         .help = "OpenCC conversion of the `derive-from` text",
                         AT(convert, convert_pos)},
+    [PB_KEY_EPUB_FONTS] = {"epub-fonts", PB_VAL_ENUM, pb_epub_fonts_names,
+                           .defaults = "`embed`",
+                           .help = "EPUB: embed font subsets, or none",
+                           AT(epub_fonts, epub_fonts_pos)},
 };
 
 const pb_frontmatter_key *pb_frontmatter_key_get(pb_key_id id) {
@@ -478,8 +485,33 @@ typedef struct pb_fm_reader {
   size_t nunknown;
 } pb_fm_reader;
 
+/* The source position of a libyaml mark.  libyaml also counts U+0085,
+ * U+2028 and U+2029 as line breaks, which the manuscript's lines (and every
+ * other position paiban gives) do not: walk the text counting both. */
 static pb_pos pb_fm_mark(const pb_fm_reader *r, yaml_mark_t mk) {
-  return (pb_pos){r->first_line + (uint32_t)mk.line, (uint32_t)mk.column + 1};
+  pb_pos p = {r->first_line, 1};
+  size_t yline = 0, ycol = 0, i = 0;
+  while (i < r->len && (yline < mk.line || ycol < mk.column)) {
+    uint32_t cp = 0;
+    size_t n = pb_utf8_decode(r->yaml + i, r->len - i, &cp);
+    if (n == 0) n = 1;
+    i += n;
+    bool ybreak = cp == '\n' || cp == 0x85 || cp == 0x2028 || cp == 0x2029;
+    if (ybreak && yline >= mk.line) break; /* a column past the line's end */
+    if (ybreak) {
+      yline++;
+      ycol = 0;
+    } else {
+      ycol++;
+    }
+    if (cp == '\n') {
+      p.line++;
+      p.col = 1;
+    } else {
+      p.col++;
+    }
+  }
+  return p;
 }
 
 /* Position of byte off of the YAML text (columns in characters). */

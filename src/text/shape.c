@@ -106,45 +106,15 @@ static void pb_report_missing(pb_shaper *sh, const pb_para *p, size_t i) {
               cp);
 }
 
-/* Shared marks in Chinese text are CJK unless both neighbours are Latin;
- * in Latin text they are Latin unless both neighbours are CJK.  Neighbours
- * skip spaces and other shared marks (docs/DESIGN.md §4, clreq-digest §0).
- * The neighbours are found in one pass over the paragraph: left is carried
- * forward, and the right one found once for a whole run of marks (40,000
- * dashes are looked at once, not once per dash). */
-typedef struct pb_neighbours {
-  int left;        /* -1 none, 0 latin, 1 cjk */
-  size_t right_at; /* the right neighbour's index (len: none) ... */
-  int right;       /* ... and its side; valid while right_at > i */
-} pb_neighbours;
-
-static bool pb_neighbour_skips(uint32_t c) {
-  return c == ' ' || pb_is_shared_mark(c);
-}
-
-static int pb_side(uint32_t c) {
-  return pb_cclass_is_cjk(pb_char_class(c, true)) ? 1 : 0;
-}
-
-static bool pb_shared_is_cjk(const pb_para *p, size_t i, pb_neighbours *nb) {
-  if (nb->right_at <= i) {
-    size_t k = i + 1;
-    while (k < p->len && pb_neighbour_skips(p->text[k])) k++;
-    nb->right_at = k;
-    nb->right = k < p->len ? pb_side(p->text[k]) : -1;
-  }
-  int left = nb->left, right = nb->right;
-  if (p->cjk_text) return !(left == 0 && right == 0) || (left < 0 && right < 0);
-  return left == 1 && right == 1;
-}
-
 static void pb_classify(pb_shaper *sh, pb_para *p) {
-  pb_neighbours nb = {.left = -1, .right_at = 0, .right = -1};
+  pb_shared_cursor nb = PB_SHARED_CURSOR_INIT;
   for (size_t i = 0; i < p->len; i++) {
     uint32_t cp = p->text[i];
-    bool cjk = pb_is_shared_mark(cp) ? pb_shared_is_cjk(p, i, &nb) : p->cjk_text;
+    bool cjk = pb_is_shared_mark(cp)
+                   ? pb_shared_mark_is_cjk_next(&nb, p->text, p->len, i,
+                                                p->cjk_text)
+                   : p->cjk_text;
     p->cls[i] = pb_char_class(cp, cjk);
-    if (!pb_neighbour_skips(cp)) nb.left = pb_side(cp);
   }
   for (size_t i = 0; i < p->len; i++) {
     pb_cclass c = p->cls[i];

@@ -1,7 +1,8 @@
 /* libFuzzer target for the whole pipeline, as the CLI's pb_render runs it:
  * pb_doc_parse → pb_doc_derive → pb_doc_check → pb_settings_from_meta → pb_fontset_load →
  * pb_typeset → pb_pdf_write (to a per-process file under /tmp, removed
- * afterwards) and pb_dump_write (to /dev/null).
+ * afterwards) and pb_dump_write (to /dev/null); and pb_epub_write from the
+ * same document (also to a per-process file, removed).
  *
  * The input is named PB_FUZZ_DOC_DIR/fuzz.md (the seed corpus directory,
  * set by fuzz.mk), so "derive-from: essay-zh-Hant.md" derives from a small
@@ -35,7 +36,7 @@
 static const char *const profile_names[] = {"zh-Hant", "zh-Hans", "en"};
 static pb_fontset *profile_cache[3];
 static bool profile_tried[3];
-static char pdf_path[64];
+static char pdf_path[64], epub_path[64];
 static FILE *dev_null;
 
 
@@ -71,6 +72,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
   snprintf(pdf_path, sizeof pdf_path, "/tmp/paiban-fuzz-%ld.pdf",
+           (long)getpid());
+  snprintf(epub_path, sizeof epub_path, "/tmp/paiban-fuzz-%ld.epub",
            (long)getpid());
   dev_null = fopen("/dev/null", "w");
   if (!dev_null) abort();
@@ -124,6 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pb_pdf_options po = {.compress = true};
   if (pb_pdf_write(&lo, fs, &po, pdf_path, &d) == PB_OK) unlink(pdf_path);
   pb_dump_write(&lo, fs, PB_DUMP_GLYPHS, dev_null);
+  if (pb_epub_write(&doc, &s, fs, epub_path, &d) == PB_OK) unlink(epub_path);
 
 done:
   pb_layout_free(&lo);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fuzzing regressions: runs the paiban CLI on every seed input
 # (tests/fuzz/corpus) and every input fuzzing once found a bug with
-# (tests/fuzz/regressions), rendering to PDF and to a glyph dump.  Each run
+# (tests/fuzz/regressions), rendering to PDF, to a glyph dump and to EPUB.  Each run
 # must end within 10 s with status 0 (rendered) or 1 (the document has
 # errors) -- never a signal, never 2 -- and print no sanitizer report (this
 # matters under `make test-asan`, where $PAIBAN is the ASan/UBSan build).
@@ -44,7 +44,8 @@ for f in "$ROOT"/tests/fuzz/corpus/* "$ROOT"/tests/fuzz/regressions/*; do
   name=${f#"$ROOT"/tests/fuzz/}
   run_one "$name (pdf)" "$f" -q -o "$TMP/out.pdf"
   run_one "$name (dump)" "$f" -q --dump glyphs
-  rm -f "$TMP/out.pdf"
+  run_one "$name (epub)" "$f" -q --profile epub -o "$TMP/out.epub"
+  rm -f "$TMP/out.pdf" "$TMP/out.epub"
 done
 [ "$n" -gt 0 ] && pass || fail "no inputs found in tests/fuzz/corpus"
 

@@ -324,8 +324,17 @@ static void test_front_matter(void) {
   CHECK_EQ_STR(text(0), "正文");
   CHECK_EQ_INT(doc.body_line, 17);
 
+  /* epub-fonts: embed | none, unset by default. */
+  CHECK_EQ_INT(parse("---\nepub-fonts: none\n---\n"), PB_OK);
+  CHECK_EQ_INT(doc.meta.epub_fonts, PB_EPUB_FONTS_NONE);
+  CHECK_EQ_INT(parse("---\nepub-fonts: Embed\n---\n"), PB_OK);
+  CHECK_EQ_INT(doc.meta.epub_fonts, PB_EPUB_FONTS_EMBED);
+  CHECK(pb_meta_has(&doc.meta, PB_KEY_EPUB_FONTS));
+
   parse("正文\n");
   CHECK(!pb_meta_has(&doc.meta, PB_KEY_HANGING));
+  CHECK(!pb_meta_has(&doc.meta, PB_KEY_EPUB_FONTS));
+  CHECK_EQ_INT(doc.meta.epub_fonts, PB_EPUB_FONTS_EMBED);
   CHECK(doc.meta.title == NULL);
 
   /* Empty front matter, empty file, front matter only. */
@@ -384,6 +393,8 @@ static void test_front_matter_errors(void) {
   CHECK_EQ_INT(parse("---\npunctuation: x\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\nhanging: maybe\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\nprofile: web\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\nepub-fonts: woff\n---\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 13, "unknown value 'woff' for 'epub-fonts'"));
   CHECK_EQ_INT(parse("---\nfonts: ../x\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\ntitle: \"a\\x07b\"\n---\n"), PB_ERR_INPUT);
   /* A null value leaves the setting unset. */
