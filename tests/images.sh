@@ -74,6 +74,10 @@ grep -q "^warn.md:3:1: warning: the image 'https://example.com/a.png' is not a l
   fail "a remote image is warned about: $(cat err.txt)"
 run -o v.pdf --writing-mode vertical-rl img.md; want "vertical writing" 0 "^img.md:7:1: warning: images are not drawn in vertical writing yet"
 
+# The EPUB does not carry images yet: a warning, the description as text.
+run -q -o img.epub --profile epub img.md; want "EPUB" 0 ""
+run -o img.epub --profile epub img.md; want "EPUB warns" 0 "^img.md:7:1: warning: images are not in the EPUB yet"
+
 # A derived edition finds the images beside its original.
 mkdir -p orig
 cp card.png orig/

@@ -278,6 +278,12 @@ void pb_epub_assign_fonts(pb_epub *e) {
     const pb_block *b = &doc->blocks[bi];
     pb_run_info r = {0};
     pb_role role = pb_block_role(b);
+    if (b->kind == PB_BLOCK_IMAGE && b->image_format)
+      pb_diag_add_at(e->diags, PB_SEV_WARNING,
+                     doc->body_path ? doc->body_path : e->diags->path, b->start,
+                     "images are not in the EPUB yet: '%s' is left out and "
+                     "its description is set as text",
+                     b->image);
     if (!pb_run_analyse(e, b->text, b->style, b->fnref, b->len, role,
                         b->kind == PB_BLOCK_CODE, &r))
       pb_epub_fail(e, PB_ERR_NOMEM, "out of memory");
