@@ -9,7 +9,7 @@
 
 CC      ?= cc
 PKGS     = harfbuzz harfbuzz-subset freetype2 fontconfig libunibreak yaml-0.1 libcmark-gfm opencc \
-           libzip libxml-2.0 libxxhash libdeflate
+           libzip libxml-2.0 libxxhash libdeflate libpng
 CSTD     = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT     ?= -O2 -g
@@ -17,7 +17,9 @@ FONT_DIR = $(CURDIR)/fonts
 HYPH_DIR = /usr/share/hyphen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc $(PKG_CFLAGS) \
+# The CLI sees only the public headers (include/) and its own (src/cli/).
+PRIVATE_INC = -Isrc
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude $(PRIVATE_INC) $(PKG_CFLAGS) \
            -DPB_DEFAULT_FONT_DIR='"$(FONT_DIR)"' -DPB_HYPHEN_DIR='"$(HYPH_DIR)"'
 LDLIBS  += $(PKG_LIBS) -lcmark-gfm-extensions -lhpdf -lhyphen -lm -lpthread
 
@@ -38,7 +40,11 @@ PDFS        = $(MANUSCRIPTS:manuscripts/%.md=out/%.pdf) \
               $(MANUSCRIPTS:manuscripts/%.md=out/%.ebook.pdf) \
               $(MANUSCRIPTS:manuscripts/%.md=out/%.epub)
 
-.PHONY: all deps build test test-asan valgrind bench update-golden fuzz clean
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps build test test-asan valgrind bench update-golden fuzz clean \
+        install uninstall
 .DELETE_ON_ERROR:
 
 all: deps build $(PDFS)
@@ -52,6 +58,8 @@ $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(CLI_OBJ): PRIVATE_INC =
 
 $(BUILD)/libpaiban.a: $(LIB_OBJ)
 	@rm -f $@
@@ -97,6 +105,25 @@ bench: build
 update-golden: build
 	@BUILD=$(BUILD) tests/golden.sh --update
 	@BUILD=$(BUILD) tests/epub.sh --update
+
+# The man page comes from the binary's own option table (as --help does).
+$(BUILD)/paiban.1: $(BUILD)/paiban
+	@$(BUILD)/paiban --man >$@
+
+# Installs the binary, the font profiles and the man page under PREFIX; the
+# binary finds PREFIX/share/paiban/fonts from its own location, so the tree
+# may be moved (or packaged with DESTDIR) after installing.
+install: build $(BUILD)/paiban.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/paiban/fonts \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/paiban $(DESTDIR)$(PREFIX)/bin/paiban
+	install -m 644 fonts/*.conf $(DESTDIR)$(PREFIX)/share/paiban/fonts/
+	install -m 644 $(BUILD)/paiban.1 $(DESTDIR)$(PREFIX)/share/man/man1/paiban.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/paiban $(DESTDIR)$(PREFIX)/share/man/man1/paiban.1
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/paiban/fonts/,$(notdir $(wildcard fonts/*.conf)))
+	-rmdir $(DESTDIR)$(PREFIX)/share/paiban/fonts $(DESTDIR)$(PREFIX)/share/paiban 2>/dev/null
 
 clean:
 	rm -rf build build-asan build-fuzz out

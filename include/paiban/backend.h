@@ -23,6 +23,10 @@ typedef struct pb_pdf_options {
   pb_cache *cache;      /* finished font programs from earlier documents,
                            and room for this one's (NULL: none); the PDF
                            is the same bytes with or without it */
+  bool use_fd;          /* write to fd (e.g. standard output) instead of
+                           a file at path; path then only names it in
+                           messages */
+  int fd;
 } pb_pdf_options;
 
 /* Writes the layout as a PDF 1.6 file at path (atomically).  Fonts are

@@ -71,7 +71,8 @@ void pb_diag_add_at(pb_diags *d, pb_severity sev, const char *path, pb_pos pos,
 void pb_diags_move(pb_diags *dst, pb_diags *src);
 /* Formats one diagnostic as "path:line:col: error: message" into buf
  * (always NUL-terminated, truncated to size); a diagnostic without a
- * position (about a whole file) says 1:1.  Returns the length it needed. */
+ * position (about a whole file) is "path: error: message".  Returns the
+ * length it needed (call again with a larger buffer to get it whole). */
 size_t pb_diag_format(const pb_diag *dg, char *buf, size_t size);
 
 /* Status codes returned by library entry points. */
@@ -87,6 +88,14 @@ typedef enum pb_status {
 /* The status's name ("ok", "input error", "out of memory", ...), for
  * messages and tests; never NULL. */
 const char *pb_status_name(pb_status st);
+
+/* Decodes the UTF-8 sequence at s (n bytes available).  Returns its length
+ * (1..4) and stores the code point in *cp.  Returns 0 and stores U+FFFD if
+ * the bytes are not valid UTF-8: a stray continuation byte, a byte that can
+ * never start a sequence (C0, C1, F5..FF), an overlong form, a surrogate
+ * (U+D800..U+DFFF), a value above U+10FFFF, or a sequence cut short by n or
+ * by a non-continuation byte.  n == 0 also returns 0. */
+size_t pb_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 const char *pb_version(void);
 

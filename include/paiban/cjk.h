@@ -39,6 +39,21 @@ bool pb_is_shared_mark(uint32_t cp);
 bool pb_shared_mark_is_cjk(const uint32_t *text, size_t len, size_t i,
                            bool cjk_text);
 
+/* The same answer for a whole text in one pass: pb_shared_mark_is_cjk
+ * looks for both neighbours again at every mark, so a run of 40,000 dashes
+ * takes quadratic time.  The cursor carries the left neighbour forward
+ * and finds the right one once per run of marks.  Start from
+ * PB_SHARED_CURSOR_INIT and ask with i increasing over one text. */
+typedef struct pb_shared_cursor {
+  size_t scanned;  /* text[0..scanned) has been read for the left side */
+  int left;        /* the left neighbour: -1 none, 0 Latin, 1 CJK */
+  size_t right_at; /* where the right neighbour was found (len: none) */
+  int right;       /* its side; valid while right_at > i */
+} pb_shared_cursor;
+#define PB_SHARED_CURSOR_INIT {0, -1, 0, -1}
+bool pb_shared_mark_is_cjk_next(pb_shared_cursor *c, const uint32_t *text,
+                                size_t len, size_t i, bool cjk_text);
+
 /* The class of cp.  cjk_context decides the shared marks: in Chinese text
  * they are full-width CJK punctuation, in Latin text Latin punctuation. */
 pb_cclass pb_char_class(uint32_t cp, bool cjk_context);

@@ -21,7 +21,16 @@ typedef enum pb_block_kind {
   PB_BLOCK_THEMATIC_BREAK, /* "***": a section break; no text */
   PB_BLOCK_FOOTNOTE,       /* a footnote definition's paragraph; see
                               footnote_index */
+  PB_BLOCK_IMAGE,          /* a paragraph that is only an image: image is
+                              its file, the text its description (alt) */
 } pb_block_kind;
+
+/* The formats an image block may have (pb_block.image_format). */
+typedef enum pb_image_format {
+  PB_IMAGE_NONE = 0, /* not yet probed (pb_doc_check does) */
+  PB_IMAGE_PNG,
+  PB_IMAGE_JPEG,
+} pb_image_format;
 
 /* Per-character style bits (several may be set). */
 enum {
@@ -59,6 +68,13 @@ typedef struct pb_block {
                          of a footnote reference mark, else 0 */
   pb_pos *pos;        /* owned, len entries: source position of each char */
   size_t len;
+
+  /* PB_BLOCK_IMAGE: the target as written (owned); after pb_doc_check,
+   * the file it names (relative to the manuscript), its format and its
+   * size in pixels. */
+  char *image;
+  pb_image_format image_format;
+  uint32_t image_w, image_h;
 } pb_block;
 
 typedef struct pb_doc {
@@ -68,6 +84,8 @@ typedef struct pb_doc {
   pb_meta meta;        /* the front matter (include/paiban/frontmatter.h) */
   pb_block *blocks;    /* owned, nblocks entries */
   size_t nblocks;
+  bool derive_anywhere; /* set by the caller: "derive-from" may name a file
+                           outside the manuscript's directory tree */
   char **links;        /* owned, nlinks URL strings (UTF-8, NUL-terminated) */
   size_t nlinks;
   uint32_t body_line;  /* first line of the Markdown body (after front matter) */
@@ -104,8 +122,20 @@ char *pb_block_utf8(const pb_block *b);
  * and takes its blocks, and its title, subtitle, author and date where
  * doc's front matter has none.  Diagnostics about the derived text carry
  * the original file's path and positions.  Does nothing without
- * "derive-from".  Returns PB_OK or PB_ERR_INPUT / PB_ERR_IO / PB_ERR_NOMEM. */
+ * "derive-from".  Unless doc->derive_anywhere, the named file (symbolic
+ * links resolved) must lie in the manuscript's directory or below it.
+ * Returns PB_OK or PB_ERR_INPUT / PB_ERR_IO / PB_ERR_NOMEM. */
 pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags);
+
+/* Checks the limits a document must keep before it is typeset, each
+ * reported at its position: at most 500,000 characters in a block and
+ * 2,000,000 in the document (memory and time stay bounded), headings of at
+ * most 4,000 characters, footnote numbers up to 65,535 (the title,
+ * subtitle and author are bounded by the front-matter key table).  Link targets other than http:, https:
+ * and mailto: (javascript:, file:, ...) or longer than 16,000 bytes are
+ * warned about and unlinked (doc is changed).  Call after pb_doc_derive.
+ * Returns PB_OK or PB_ERR_INPUT. */
+pb_status pb_doc_check(pb_doc *doc, pb_diags *diags);
 
 /* Converts UTF-8 text with an OpenCC configuration ("tw2sp", ...).  On
  * success *out is a malloc'd NUL-terminated string the caller frees. */

@@ -34,19 +34,35 @@ typedef struct pb_face pb_face;
 
 typedef struct pb_fontset pb_fontset;
 
-/* Loads the profile for lang (or the named profile) from font_dir.  name may
- * be NULL (then "zh-Hant", "zh-Hans" or "en" from lang).  Fonts missing from
- * the system are errors naming the profile line.  On failure returns NULL
- * and reports in diags.  font_dir NULL means the built-in default
- * (PAIBAN_FONT_DIR or the directory given at build time). */
-pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
-                            const char *lang, pb_diags *diags);
+/* Loads the profile for lang (or the named profile) from font_dir into
+ * *out (the caller frees it with pb_fontset_free).  name may be NULL (then
+ * "zh-Hant", "zh-Hans" or "en" from lang).  Fonts missing from the system
+ * or that cannot be embedded are errors naming the profile line.  On
+ * failure *out is NULL, the cause is in diags, and the status is
+ * PB_ERR_IO (the profile cannot be read), PB_ERR_FONT or PB_ERR_NOMEM.
+ * font_dir NULL means the built-in default (PAIBAN_FONT_DIR or the
+ * directory given at build time). */
+pb_status pb_fontset_load(const char *font_dir, const char *name,
+                          const char *lang, pb_fontset **out,
+                          pb_diags *diags);
 void pb_fontset_free(pb_fontset *fs);
 
 /* The profile pb_fontset_load would read: name if given, else "zh-Hant",
  * "zh-Hans" or "en" from lang.  A fontset may serve any number of
  * documents that resolve to the same profile (one at a time). */
 const char *pb_font_profile_name(const char *name, const char *lang);
+
+/* The faces of one chain of role (chain 0: CJK, 1: Latin, 2: the fallbacks,
+ * the same for every role), in order, into faces[0..max); returns how many
+ * the chain has.  A face that cannot be opened is still listed (see
+ * pb_fontset_face_usable).  For `paiban fonts`. */
+int pb_fontset_chain(const pb_fontset *fs, pb_role role, int chain,
+                     int *faces, int max);
+/* The i-th fallback of the profile that is not installed (fallbacks may
+ * be missing), or NULL past the last. */
+const char *pb_fontset_missing_fallback(const pb_fontset *fs, int i);
+/* Can face i be opened and shaped with (loads it if not yet loaded)? */
+bool pb_fontset_face_usable(pb_fontset *fs, size_t i);
 
 size_t pb_fontset_face_count(const pb_fontset *fs);
 const pb_face *pb_fontset_face(const pb_fontset *fs, size_t i);

@@ -49,6 +49,10 @@ typedef struct pb_placed_line {
   uint32_t block;       /* index of the pb_block it came from */
   uint16_t kind;        /* PB_LINE_* */
   bool last_of_block;   /* the paragraph's last line (not justified) */
+  uint32_t image;       /* PB_LINE_IMAGE: 1-based index into
+                           pb_layout.images; the image fills width (from
+                           x) by the line's height above the baseline y */
+  pb_len height;        /* PB_LINE_IMAGE: the image's height */
 } pb_placed_line;
 
 enum {
@@ -58,7 +62,16 @@ enum {
   PB_LINE_FOLIO,        /* page number */
   PB_LINE_RUNNING_HEAD,
   PB_LINE_FOOTNOTE,
+  PB_LINE_IMAGE,        /* a block image (no glyphs) */
 };
+
+/* An image the layout draws (a block image of the document). */
+typedef struct pb_layout_image {
+  char *path;           /* owned: the file */
+  int format;           /* pb_image_format (include/paiban/doc.h) */
+  uint32_t px_w, px_h;  /* size in pixels */
+  char *alt;            /* owned UTF-8: its description, may be "" */
+} pb_layout_image;
 
 typedef struct pb_link_area {
   pb_len x0, y0, x1, y1;
@@ -112,6 +125,10 @@ typedef struct pb_layout {
 
   char **links;              /* owned copies of URLs, nlinks entries */
   size_t nlinks;
+
+  pb_layout_image *images;   /* owned, nimages: the document's block
+                                images in order */
+  size_t nimages;
 
   /* Document information (owned UTF-8, may be NULL). */
   char *title, *subtitle, *author, *lang, *producer;

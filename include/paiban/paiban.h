@@ -11,6 +11,7 @@
 #include "cache.h"
 #include "cjk.h"
 #include "doc.h"
+#include "file.h"
 #include "font.h"
 #include "frontmatter.h"
 #include "layout.h"

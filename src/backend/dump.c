@@ -14,6 +14,7 @@ static const char *pb_line_kind_name(uint16_t k) {
   case PB_LINE_FOLIO: return "folio";
   case PB_LINE_RUNNING_HEAD: return "head";
   case PB_LINE_FOOTNOTE: return "footnote";
+  case PB_LINE_IMAGE: return "image";
   default: return "body";
   }
 }

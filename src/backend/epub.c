@@ -3,7 +3,7 @@
  * (libxml2's xmlTextWriter); content documents come from epub_xhtml.c,
  * the style sheet and fonts from epub_css.c (src/backend/epub.h). */
 #include "backend/epub.h"
-#include "base/atomic_file.h"
+#include "paiban/file.h"
 #include "base/util.h"
 #include "paiban/backend.h"
 

@@ -123,11 +123,11 @@ static bool pb_run_analyse(pb_epub *e, const uint32_t *t, const uint8_t *style,
   r->gap = calloc(m, 1);
   r->skip = calloc(m, sizeof *r->skip);
   if (!r->cls || !r->face || !r->gap || !r->skip) return false;
+  pb_shared_cursor sc = PB_SHARED_CURSOR_INIT;
   for (size_t i = 0; i < n; i++) {
     uint32_t cp = t[i];
-    bool cjk = pb_is_shared_mark(cp)
-                   ? pb_shared_mark_is_cjk(t, n, i, e->cjk_text)
-                   : e->cjk_text;
+    bool cjk = pb_is_shared_mark(cp) ? pb_shared_mark_is_cjk_next(&sc, t, n, i, e->cjk_text)
+                                     : e->cjk_text;
     r->cls[i] = pb_char_class(cp, cjk);
     r->face[i] = -1;
     if (r->cls[i] == PB_CC_SPACE && cp != ' ' && cp != '\t') continue;
@@ -278,6 +278,12 @@ void pb_epub_assign_fonts(pb_epub *e) {
     const pb_block *b = &doc->blocks[bi];
     pb_run_info r = {0};
     pb_role role = pb_block_role(b);
+    if (b->kind == PB_BLOCK_IMAGE && b->image_format)
+      pb_diag_add_at(e->diags, PB_SEV_WARNING,
+                     doc->body_path ? doc->body_path : e->diags->path, b->start,
+                     "images are not in the EPUB yet: '%s' is left out and "
+                     "its description is set as text",
+                     b->image);
     if (!pb_run_analyse(e, b->text, b->style, b->fnref, b->len, role,
                         b->kind == PB_BLOCK_CODE, &r))
       pb_epub_fail(e, PB_ERR_NOMEM, "out of memory");

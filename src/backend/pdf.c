@@ -4,7 +4,7 @@
  * (src/pdf_font.c).  Output is reproducible: no clock, no random /ID. */
 #include "paiban/backend.h"
 
-#include "base/atomic_file.h"
+#include "paiban/file.h"
 #include "backend/pdf_font.h"
 
 #include <stdlib.h>
@@ -55,6 +55,9 @@ typedef struct pb_pdfw {
   size_t npages;
   pb_pdfbuf buf;
   bool reported; /* an error is already in diags */
+  int fd;        /* opt->use_fd: the descriptor written to, else -1 */
+  HPDF_Image *images; /* the layout's images, each loaded once when first
+                         drawn (lo->nimages entries) */
 } pb_pdfw;
 
 static pb_status pb_w_nomem(pb_pdfw *w) {
@@ -114,7 +117,13 @@ static HPDF_STATUS pb_put_text(pb_pdfw *w, HPDF_Dict dict, const char *key,
     ascii = utf8[i] >= 0x20 && utf8[i] < 0x7F;
   if (ascii) return HPDF_Dict_Add(dict, key, HPDF_String_New(mm, utf8, NULL));
   /* At most 4 bytes of UTF-16 per input byte, plus the BOM. */
-  if (n > 16000) n = 16000; /* libharu strings hold 65,535 bytes */
+  /* libharu strings hold 65,535 bytes; pb_doc_check keeps titles and
+   * headings shorter, so only a bookmark of a 4,000-character heading of
+   * astral characters could reach this cut, made at a character boundary. */
+  if (n > 16000) {
+    n = 16000;
+    while (n > 0 && ((unsigned char)utf8[n] & 0xC0) == 0x80) n--;
+  }
   unsigned char *u = malloc(4 * n + 2);
   if (!u) return HPDF_Dict_Add(dict, key, NULL);
   size_t k = 0;
@@ -231,6 +240,43 @@ static void pb_page_rules(pb_pdfw *w, const pb_page *pg) {
     pb_put_xy(b, r->w, r->h, " re\n");
   }
   pb_pdfbuf_puts(b, "f\nQ\n");
+}
+
+/* The layout's image k as a libharu image XObject, loaded (decoded by
+ * libpng, or taken as DCT data) on first use.  NULL with the error
+ * reported at the image file. */
+static HPDF_Image pb_w_image(pb_pdfw *w, size_t k) {
+  if (w->images[k]) return w->images[k];
+  const pb_layout_image *im = &w->lo->images[k];
+  HPDF_Image img = im->format == PB_IMAGE_PNG
+                       ? HPDF_LoadPngImageFromFile(w->pdf, im->path)
+                       : HPDF_LoadJpegImageFromFile(w->pdf, im->path);
+  if (!img) {
+    pb_diag_add_at(w->diags, PB_SEV_ERROR, im->path, pb_nopos,
+                   "cannot embed this image in the PDF (libharu error "
+                   "0x%04X, detail %u)",
+                   (unsigned)w->err.error, (unsigned)w->err.detail);
+    w->reported = true;
+  }
+  return w->images[k] = img;
+}
+
+/* Block images, drawn after the text, each in its line's box: the
+ * baseline is its bottom edge (include/paiban/layout.h). */
+static pb_status pb_page_images(pb_pdfw *w, HPDF_Page page, const pb_page *pg) {
+  for (size_t i = 0; i < pg->nlines; i++) {
+    const pb_placed_line *l = &pg->lines[i];
+    if (l->kind != PB_LINE_IMAGE || !l->image || l->image > w->lo->nimages)
+      continue;
+    HPDF_Image img = pb_w_image(w, l->image - 1);
+    if (!img) return PB_ERR_IO;
+    if (HPDF_Page_DrawImage(page, img, (HPDF_REAL)(l->x / 65536.0),
+                            (HPDF_REAL)(l->y / 65536.0),
+                            (HPDF_REAL)(l->width / 65536.0),
+                            (HPDF_REAL)(l->height / 65536.0)) != HPDF_OK)
+      return pb_w_hpdf(w);
+  }
+  return PB_OK;
 }
 
 /* A jump along the line larger than this (in 1/10^6 em) starts a new text
@@ -483,12 +529,16 @@ static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
   pb_crop_marks(w);
   if (w->buf.oom) return pb_w_nomem(w);
   HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-  if (!w->buf.len) return PB_OK;
+  if (!w->buf.len) return pg ? pb_page_images(w, page, pg) : PB_OK;
   /* The content stream is compressed here (libdeflate), as the fonts are,
-   * not by libharu at save time. */
+   * not by libharu at save time — unless libharu draws images into it
+   * after our text, then it compresses the whole stream itself. */
+  bool images = false;
+  for (size_t i = 0; pg && i < pg->nlines && !images; i++)
+    images = pg->lines[i].kind == PB_LINE_IMAGE;
   uint8_t *z = NULL;
   size_t zlen = w->buf.len;
-  if (pb_pdf_fonts_compressing(w->fonts)) {
+  if (pb_pdf_fonts_compressing(w->fonts) && !images) {
     if (!pb_pdf_fonts_deflate(w->fonts, w->buf.data, w->buf.len, &z, &zlen)) {
       free(z);
       return pb_w_nomem(w);
@@ -500,7 +550,8 @@ static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
                                      z ? z : (const HPDF_BYTE *)w->buf.data,
                                      (HPDF_UINT)zlen);
   free(z);
-  return hs == HPDF_OK ? PB_OK : pb_w_hpdf(w);
+  if (hs != HPDF_OK) return pb_w_hpdf(w);
+  return pg ? pb_page_images(w, page, pg) : PB_OK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -579,6 +630,30 @@ static pb_status pb_write_outline(pb_pdfw *w) {
   return PB_OK;
 }
 
+/* Copies libharu's finished memory stream into the temporary file. */
+static pb_status pb_w_copy_stream(pb_pdfw *w, pb_atomic_file *af) {
+  HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf), got = size;
+  HPDF_BYTE *bytes = malloc(size ? size : 1);
+  if (!bytes) return pb_w_nomem(w);
+  HPDF_STATUS r = HPDF_ReadFromStream(w->pdf, bytes, &got);
+  pb_status st = PB_OK;
+  if ((r != HPDF_OK && r != HPDF_STREAM_EOF) || got != size) {
+    st = pb_w_hpdf(w);
+  } else {
+    /* Reaching the stream's end is no error: forget it if reported. */
+    if (w->err.error == HPDF_STREAM_EOF) w->err.error = w->err.detail = 0;
+    HPDF_ResetError(w->pdf);
+    if (!af) {
+      st = pb_write_all(w->fd, w->path, bytes, size, w->diags);
+    } else {
+      st = pb_atomic_write(af, bytes, size, w->diags);
+    }
+    if (st != PB_OK) w->reported = true;
+  }
+  free(bytes);
+  return st;
+}
+
 pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
                        const pb_pdf_options *opt, const char *path,
                        pb_diags *diags) {
@@ -590,18 +665,21 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
     return PB_ERR_INTERNAL;
   }
   bool compress = opt ? opt->compress : true;
+  bool to_fd = opt && opt->use_fd;
   pb_atomic_file af;
-  pb_status st = pb_atomic_open(&af, path, diags);
+  pb_status st = to_fd ? PB_OK : pb_atomic_open(&af, path, diags);
   if (st != PB_OK) return st;
 
   pb_pdfw w = {0};
+  w.fd = to_fd ? opt->fd : -1;
   w.lo = lo;
   w.path = path;
   w.diags = diags;
   w.npages = lo->npages ? lo->npages : 1; /* no pages: one blank page */
   w.pdf = HPDF_New(pb_hpdf_on_error, &w.err);
   w.pages = calloc(w.npages, sizeof *w.pages);
-  if (!w.pdf || !w.pages) {
+  w.images = calloc(lo->nimages ? lo->nimages : 1, sizeof *w.images);
+  if (!w.pdf || !w.pages || !w.images) {
     st = pb_w_nomem(&w);
     goto done;
   }
@@ -630,9 +708,11 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
     /* libharu writes the header from this field, which starts at 1.3 and
      * has no setter in 2.3.0.  PDF 1.6 is our baseline (docs/DESIGN.md §8). */
     w.pdf->pdf_version = HPDF_VER_16;
-    /* libharu opens the temporary file by name and writes it whole; our
-     * descriptor stays open for the fsync in pb_atomic_commit. */
-    if (HPDF_SaveToFile(w.pdf, af.tmp_path) != HPDF_OK) st = pb_w_hpdf(&w);
+    /* libharu writes into its memory stream; the bytes reach the file
+     * through our own descriptor, where every write, the fsync and the
+     * close are checked (its own file handle's fclose result is lost). */
+    if (HPDF_SaveToStream(w.pdf) != HPDF_OK) st = pb_w_hpdf(&w);
+    else st = pb_w_copy_stream(&w, to_fd ? NULL : &af);
   }
   if (st == PB_OK && (w.err.error || HPDF_GetError(w.pdf) != HPDF_OK))
     st = pb_w_hpdf(&w);
@@ -643,7 +723,9 @@ done:
   pb_pdf_fonts_free(w.fonts);
   if (w.pdf) HPDF_Free(w.pdf);
   free(w.pages);
+  free(w.images);
   pb_pdfbuf_free(&w.buf);
+  if (to_fd) return st;
   if (st == PB_OK) return pb_atomic_commit(&af, diags);
   pb_atomic_abort(&af);
   return st;

@@ -1,6 +1,7 @@
 /* Atomic file output: mkstemp beside the target, fsync, rename
- * (src/atomic_file.h). */
-#include "base/atomic_file.h"
+ * (include/paiban/file.h). */
+#include "paiban/file.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,11 +14,13 @@
 /* The temporary file being written, for pb_atomic_remove_pending (a signal
  * handler may call it, so it is a fixed buffer, not a pointer to freed
  * memory).  One per process: a process writes one output at a time. */
-static char pb_pending_tmp[PATH_MAX];
+static char pb_pending_own[PATH_MAX];
+static char *pb_pending_tmp = pb_pending_own;
+static size_t pb_pending_size = sizeof pb_pending_own;
 
 static void pb_pending_set(const char *path) {
   size_t n = path ? strlen(path) : 0;
-  if (n >= sizeof pb_pending_tmp) n = 0;
+  if (n >= pb_pending_size) n = 0;
   if (n) memcpy(pb_pending_tmp, path, n);
   pb_pending_tmp[n] = '\0';
 }
@@ -26,15 +29,18 @@ void pb_atomic_remove_pending(void) {
   if (pb_pending_tmp[0]) unlink(pb_pending_tmp); /* async-signal-safe */
 }
 
+void pb_atomic_pending_buffer(char *buf, size_t size) {
+  if (!buf || size < 2) {
+    buf = pb_pending_own;
+    size = sizeof pb_pending_own;
+  }
+  buf[0] = '\0';
+  pb_pending_tmp = buf;
+  pb_pending_size = size;
+}
+
 
 static const pb_pos pb_nopos = {0, 0};
-
-static char *pb_af_strdup(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *p = malloc(n);
-  if (p) memcpy(p, s, n);
-  return p;
-}
 
 /* The process umask, read without changing it: umask(2) can only be read by
  * setting it, which races with other threads creating files (-j jobs).
@@ -56,66 +62,71 @@ static mode_t pb_af_umask(void) {
   return mask;
 }
 
-pb_status pb_atomic_open(pb_atomic_file *af, const char *path,
-                         pb_diags *diags) {
-  memset(af, 0, sizeof *af);
-  af->fd = -1;
-  pb_status st = PB_ERR_IO;
-  char *dir = NULL;
-  if (!path || !*path) {
-    pb_diag_add_at(diags, PB_SEV_ERROR, path ? path : "", pb_nopos,
-                   "cannot write output: empty file name");
-    return PB_ERR_IO;
-  }
-
-  /* Write through a symbolic link to the file it names: renaming over the
-   * link itself would silently turn it into a regular file. */
+/* The file an output path names: a symbolic link is written through to
+ * the file it names (renaming over the link itself would silently turn it
+ * into a regular file).  NULL with an error reported. */
+static char *pb_af_target(const char *path, struct stat *st, bool *exists,
+                          pb_diags *diags) {
   struct stat lst;
   char *target = NULL;
   if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
     target = realpath(path, NULL);
-  if (!target) target = pb_af_strdup(path);
-  if (!target) goto nomem;
-
-  struct stat st_target;
-  bool exists = stat(target, &st_target) == 0;
-  if (exists && S_ISDIR(st_target.st_mode)) {
+  if (!target) target = pb_strdup(path);
+  if (!target) {
     pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
-                   "cannot write output: %s", strerror(EISDIR));
-    goto fail;
+                   "cannot write output: out of memory");
+    return NULL;
   }
+  *exists = stat(target, st) == 0;
+  const char *slash = strrchr(target, '/');
+  const char *why = NULL;
+  if ((*exists && S_ISDIR(st->st_mode)) || !*(slash ? slash + 1 : target))
+    why = strerror(EISDIR);
   /* Renaming over a device or a pipe (e.g. /dev/null as root) would
    * replace the node itself. */
-  if (exists && !S_ISREG(st_target.st_mode)) {
-    pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
-                   "cannot write output: not a regular file");
-    goto fail;
-  }
+  else if (*exists && !S_ISREG(st->st_mode))
+    why = "not a regular file";
+  if (!why) return target;
+  pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos, "cannot write output: %s",
+                 why);
+  free(target);
+  return NULL;
+}
 
+/* The directory part of target ("." or "/" when it has none); NULL when
+ * out of memory. */
+static char *pb_af_dir(const char *target) {
   const char *slash = strrchr(target, '/');
-  const char *base = slash ? slash + 1 : target;
-  if (!*base) {
-    pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
-                   "cannot write output: %s", strerror(EISDIR));
-    goto fail;
-  }
-  size_t dlen = slash ? (size_t)(slash - target) : 1;
-  dir = malloc(dlen + 1);
-  if (!dir) goto nomem;
-  if (!slash)
-    memcpy(dir, ".", 2);
-  else if (dlen == 0)
-    memcpy(dir, "/", 2); /* target in the root directory */
-  else {
+  if (!slash) return pb_strdup(".");
+  if (slash == target) return pb_strdup("/"); /* in the root directory */
+  size_t dlen = (size_t)(slash - target);
+  char *dir = malloc(dlen + 1);
+  if (dir) {
     memcpy(dir, target, dlen);
     dir[dlen] = '\0';
   }
+  return dir;
+}
 
+/* Creates the temporary file for target in dir with the permissions the
+ * target had (or those creat(2) would give); PB_ERR_IO with the error
+ * reported at path. */
+static pb_status pb_af_create(pb_atomic_file *af, const char *path,
+                              const char *dir, const char *base,
+                              const struct stat *st, bool exists,
+                              pb_diags *diags) {
   size_t tlen = strlen(dir) + strlen(base) + 16;
   af->tmp_path = malloc(tlen);
-  if (!af->tmp_path) goto nomem;
+  if (!af->tmp_path) {
+    pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
+                   "cannot write output: out of memory");
+    return PB_ERR_NOMEM;
+  }
+  /* The temporary name is 8 bytes longer than the target's: a name near
+   * NAME_MAX (255) gets a short one instead. */
+  bool long_name = strlen(base) + 8 > 255;
   snprintf(af->tmp_path, tlen, "%s%s.%s.XXXXXX", dir,
-           strcmp(dir, "/") == 0 ? "" : "/", base);
+           strcmp(dir, "/") == 0 ? "" : "/", long_name ? "paiban" : base);
   af->fd = mkstemp(af->tmp_path);
   if (af->fd < 0) {
     int e = errno;
@@ -125,32 +136,50 @@ pb_status pb_atomic_open(pb_atomic_file *af, const char *path,
     /* No file was created: tmp_path must not name one for abort. */
     free(af->tmp_path);
     af->tmp_path = NULL;
-    goto fail;
+    return PB_ERR_IO;
   }
-  /* mkstemp creates mode 0600; give the result the permissions the target
-   * had, or those a plain creat(2) would give. */
-  mode_t mode = exists ? (st_target.st_mode & 0777) : (0666 & ~pb_af_umask());
+  /* mkstemp creates mode 0600. */
+  mode_t mode = exists ? (st->st_mode & 0777) : (0666 & ~pb_af_umask());
   if (fchmod(af->fd, mode) != 0) {
     int e = errno;
     pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
                    "cannot set permissions of output: %s", strerror(e));
-    goto fail;
+    return PB_ERR_IO;
+  }
+  return PB_OK;
+}
+
+pb_status pb_atomic_open(pb_atomic_file *af, const char *path,
+                         pb_diags *diags) {
+  memset(af, 0, sizeof *af);
+  af->fd = -1;
+  if (!path || !*path) {
+    pb_diag_add_at(diags, PB_SEV_ERROR, path ? path : "", pb_nopos,
+                   "cannot write output: empty file name");
+    return PB_ERR_IO;
+  }
+  struct stat st;
+  bool exists = false;
+  char *target = pb_af_target(path, &st, &exists, diags);
+  if (!target) return PB_ERR_IO;
+  char *dir = pb_af_dir(target);
+  const char *slash = strrchr(target, '/');
+  pb_status status = PB_ERR_NOMEM;
+  if (!dir)
+    pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
+                   "cannot write output: out of memory");
+  else
+    status = pb_af_create(af, path, dir, slash ? slash + 1 : target, &st,
+                          exists, diags);
+  free(dir);
+  if (status != PB_OK) {
+    free(target);
+    pb_atomic_abort(af);
+    return status;
   }
   af->target = target;
-  free(dir);
   pb_pending_set(af->tmp_path);
   return PB_OK;
-
-nomem:
-  st = PB_ERR_NOMEM;
-  pb_diag_add_at(diags, PB_SEV_ERROR, path, pb_nopos,
-                 "cannot write output: out of memory");
-fail:
-  free(target);
-  free(dir);
-  af->target = NULL;
-  pb_atomic_abort(af);
-  return st;
 }
 
 FILE *pb_atomic_stream(pb_atomic_file *af, pb_diags *diags) {
@@ -163,6 +192,18 @@ FILE *pb_atomic_stream(pb_atomic_file *af, pb_diags *diags) {
                    pb_nopos, "cannot write output: %s", strerror(e));
   }
   return af->fp;
+}
+
+pb_status pb_atomic_write(pb_atomic_file *af, const void *data, size_t len,
+                          pb_diags *diags) {
+  const char *name = af->target ? af->target : "";
+  int e = af->fd < 0 ? EBADF : 0;
+  if (!e && !af->fp) return pb_write_all(af->fd, name, data, len, diags);
+  if (!e && fwrite(data, 1, len, af->fp) != len) e = errno ? errno : EIO;
+  if (!e) return PB_OK;
+  pb_diag_add_at(diags, PB_SEV_ERROR, name, pb_nopos,
+                 "cannot write output: %s", strerror(e));
+  return PB_ERR_IO;
 }
 
 pb_status pb_atomic_commit(pb_atomic_file *af, pb_diags *diags) {

@@ -215,7 +215,7 @@ static void pb_cache_trim(pb_cache *c) {
   free(v);
 }
 
-static bool pb_write_all(int fd, const void *p, size_t n) {
+static bool pb_cache_write_all(int fd, const void *p, size_t n) {
   const char *b = p;
   while (n) {
     ssize_t w = write(fd, b, n);
@@ -242,7 +242,7 @@ void pb_cache_put(pb_cache *c, const char *hex, const void *data, size_t len) {
   XXH128_canonical_t can;
   XXH128_canonicalFromHash(&can, XXH3_128bits(data, len));
   memcpy(head + 8, &can, sizeof can);
-  bool ok = pb_write_all(fd, head, sizeof head) && pb_write_all(fd, data, len);
+  bool ok = pb_cache_write_all(fd, head, sizeof head) && pb_cache_write_all(fd, data, len);
   ok = close(fd) == 0 && ok;
   if (!ok || rename(tmp, path) != 0) {
     unlink(tmp);

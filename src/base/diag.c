@@ -90,12 +90,13 @@ void pb_diag_add_at(pb_diags *d, pb_severity sev, const char *path, pb_pos pos,
 size_t pb_diag_format(const pb_diag *dg, char *buf, size_t size) {
   const char *sev = dg->severity == PB_SEV_ERROR ? "error" : "warning";
   const char *path = dg->path ? dg->path : "<input>";
-  /* Always path:line:col, so editors and scripts can parse every line; a
-   * diagnostic about a whole file (cannot read, cannot write) points at
-   * its start. */
-  int n = snprintf(buf, size, "%s:%u:%u: %s: %s", path,
-                   dg->pos.line ? dg->pos.line : 1,
-                   dg->pos.col ? dg->pos.col : 1, sev, dg->message);
+  /* path:line:col for a position; a diagnostic about a whole file (cannot
+   * read, cannot write) has none and says "path: error: ...", as compilers
+   * do, rather than inventing 1:1. */
+  int n = dg->pos.line
+              ? snprintf(buf, size, "%s:%u:%u: %s: %s", path, dg->pos.line,
+                         dg->pos.col ? dg->pos.col : 1, sev, dg->message)
+              : snprintf(buf, size, "%s: %s: %s", path, sev, dg->message);
   return n < 0 ? 0 : (size_t)n;
 }
 

@@ -2,17 +2,13 @@
 #ifndef PB_UTF8_H
 #define PB_UTF8_H
 
+#include "paiban/base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Decodes the UTF-8 sequence at s (n bytes available).  Returns its length
- * (1..4) and stores the code point in *cp.  Returns 0 and stores U+FFFD if
- * the bytes are not valid UTF-8: a stray continuation byte, a byte that can
- * never start a sequence (C0, C1, F5..FF), an overlong form, a surrogate
- * (U+D800..U+DFFF), a value above U+10FFFF, or a sequence cut short by n or
- * by a non-continuation byte.  n == 0 also returns 0. */
-size_t pb_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* pb_utf8_decode is public (include/paiban/base.h). */
 
 /* Encodes cp into out (not NUL-terminated).  Returns the number of bytes
  * (1..4), or 0 if cp is a surrogate or above U+10FFFF. */

@@ -1,98 +1,54 @@
 /* paiban command line (docs/DESIGN.md §10).  The CLI owns stdio, exit codes and
  * progress; the library only reports into pb_diags.
  *
- *   paiban [options] INPUT.md|DIR ...
+ *   paiban [options] INPUT.md|DIR|- ...
+ *   paiban fonts [MANUSCRIPT|PROFILE]
  * Exit status: 0 success, 1 a document had errors, 2 usage error.
+ *
+ * Files: main.c (options, jobs, one render), pool.c (worker processes,
+ * crash containment, signals), outpath.c (input/output identity),
+ * diagprint.c (diagnostics), fonts.c (`paiban fonts`), options.c (the
+ * option table behind --help and the man page).
  */
 #include "paiban/paiban.h"
-#include "base/atomic_file.h"
-#include "base/io.h"
+#include "paiban/file.h"
+#include "cli.h"
+#include "diagprint.h"
+#include "outpath.h"
+#include "pool.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define PB_MAX_INPUT_BYTES (256u << 20)
-
-typedef struct pb_cli {
-  const char *output;     /* -o */
-  bool print, ebook;      /* --profile print,ebook: which to render */
-  bool epub;              /* --profile ...,epub: an EPUB 3 as well */
-  const char *font_dir;   /* --fonts */
-  int writing_mode;       /* --writing-mode: -1 the front matter's, else
-                             pb_writing_mode */
-  bool no_cache;          /* --no-cache */
-  pb_cache *cache;        /* finished font subsets (NULL: none) */
-  bool dump;
-  pb_dump_kind dump_kind;
-  int jobs;
-  bool quiet, verbose;
-  bool tty;
-} pb_cli;
+#define PB_STDIN_NAME "<stdin>"
 
 typedef struct pb_job {
-  char *input;
-  char *output;           /* NULL: dump to stdout */
+  char *input;            /* a path, or "-" for standard input */
+  char *output;           /* NULL or "-": standard output */
   const char *profile;    /* "print", "ebook", "epub", or NULL: the front
                              matter's */
 } pb_job;
 
-/* Prints the front-matter key table (include/paiban/frontmatter.h). */
-static pb_status pb_print_keys(FILE *f, pb_keys_format fmt) {
-  char *text = NULL;
-  pb_status st = pb_frontmatter_describe(fmt, &text);
-  if (st != PB_OK) {
-    fprintf(stderr, "paiban: error: out of memory\n");
-    return st;
-  }
-  fputs(text, f);
-  free(text);
-  return fflush(f) == 0 && !ferror(f) ? PB_OK : PB_ERR_IO;
-}
-
-static void pb_usage(FILE *f) {
-  fputs(
-      "usage: paiban [options] INPUT.md|DIR ...\n"
-      "Typesets Markdown manuscripts (Chinese, English, mixed) into PDF and EPUB.\n"
-      "\n"
-      "  -o, --output PATH       output file (one input) or existing directory\n"
-      "                          (default: INPUT.pdf next to the input)\n"
-      "      --profile P         print, ebook, epub, or a list like print,ebook,epub\n"
-      "                          (an ebook is written as NAME.ebook.pdf, an EPUB 3\n"
-      "                          as NAME.epub; default: the front matter's\n"
-      "                          profile, else print)\n"
-      "      --no-cache          make every font subset anew (default: keep them\n"
-      "                          in $PAIBAN_CACHE_DIR or ~/.cache/paiban)\n"
-      "      --writing-mode M    horizontal-tb or vertical-rl (columns right\n"
-      "                          to left); default: the front matter's\n"
-      "      --dump KIND         write a text dump instead of a PDF: the layout\n"
-      "                          (lines, glyphs, pages) or a stage (items:\n"
-      "                          break items; breaks: the lines chosen)\n"
-      "                          (to -o, or to standard output)\n"
-      "      --fonts DIR         directory of font profiles (default: built in)\n"
-      "  -j, --jobs N            render N inputs in parallel (default: cores)\n"
-      "  -q, --quiet             print errors only\n"
-      "  -v, --verbose           print timings of each stage\n"
-      "      --list-keys[=markdown]  print the front-matter keys (=markdown:\n"
-      "                          README.md's table)\n"
-      "      --version           print the version\n"
-      "  -h, --help              print this help\n"
-      "\n"
-      "Diagnostics: PATH:LINE:COL: error|warning: MESSAGE on standard error.\n"
-      "Exit status: 0 success, 1 a document had errors, 2 usage error.\n"
-      "\n",
-      f);
-  (void)pb_print_keys(f, PB_KEYS_TEXT); /* --help: best effort */
-}
+typedef struct pb_batch {
+  const pb_cli *cli;
+  char **inputs;          /* owned: the inputs, directories expanded */
+  size_t ninputs;
+  size_t nstdin;          /* 1 when an input is "-" */
+  pb_job *jobs;           /* owned: one per input and profile */
+  size_t njobs;
+  char *stdin_text;       /* standard input, read once before the workers */
+  size_t stdin_len;
+} pb_batch;
 
 static double pb_now_ms(void) {
   struct timespec ts;
@@ -104,41 +60,27 @@ static double pb_now_ms(void) {
  * first clears it ("\r\033[K"), and the progress is drawn again after. */
 static const char *pb_clear = "";
 
-static void pb_print_diags(const pb_diags *d, bool quiet) {
-  char buf[1024];
-  for (size_t i = 0; i < d->count; i++) {
-    if (quiet && d->items[i].severity != PB_SEV_ERROR) continue;
-    size_t cl = strlen(pb_clear);
-    memcpy(buf, pb_clear, cl);
-    pb_diag_format(&d->items[i], buf + cl, sizeof buf - cl);
-    /* One write per line so parallel jobs do not interleave mid-line; a
-     * message too long for the buffer is cut, never its newline. */
-    size_t n = strlen(buf);
-    if (n > sizeof buf - 2) n = sizeof buf - 2;
-    buf[n++] = '\n';
-    buf[n] = 0;
-    fputs(buf, stderr);
-  }
-  if (d->dropped)
-    fprintf(stderr, "%s%s:1:1: note: %zu more diagnostics not shown\n",
-            pb_clear, d->path ? d->path : "paiban", d->dropped);
-  fflush(stderr);
-}
+static bool pb_is_stdio(const char *path) { return !path || strcmp(path, "-") == 0; }
 
 /* Reads a manuscript; errors go to diags. */
-static char *pb_read_manuscript(const char *path, size_t *len, pb_diags *d) {
+static char *pb_read_manuscript(const pb_batch *b, const char *path,
+                                size_t *len, pb_diags *d) {
   char *buf = NULL;
-  int err = pb_file_read(path, PB_MAX_INPUT_BYTES, &buf, len);
-  if (err == EISDIR)
-    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0},
-                "is a directory, not a manuscript");
-  else if (err == EFBIG)
-    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "file is larger than %u MiB",
-                PB_MAX_INPUT_BYTES >> 20);
-  else if (err)
-    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "cannot read: %s",
-                strerror(err));
-  return err ? NULL : buf;
+  if (strcmp(path, "-") == 0) {
+    if (!b->stdin_text) return NULL; /* reported by main */
+    buf = malloc(b->stdin_len + 1);
+    if (!buf) {
+      pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+      return NULL;
+    }
+    memcpy(buf, b->stdin_text, b->stdin_len + 1);
+    *len = b->stdin_len;
+    return buf;
+  }
+  if (pb_file_read(path, PB_MAX_MANUSCRIPT_BYTES, NULL, (pb_pos){0, 0}, &buf,
+                   len, d) != PB_OK)
+    return NULL;
+  return buf;
 }
 
 /* Fontsets loaded by this process, by profile name: a worker that renders
@@ -154,7 +96,8 @@ static pb_fontset *pb_cached_fontset(const pb_cli *cli, const char *name,
   const char *profile = pb_font_profile_name(name, lang);
   for (int i = 0; i < PB_FONTSET_CACHE && pb_fontsets[i].name; i++)
     if (strcmp(pb_fontsets[i].name, profile) == 0) return pb_fontsets[i].fs;
-  pb_fontset *fs = pb_fontset_load(cli->font_dir, name, lang, d);
+  pb_fontset *fs = NULL;
+  if (pb_fontset_load(cli->font_dir, name, lang, &fs, d) != PB_OK) return NULL;
   for (int i = 0; fs && i < PB_FONTSET_CACHE; i++)
     if (!pb_fontsets[i].name) {
       pb_fontsets[i].name = strdup(profile);
@@ -180,19 +123,160 @@ static void pb_fontset_cache_free(void) {
   }
 }
 
-/* A layout dump, or a stage dump (which sets the document again, traced). */
-static pb_status pb_write_dump(pb_dump_kind kind, const pb_doc *doc,
-                               const pb_settings *s, pb_fontset *fs,
-                               const pb_layout *lo, FILE *f, pb_diags *d) {
-  if (kind == PB_DUMP_ITEMS || kind == PB_DUMP_BREAKS)
-    return pb_dump_stages(doc, s, fs, kind, f, d);
-  return pb_dump_write(lo, fs, kind, f);
+/* Where an output goes: a regular file (written atomically: fd -1), or a
+ * stream written in place — standard output ("-"), or an existing device,
+ * FIFO or socket such as /dev/null or /dev/full (renaming over those
+ * would replace the node itself). */
+typedef struct pb_out {
+  const char *name; /* for messages */
+  int fd;           /* -1: a regular file at name */
+  bool own;         /* fd was opened here and is closed by pb_out_close */
+} pb_out;
+
+static bool pb_out_open(const pb_job *job, pb_out *o, pb_diags *d) {
+  *o = (pb_out){job->output, -1, false};
+  if (pb_is_stdio(job->output)) {
+    *o = (pb_out){"<stdout>", STDOUT_FILENO, false};
+    return true;
+  }
+  struct stat st;
+  if (stat(job->output, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+    return true;
+  /* Without blocking: a FIFO nobody reads is an error, not a hang. */
+  int fd = open(job->output, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    pb_diag_add_at(d, PB_SEV_ERROR, job->output, (pb_pos){0, 0},
+                   "cannot write output: %s",
+                   errno == ENXIO ? "no process reads this FIFO" : strerror(errno));
+    return false;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  *o = (pb_out){job->output, fd, true};
+  return true;
+}
+
+static pb_status pb_out_close(pb_out *o, pb_status st, pb_diags *d) {
+  if (o->own && close(o->fd) != 0 && st == PB_OK) {
+    pb_diag_add_at(d, PB_SEV_ERROR, o->name, (pb_pos){0, 0},
+                   "cannot write output: %s", strerror(errno));
+    st = PB_ERR_IO;
+  }
+  o->own = false;
+  return st;
+}
+
+/* Writes the dump to the output file (atomically) or a stream, every write
+ * checked: the dump is made in memory first. */
+static pb_status pb_write_dump(const pb_cli *cli, const pb_out *out,
+                               const pb_doc *doc, const pb_settings *s,
+                               pb_fontset *fs, const pb_layout *lo,
+                               pb_diags *d) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&text, &len);
+  pb_status st = PB_ERR_NOMEM;
+  if (!mem) goto done;
+  /* A stage dump sets the document again, traced. */
+  if (cli->dump_kind == PB_DUMP_ITEMS || cli->dump_kind == PB_DUMP_BREAKS)
+    st = pb_dump_stages(doc, s, fs, cli->dump_kind, mem, d);
+  else
+    st = pb_dump_write(lo, fs, cli->dump_kind, mem);
+  if (fclose(mem) != 0 && st == PB_OK) st = PB_ERR_NOMEM;
+  if (st != PB_OK) goto done;
+  if (out->fd >= 0) {
+    st = pb_write_all(out->fd, out->name, text, len, d);
+    goto done;
+  }
+  pb_atomic_file af;
+  st = pb_atomic_open(&af, out->name, d);
+  if (st != PB_OK) goto done;
+  st = pb_atomic_write(&af, text, len, d);
+  if (st == PB_OK) st = pb_atomic_commit(&af, d);
+  else pb_atomic_abort(&af);
+done:
+  if (st == PB_ERR_NOMEM)
+    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+  free(text);
+  return st;
+}
+
+/* Is path one of the batch's inputs (as a file)? */
+static bool pb_is_batch_input(const pb_batch *b, const char *path) {
+  for (size_t i = 0; i < b->njobs; i++)
+    if (strcmp(b->jobs[i].input, "-") != 0 && pb_same_file(path, b->jobs[i].input))
+      return true;
+  return false;
+}
+
+/* A derived edition whose original has errors: when the batch renders the
+ * original too, its errors are reported once, with it, and the derived
+ * edition only says that its original failed. */
+static void pb_fold_original_diags(const pb_batch *b, const pb_doc *doc,
+                                   pb_diags *d) {
+  const char *orig = NULL;
+  for (size_t i = 0; i < d->count && !orig; i++)
+    if (d->items[i].severity == PB_SEV_ERROR && d->items[i].path &&
+        strcmp(d->items[i].path, d->path) != 0)
+      orig = d->items[i].path;
+  if (!orig || !pb_is_batch_input(b, orig)) return;
+  pb_diags nd;
+  pb_diags_init(&nd, d->path);
+  for (size_t i = 0; i < d->count; i++) {
+    const pb_diag *dg = &d->items[i];
+    if (!dg->path || strcmp(dg->path, orig) != 0)
+      pb_diag_add_at(&nd, dg->severity, dg->path, dg->pos, "%s", dg->message);
+  }
+  pb_diag_add(&nd, PB_SEV_ERROR, doc->meta.derive_pos,
+              "the original '%s' has errors (reported with it)", orig);
+  pb_diags_free(d);
+  *d = nd;
+}
+
+/* Parses the manuscript, derives and checks it; false when it has errors
+ * (in d). */
+static bool pb_load_doc(const pb_batch *b, const pb_job *job, const char *name,
+                        const char *src, size_t len, pb_doc *doc, pb_diags *d) {
+  if (pb_doc_parse(src, len, name, doc, d) != PB_OK || d->errors) return false;
+  doc->derive_anywhere = b->cli->allow_outside;
+  if (pb_doc_derive(doc, d) != PB_OK || d->errors) {
+    pb_fold_original_diags(b, doc, d);
+    return false;
+  }
+  if (pb_doc_check(doc, d) != PB_OK || d->errors) return false;
+  /* The original of a derived edition is an input too. */
+  if (doc->body_path && !pb_is_stdio(job->output) &&
+      pb_same_file(job->output, doc->body_path)) {
+    pb_diag_add(d, PB_SEV_ERROR, doc->meta.derive_pos,
+                "the output '%s' is the original '%s'; it would be overwritten",
+                job->output, doc->body_path);
+    return false;
+  }
+  return true;
+}
+
+/* The command line overrides the front matter; the library validates what
+ * the environment gives (SOURCE_DATE_EPOCH). */
+static pb_overrides pb_job_overrides(const pb_cli *cli, const pb_job *job) {
+  bool ebook = job->profile && strcmp(job->profile, "ebook") == 0;
+  bool epub = job->profile && strcmp(job->profile, "epub") == 0;
+  return (pb_overrides){.has_profile = job->profile != NULL && !epub,
+                        .profile = ebook ? PB_PROFILE_EBOOK : PB_PROFILE_PRINT,
+                        .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
+                        .font_dir = cli->font_dir,
+                        .has_writing_mode = cli->writing_mode >= 0,
+                        .vertical = cli->writing_mode == PB_WRITING_VERTICAL_RL};
 }
 
 /* --profile epub: the EPUB backend takes the document tree, not pages. */
 static int pb_render_epub(const pb_cli *cli, const pb_job *job,
                           const pb_doc *doc, const pb_settings *s,
                           pb_fontset *fs, pb_diags *d, double t0) {
+  if (pb_is_stdio(job->output)) {
+    pb_diag_add(d, PB_SEV_ERROR, (pb_pos){0, 0},
+                "an EPUB is not written to standard output; give -o FILE");
+    return 1;
+  }
   if (pb_epub_write(doc, s, fs, job->output, d) != PB_OK || d->errors) return 1;
   if (!cli->quiet)
     fprintf(stderr, "%s%s: EPUB, %.0f ms\n", pb_clear, job->output,
@@ -201,7 +285,8 @@ static int pb_render_epub(const pb_cli *cli, const pb_job *job,
 }
 
 /* Renders one manuscript.  Returns 0 on success, 1 on error. */
-static int pb_render(const pb_cli *cli, const pb_job *job) {
+static int pb_render(const pb_batch *b, const pb_job *job) {
+  const pb_cli *cli = b->cli;
   pb_diags d;
   pb_doc doc = {0};
   pb_layout lo = {0};
@@ -209,25 +294,15 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
   pb_settings s;
   size_t len = 0;
   int rc = 1;
+  bool from_stdin = strcmp(job->input, "-") == 0;
+  const char *name = from_stdin ? PB_STDIN_NAME : job->input;
   double t0 = pb_now_ms(), t_parse = 0, t_fonts = 0, t_layout = 0, t_out = 0;
-  pb_diags_init(&d, job->input);
-  char *src = pb_read_manuscript(job->input, &len, &d);
+  pb_diags_init(&d, name);
+  char *src = pb_read_manuscript(b, job->input, &len, &d);
   if (!src) goto done;
-  if (pb_doc_parse(src, len, job->input, &doc, &d) != PB_OK || d.errors)
-    goto done;
-  if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
+  if (!pb_load_doc(b, job, name, src, len, &doc, &d)) goto done;
   t_parse = pb_now_ms();
-  /* The command line overrides the front matter; the library validates
-   * what the environment gives. */
-  pb_overrides ov = {.has_profile = job->profile != NULL &&
-                                     strcmp(job->profile, "epub") != 0,
-                     .profile = job->profile && strcmp(job->profile, "ebook") == 0
-                                    ? PB_PROFILE_EBOOK
-                                    : PB_PROFILE_PRINT,
-                     .source_date_epoch = getenv("SOURCE_DATE_EPOCH"),
-                     .font_dir = cli->font_dir,
-                     .has_writing_mode = cli->writing_mode >= 0,
-                     .vertical = cli->writing_mode == PB_WRITING_VERTICAL_RL};
+  pb_overrides ov = pb_job_overrides(cli, job);
   if (pb_settings_from_meta(&doc.meta, &ov, &s, &d) != PB_OK) goto done;
   if (doc.nblocks == 0 && !doc.meta.title)
     pb_diag_add(&d, PB_SEV_WARNING, (pb_pos){1, 1},
@@ -241,38 +316,31 @@ static int pb_render(const pb_cli *cli, const pb_job *job) {
   }
   if (pb_typeset(&doc, &s, fs, &lo, &d) != PB_OK || d.errors) goto done;
   t_layout = pb_now_ms();
+  pb_out out;
+  if (!pb_out_open(job, &out, &d)) goto done;
+  pb_status wst;
   if (cli->dump) {
-    if (!job->output) {
-      rc = pb_write_dump(cli->dump_kind, &doc, &s, fs, &lo, stdout, &d) == PB_OK
-               ? 0 : 1;
-      fflush(stdout);
-      goto done;
-    }
-    pb_atomic_file af;
-    if (pb_atomic_open(&af, job->output, &d) != PB_OK) goto done;
-    FILE *f = pb_atomic_stream(&af, &d);
-    if (!f || pb_write_dump(cli->dump_kind, &doc, &s, fs, &lo, f, &d) != PB_OK) {
-      pb_atomic_abort(&af);
-      goto done;
-    }
-    if (pb_atomic_commit(&af, &d) != PB_OK) goto done;
+    wst = pb_write_dump(cli, &out, &doc, &s, fs, &lo, &d);
   } else {
-    pb_pdf_options po = {.compress = true, .cache = cli->cache};
-    if (pb_pdf_write(&lo, fs, &po, job->output, &d) != PB_OK) goto done;
+    pb_pdf_options po = {.compress = true, .cache = cli->cache,
+                         .use_fd = out.fd >= 0, .fd = out.fd};
+    wst = pb_pdf_write(&lo, fs, &po, out.name, &d);
   }
+  if (pb_out_close(&out, wst, &d) != PB_OK) goto done;
   t_out = pb_now_ms();
   rc = 0;
-  if (!cli->quiet && job->output)
+  if (!cli->quiet && out.fd < 0)
     fprintf(stderr, "%s%s: %zu page%s, %.0f ms\n", pb_clear, job->output, lo.npages,
             lo.npages == 1 ? "" : "s", t_out - t0);
   if (cli->verbose)
     fprintf(stderr,
             "%s: parse %.1f ms, fonts %.1f ms, layout %.1f ms, output %.1f ms\n",
-            job->input, t_parse - t0, t_fonts - t_parse, t_layout - t_fonts,
+            name, t_parse - t0, t_fonts - t_parse, t_layout - t_fonts,
             t_out - t_layout);
 done:
   if (d.errors) rc = 1;
-  pb_print_diags(&d, cli->quiet);
+  pb_diag_source ds = {name, src, len};
+  pb_print_diags(&d, cli->quiet, cli->diag_style, pb_clear, &ds);
   pb_layout_free(&lo);
   if (fs && !pb_is_cached(fs)) pb_fontset_free(fs);
   pb_doc_free(&doc);
@@ -293,6 +361,7 @@ static bool pb_ends_with(const char *s, const char *suf) {
 
 /* Output path for input under dir (or next to the input when dir NULL). */
 static char *pb_output_for(const char *input, const char *dir, const char *ext) {
+  if (strcmp(input, "-") == 0) input = "stdin";
   const char *base = strrchr(input, '/');
   base = base ? base + 1 : input;
   size_t blen = strlen(base);
@@ -312,157 +381,267 @@ static int pb_cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A whole-file error of the command line, with the path shown safely. */
+static void pb_file_error_msg(const char *path, const char *fmt, const char *arg) {
+  pb_diags d;
+  pb_diags_init(&d, path);
+  pb_diag_add(&d, PB_SEV_ERROR, (pb_pos){0, 0}, fmt, arg);
+  pb_print_diags(&d, false, PB_DIAG_SHORT, "", NULL);
+  pb_diags_free(&d);
+}
+
+static bool pb_push(char ***list, size_t *n, size_t *cap, char *s) {
+  if (!s) return false;
+  if (*n == *cap) {
+    size_t ncap = *cap ? *cap * 2 : 16;
+    char **nl = realloc(*list, ncap * sizeof **list);
+    if (!nl) {
+      free(s);
+      return false;
+    }
+    *list = nl;
+    *cap = ncap;
+  }
+  (*list)[(*n)++] = s;
+  return true;
+}
+
 /* Expands a directory argument into its *.md files, sorted. */
 static int pb_expand_dir(const char *dir, char ***list, size_t *n, size_t *cap) {
   DIR *dp = opendir(dir);
   if (!dp) {
-    fprintf(stderr, "%s:1:1: error: cannot read directory: %s\n", dir,
-            strerror(errno));
+    pb_file_error_msg(dir, "cannot read directory: %s", strerror(errno));
     return 1;
   }
   size_t before = *n;
   struct dirent *e;
+  int rc = 0;
   while ((e = readdir(dp))) {
     if (e->d_name[0] == '.' || !pb_ends_with(e->d_name, ".md")) continue;
-    if (*n == *cap) {
-      size_t ncap = *cap ? *cap * 2 : 16;
-      char **nl = realloc(*list, ncap * sizeof **list);
-      if (!nl) break;
-      *list = nl;
-      *cap = ncap;
-    }
     size_t len = strlen(dir) + strlen(e->d_name) + 2;
     char *p = malloc(len);
-    if (!p) break;
-    snprintf(p, len, "%s%s%s", dir, pb_ends_with(dir, "/") ? "" : "/",
-             e->d_name);
-    (*list)[(*n)++] = p;
-  }
-  closedir(dp);
-  if (*n == before) {
-    fprintf(stderr, "%s:1:1: error: directory holds no *.md manuscripts\n", dir);
-    return 1;
-  }
-  qsort(*list + before, *n - before, sizeof **list, pb_cmp_str);
-  return 0;
-}
-
-/* Runs the jobs, up to cli->jobs at a time in child processes (the library
- * keeps no global state between documents, and processes keep fontconfig's
- * and FreeType's caches apart).  One failing job does not stop the others. */
-static int pb_run_jobs_inner(const pb_cli *cli, pb_job *jobs, size_t n);
-
-static int pb_run_jobs(const pb_cli *cli, pb_job *jobs, size_t n) {
-  if (cli->tty && n > 1 && !cli->quiet) pb_clear = "\r\033[K";
-  int rc = pb_run_jobs_inner(cli, jobs, n);
-  if (*pb_clear) fputs(pb_clear, stderr);
-  return rc;
-}
-
-static int pb_run_jobs_inner(const pb_cli *cli, pb_job *jobs, size_t n) {
-  if (n == 1 || cli->jobs <= 1) {
-    int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-      if (cli->tty && n > 1 && !cli->quiet)
-        fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, n, jobs[i].input);
-      rc |= pb_render(cli, &jobs[i]);
-    }
-    return rc;
-  }
-  /* A pool of worker processes takes jobs from a shared counter; each
-   * reports every finished job on a pipe (index, status), so the parent
-   * can show progress and name a job whose worker crashed.  Workers keep
-   * fontconfig's configuration and the open fonts from job to job. */
-  size_t nworkers = (size_t)cli->jobs < n ? (size_t)cli->jobs : n;
-  size_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
-                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  int fds[2] = {-1, -1};
-  unsigned char *finished = calloc(n, 1);
-  int rc = 0;
-  if (next == MAP_FAILED || pipe(fds) != 0 || !finished) {
-    fprintf(stderr, "paiban: error: cannot start workers: %s\n", strerror(errno));
-    rc = 1;
-    goto done;
-  }
-  *next = 0;
-  fflush(NULL);
-  for (size_t w = 0; w < nworkers; w++) {
-    pid_t pid = fork();
-    if (pid < 0) {
-      fprintf(stderr, "paiban: error: cannot start a worker: %s\n", strerror(errno));
+    if (p)
+      snprintf(p, len, "%s%s%s", dir, pb_ends_with(dir, "/") ? "" : "/",
+               e->d_name);
+    if (!pb_push(list, n, cap, p)) {
+      pb_file_error_msg(dir, "%s", "out of memory");
       rc = 1;
       break;
     }
-    if (pid == 0) {
-      close(fds[0]);
-      for (;;) {
-        size_t i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
-        if (i >= n) break;
-        uint32_t msg[2] = {(uint32_t)i, 0};
-        msg[1] = (uint32_t)pb_render(cli, &jobs[i]);
-        if (write(fds[1], msg, sizeof msg) != (ssize_t)sizeof msg) break;
-      }
-      pb_fontset_cache_free();
-      _exit(0);
-    }
   }
-  close(fds[1]);
-  fds[1] = -1;
-  size_t done_jobs = 0;
-  uint32_t msg[2];
-  while (read(fds[0], msg, sizeof msg) == (ssize_t)sizeof msg) {
-    if (msg[0] < n) finished[msg[0]] = 1;
-    if (msg[1]) rc = 1;
-    done_jobs++;
-    if (cli->tty && !cli->quiet)
-      fprintf(stderr, "\r\033[K[%zu/%zu] %s", done_jobs, n, jobs[msg[0] < n ? msg[0] : 0].input);
+  closedir(dp);
+  if (*n == before && !rc) {
+    pb_file_error_msg(dir, "%s", "directory holds no *.md manuscripts");
+    return 1;
   }
-  int status;
-  while (wait(&status) > 0)
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) rc = 1;
-  /* A job that never reported was lost with its worker (a crash). */
-  for (size_t i = 0; i < n; i++)
-    if (!finished[i] && i < *next) {
-      fprintf(stderr, "%s%s:1:1: error: rendering crashed\n", pb_clear, jobs[i].input);
-      rc = 1;
-    }
-done:
-  if (fds[0] >= 0) close(fds[0]);
-  if (fds[1] >= 0) close(fds[1]);
-  if (next != MAP_FAILED && next) munmap(next, sizeof *next);
-  free(finished);
+  qsort(*list + before, *n - before, sizeof **list, pb_cmp_str);
   return rc;
 }
 
+/* ---- the batch, on worker processes (src/cli/pool.c) ------------------ */
+
+static int pb_job_run(void *ctx, size_t i) {
+  pb_batch *b = ctx;
+  if (b->cli->tty && b->njobs > 1 && !b->cli->quiet)
+    fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, b->njobs, b->jobs[i].input);
+  return pb_render(b, &b->jobs[i]);
+}
+
+static void pb_job_worker_exit(void *ctx) {
+  (void)ctx;
+  pb_fontset_cache_free();
+}
+
+static void pb_job_finished(void *ctx, size_t i, size_t done, size_t total) {
+  (void)ctx;
+  (void)i;
+  (void)done;
+  (void)total;
+}
+
+static void pb_job_lost(void *ctx, size_t i, int ws, int err) {
+  pb_batch *b = ctx;
+  const char *in = strcmp(b->jobs[i].input, "-") == 0 ? PB_STDIN_NAME : b->jobs[i].input;
+  char why[256];
+  if (ws < 0)
+    snprintf(why, sizeof why, "not rendered: no worker process could be started (%s)",
+             strerror(err));
+  else if (WIFSIGNALED(ws))
+    snprintf(why, sizeof why,
+             "not rendered: paiban crashed on it (signal %d, %s); this is a "
+             "bug in paiban, please report it with the manuscript",
+             WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+  else /* a sanitizer catches the signal and exits */
+    snprintf(why, sizeof why,
+             "not rendered: paiban crashed on it (its worker exited with "
+             "status %d); this is a bug in paiban, please report it with the "
+             "manuscript",
+             WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+  fputs(pb_clear, stderr);
+  pb_file_error_msg(in, "%s", why);
+}
+
+/* ---- checks before anything is written -------------------------------- */
+
+/* No output may be an input (compared as files: a symbolic link to the
+ * manuscript, "./a.md" for "a.md"), and no two outputs the same file. */
+static int pb_check_outputs(pb_job *jobs, size_t njobs, char **inputs,
+                            size_t ninputs) {
+  pb_out_id *ids = calloc(njobs ? njobs : 1, sizeof *ids);
+  bool *has = calloc(njobs ? njobs : 1, sizeof *has);
+  int rc = 0;
+  if (!ids || !has) {
+    fprintf(stderr, "paiban: error: out of memory\n");
+    rc = 1;
+    goto done;
+  }
+  for (size_t i = 0; i < njobs && !rc; i++) {
+    if (pb_is_stdio(jobs[i].output)) continue;
+    for (size_t k = 0; k < ninputs; k++)
+      if (strcmp(inputs[k], "-") != 0 && pb_same_file(jobs[i].output, inputs[k])) {
+        pb_diags d;
+        pb_diags_init(&d, inputs[k]);
+        pb_diag_add(&d, PB_SEV_ERROR, (pb_pos){0, 0},
+                    "the output '%s' is this manuscript itself; it would be "
+                    "overwritten",
+                    jobs[i].output);
+        pb_print_diags(&d, false, PB_DIAG_SHORT, "", NULL);
+        pb_diags_free(&d);
+        rc = 1;
+        break;
+      }
+    has[i] = pb_out_id_of(jobs[i].output, &ids[i]);
+    for (size_t k = 0; k < i && !rc; k++)
+      if (has[i] && has[k] && pb_out_id_same(&ids[i], &ids[k])) {
+        pb_diags d;
+        pb_diags_init(&d, jobs[i].input);
+        pb_diag_add(&d, PB_SEV_ERROR, (pb_pos){0, 0},
+                    "would write the same output '%s' as '%s'", jobs[i].output,
+                    jobs[k].input);
+        pb_print_diags(&d, false, PB_DIAG_SHORT, "", NULL);
+        pb_diags_free(&d);
+        rc = 1;
+      }
+  }
+done:
+  free(ids);
+  free(has);
+  return rc;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+/* Prints the front-matter key table (include/paiban/frontmatter.h). */
+static pb_status pb_print_keys(FILE *f, pb_keys_format fmt) {
+  char *text = NULL;
+  pb_status st = pb_frontmatter_describe(fmt, &text);
+  if (st != PB_OK) {
+    fprintf(stderr, "paiban: error: out of memory\n");
+    return st;
+  }
+  fputs(text, f);
+  free(text);
+  return fflush(f) == 0 && !ferror(f) ? PB_OK : PB_ERR_IO;
+}
+
+enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION, OPT_DIAG,
+       OPT_OUTSIDE, OPT_MAN, OPT_LIST_KEYS, OPT_WRITING_MODE, OPT_NO_CACHE };
+
+/* A usage error: the message, exit status 2. */
+static int pb_usage_error(const char *fmt, const char *arg) {
+  fputs("paiban: error: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputc('\n', stderr);
+  return 2;
+}
+
 /* --profile: a comma-separated list of print, ebook and epub. */
-static int pb_parse_profiles(const char *arg, pb_cli *cli) {
+static int pb_opt_profile(pb_cli *cli, const char *arg) {
   cli->print = cli->ebook = cli->epub = false;
   for (const char *p = arg;;) {
     size_t n = strcspn(p, ",");
     if (n == 5 && strncmp(p, "print", 5) == 0) cli->print = true;
     else if (n == 5 && strncmp(p, "ebook", 5) == 0) cli->ebook = true;
     else if (n == 4 && strncmp(p, "epub", 4) == 0) cli->epub = true;
-    else return 1;
-    if (!p[n]) return 0;
+    else
+      return pb_usage_error("--profile must be print, ebook, epub or a "
+                            "comma-separated list of them, not '%s'", arg);
+    if (!p[n]) return -1;
     p += n + 1;
   }
 }
 
-/* An interrupted render removes its temporary file, then dies of the
- * signal as it would have. */
-static void pb_on_signal(int sig) {
-  pb_atomic_remove_pending();
-  signal(sig, SIG_DFL);
-  raise(sig);
+static int pb_opt_dump(pb_cli *cli, const char *arg) {
+  static const char *const kinds[] = {
+      [PB_DUMP_LINES] = "lines", [PB_DUMP_GLYPHS] = "glyphs",
+      [PB_DUMP_PAGES] = "pages", [PB_DUMP_ITEMS] = "items",
+      [PB_DUMP_BREAKS] = "breaks"};
+  for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+    if (strcmp(arg, kinds[k]) == 0) {
+      cli->dump = true;
+      cli->dump_kind = (pb_dump_kind)k;
+      return -1;
+    }
+  return pb_usage_error("--dump must be lines, glyphs, pages, items or breaks, not '%s'", arg);
 }
 
-int main(int argc, char **argv) {
-  signal(SIGINT, pb_on_signal);
-  signal(SIGTERM, pb_on_signal);
-  signal(SIGHUP, pb_on_signal);
-  pb_cli cli = {.jobs = 0, .writing_mode = -1};
-  enum { OPT_PROFILE = 256, OPT_DUMP, OPT_FONTS, OPT_VERSION, OPT_LIST_KEYS,
-         OPT_WRITING_MODE, OPT_NO_CACHE };
+static int pb_opt_writing_mode(pb_cli *cli, const char *arg) {
+  if (strcmp(arg, "horizontal-tb") == 0) cli->writing_mode = PB_WRITING_HORIZONTAL_TB;
+  else if (strcmp(arg, "vertical-rl") == 0) cli->writing_mode = PB_WRITING_VERTICAL_RL;
+  else return pb_usage_error("--writing-mode must be horizontal-tb or vertical-rl, not '%s'", arg);
+  return -1;
+}
+
+static int pb_opt_diag(pb_cli *cli, const char *arg) {
+  cli->diag_set = true;
+  if (strcmp(arg, "short") == 0) cli->diag_style = PB_DIAG_SHORT;
+  else if (strcmp(arg, "human") == 0) cli->diag_style = PB_DIAG_HUMAN;
+  else return pb_usage_error("--diagnostic-format must be short or human, not '%s'", arg);
+  return -1;
+}
+
+static int pb_opt_jobs(pb_cli *cli, const char *arg) {
+  char *end = NULL;
+  long j = strtol(arg, &end, 10);
+  if (!end || *end || j < 1 || j > 256)
+    return pb_usage_error("-j needs a number from 1 to 256, not '%s'", arg);
+  cli->jobs = (int)j;
+  return -1;
+}
+
+static int pb_opt_list_keys(const char *arg) {
+  if (arg && strcmp(arg, "markdown") != 0 && strcmp(arg, "text") != 0)
+    return pb_usage_error("--list-keys takes text or markdown, not '%s'", arg);
+  pb_keys_format fmt = arg && strcmp(arg, "markdown") == 0 ? PB_KEYS_MARKDOWN
+                                                           : PB_KEYS_TEXT;
+  return pb_print_keys(stdout, fmt) == PB_OK ? 0 : 1;
+}
+
+/* One option: -1 to go on, else the exit status (usage errors, --help). */
+static int pb_option(pb_cli *cli, int opt, const char *arg, char **argv) {
+  switch (opt) {
+  case 'o': cli->output = arg; return -1;
+  case OPT_PROFILE: return pb_opt_profile(cli, arg);
+  case OPT_WRITING_MODE: return pb_opt_writing_mode(cli, arg);
+  case OPT_NO_CACHE: cli->no_cache = true; return -1;
+  case OPT_DUMP: return pb_opt_dump(cli, arg);
+  case OPT_FONTS: cli->font_dir = arg; return -1;
+  case OPT_DIAG: return pb_opt_diag(cli, arg);
+  case OPT_OUTSIDE: cli->allow_outside = true; return -1;
+  case OPT_MAN: pb_man_page(stdout); return fflush(stdout) ? 1 : 0;
+  case 'j': return pb_opt_jobs(cli, arg);
+  case 'q': cli->quiet = true; return -1;
+  case 'v': cli->verbose = true; return -1;
+  case OPT_VERSION: printf("paiban %s\n", pb_version()); return 0;
+  case 'h': pb_usage(stdout); return 0;
+  case OPT_LIST_KEYS: return pb_opt_list_keys(arg);
+  case ':': return pb_usage_error("option '%s' needs a value", argv[optind - 1]);
+  default: return pb_usage_error("unknown option '%s' (see --help)", argv[optind - 1]);
+  }
+}
+
+/* Reads the options into cli; -1 to go on, else the exit status. */
+static int pb_parse_options(pb_cli *cli, int argc, char **argv) {
   static const struct option longopts[] = {
       {"output", required_argument, 0, 'o'},
       {"profile", required_argument, 0, OPT_PROFILE},
@@ -471,6 +650,9 @@ int main(int argc, char **argv) {
       {"dump", required_argument, 0, OPT_DUMP},
       {"fonts", required_argument, 0, OPT_FONTS},
       {"jobs", required_argument, 0, 'j'},
+      {"diagnostic-format", required_argument, 0, OPT_DIAG},
+      {"allow-outside", no_argument, 0, OPT_OUTSIDE},
+      {"man", no_argument, 0, OPT_MAN},
       {"quiet", no_argument, 0, 'q'},
       {"verbose", no_argument, 0, 'v'},
       {"version", no_argument, 0, OPT_VERSION},
@@ -480,167 +662,143 @@ int main(int argc, char **argv) {
   int opt;
   opterr = 0;
   while ((opt = getopt_long(argc, argv, ":o:j:qvh", longopts, NULL)) != -1) {
-    switch (opt) {
-    case 'o': cli.output = optarg; break;
-    case OPT_PROFILE:
-      if (pb_parse_profiles(optarg, &cli) != 0) {
-        fprintf(stderr, "paiban: error: --profile must be print, ebook, epub or a comma-separated list of them, not '%s'\n", optarg);
-        return 2;
-      }
-      break;
-    case OPT_NO_CACHE: cli.no_cache = true; break;
-    case OPT_WRITING_MODE:
-      if (strcmp(optarg, "horizontal-tb") == 0) {
-        cli.writing_mode = PB_WRITING_HORIZONTAL_TB;
-      } else if (strcmp(optarg, "vertical-rl") == 0) {
-        cli.writing_mode = PB_WRITING_VERTICAL_RL;
-      } else {
-        fprintf(stderr, "paiban: error: --writing-mode must be horizontal-tb "
-                        "or vertical-rl, not '%s'\n", optarg);
-        return 2;
-      }
-      break;
-    case OPT_DUMP:
-      cli.dump = true;
-      if (strcmp(optarg, "lines") == 0) cli.dump_kind = PB_DUMP_LINES;
-      else if (strcmp(optarg, "glyphs") == 0) cli.dump_kind = PB_DUMP_GLYPHS;
-      else if (strcmp(optarg, "pages") == 0) cli.dump_kind = PB_DUMP_PAGES;
-      else if (strcmp(optarg, "items") == 0) cli.dump_kind = PB_DUMP_ITEMS;
-      else if (strcmp(optarg, "breaks") == 0) cli.dump_kind = PB_DUMP_BREAKS;
-      else {
-        fprintf(stderr, "paiban: error: --dump must be lines, glyphs, pages, items or breaks, not '%s'\n", optarg);
-        return 2;
-      }
-      break;
-    case OPT_FONTS: cli.font_dir = optarg; break;
-    case 'j': {
-      char *end = NULL;
-      long j = strtol(optarg, &end, 10);
-      if (!end || *end || j < 1 || j > 256) {
-        fprintf(stderr, "paiban: error: -j needs a number from 1 to 256, not '%s'\n", optarg);
-        return 2;
-      }
-      cli.jobs = (int)j;
-      break;
-    }
-    case 'q': cli.quiet = true; break;
-    case 'v': cli.verbose = true; break;
-    case OPT_VERSION: printf("paiban %s\n", pb_version()); return 0;
-    case 'h': pb_usage(stdout); return 0;
-    case OPT_LIST_KEYS:
-      if (optarg && strcmp(optarg, "markdown") != 0 && strcmp(optarg, "text") != 0) {
-        fprintf(stderr, "paiban: error: --list-keys takes text or markdown, not '%s'\n", optarg);
-        return 2;
-      }
-      return pb_print_keys(stdout, optarg && strcmp(optarg, "markdown") == 0
-                                       ? PB_KEYS_MARKDOWN
-                                       : PB_KEYS_TEXT) == PB_OK ? 0 : 1;
-    case ':':
-      fprintf(stderr, "paiban: error: option '%s' needs a value\n", argv[optind - 1]);
-      return 2;
-    default:
-      fprintf(stderr, "paiban: error: unknown option '%s' (see --help)\n", argv[optind - 1]);
-      return 2;
-    }
+    int rc = pb_option(cli, opt, optarg, argv);
+    if (rc >= 0) return rc;
   }
   if (optind >= argc) {
     pb_usage(stderr);
     return 2;
   }
-  if (cli.epub && cli.dump) {
-    fprintf(stderr, "paiban: error: --dump shows the page layout; an EPUB has none (drop epub from --profile)\n");
-    return 2;
-  }
-  if (cli.jobs == 0) {
+  cli->tty = isatty(STDERR_FILENO);
+  if (!cli->diag_set) cli->diag_style = cli->tty ? PB_DIAG_HUMAN : PB_DIAG_SHORT;
+  if (!cli->font_dir) cli->font_dir = pb_default_font_dir();
+  if (cli->jobs == 0) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    cli.jobs = cores > 0 ? (int)cores : 1;
+    cli->jobs = cores > 0 ? (int)cores : 1;
   }
-  cli.tty = isatty(STDERR_FILENO);
+  if (cli->epub && cli->dump)
+    return pb_usage_error("%s", "--dump shows the page layout; an EPUB has none (drop epub from --profile)");
+  if (cli->output && !*cli->output)
+    return pb_usage_error("%s", "-o needs a file or directory name, not an empty one");
+  return -1;
+}
 
-  char **inputs = NULL;
-  size_t ninputs = 0, cap = 0;
+/* ---- inputs and jobs ------------------------------------------------------ */
+
+/* The inputs of the command line (directories expanded) into b; standard
+ * input read once.  Returns 0, or the exit status. */
+static int pb_collect_inputs(pb_batch *b, int argc, char **argv) {
+  size_t cap = 0, nstdin = 0;
   int rc = 0;
-  for (int i = optind; i < argc; i++) {
+  for (int i = 0; i < argc; i++) {
+    if (!*argv[i]) return pb_usage_error("%s", "an input name is empty");
     if (pb_is_dir(argv[i])) {
-      rc |= pb_expand_dir(argv[i], &inputs, &ninputs, &cap);
+      rc |= pb_expand_dir(argv[i], &b->inputs, &b->ninputs, &cap);
       continue;
     }
-    if (ninputs == cap) {
-      cap = cap ? cap * 2 : 16;
-      char **nl = realloc(inputs, cap * sizeof *inputs);
-      if (!nl) return 1;
-      inputs = nl;
-    }
-    if (!(inputs[ninputs] = strdup(argv[i]))) {
+    if (strcmp(argv[i], "-") == 0) nstdin++;
+    if (!pb_push(&b->inputs, &b->ninputs, &cap, strdup(argv[i]))) {
       fprintf(stderr, "paiban: error: out of memory\n");
       return 1;
     }
-    ninputs++;
   }
-  /* One job per input and profile. */
+  if (nstdin > 1)
+    return pb_usage_error("%s", "standard input (-) can be read only once");
+  b->nstdin = nstdin;
+  if (nstdin) {
+    pb_diags d;
+    pb_diags_init(&d, PB_STDIN_NAME);
+    pb_status st = pb_fd_read(STDIN_FILENO, PB_STDIN_NAME, PB_MAX_MANUSCRIPT_BYTES,
+                              &b->stdin_text, &b->stdin_len, &d);
+    pb_print_diags(&d, false, PB_DIAG_SHORT, "", NULL);
+    pb_diags_free(&d);
+    if (st != PB_OK) return 1;
+  }
+  return rc;
+}
+
+/* The output of job j: NULL for standard output. */
+static int pb_job_output(const pb_cli *cli, pb_job *j, bool out_is_dir) {
+  bool to_stdout = cli->output && strcmp(cli->output, "-") == 0;
+  if (to_stdout || (!cli->output && (cli->dump || strcmp(j->input, "-") == 0)))
+    return 0; /* standard output */
+  /* An ebook is NAME.ebook.pdf beside NAME.pdf, the print edition. */
+  bool ebook = j->profile && strcmp(j->profile, "ebook") == 0;
+  const char *ext = cli->dump ? (ebook ? ".ebook.dump.txt" : ".dump.txt")
+                              : (ebook ? ".ebook.pdf" : ".pdf");
+  if (j->profile && strcmp(j->profile, "epub") == 0) ext = ".epub";
+  if (cli->output && !out_is_dir) j->output = strdup(cli->output);
+  else j->output = pb_output_for(j->input, cli->output, ext);
+  if (j->output) return 0;
+  fprintf(stderr, "paiban: error: out of memory\n");
+  return 1;
+}
+
+/* One job per input and profile, with its output.  Returns 0, or the exit
+ * status. */
+static int pb_make_jobs(pb_batch *b) {
+  const pb_cli *cli = b->cli;
   const char *profiles[3];
   size_t nprof = 0;
-  if (cli.print) profiles[nprof++] = "print";
-  if (cli.ebook) profiles[nprof++] = "ebook";
-  if (cli.epub) profiles[nprof++] = "epub";
+  if (cli->print) profiles[nprof++] = "print";
+  if (cli->ebook) profiles[nprof++] = "ebook";
+  if (cli->epub) profiles[nprof++] = "epub";
   if (!nprof) profiles[nprof++] = NULL; /* the front matter decides */
-  size_t njobs = ninputs * nprof;
-  pb_job *jobs = calloc(njobs ? njobs : 1, sizeof *jobs);
-  if (!jobs) return 1;
-  bool out_is_dir = cli.output && (pb_is_dir(cli.output) ||
-                                   pb_ends_with(cli.output, "/"));
-  if (cli.output && njobs > 1 && !out_is_dir) {
-    fprintf(stderr, "paiban: error: with several outputs, -o must be an existing directory ('%s' is not)\n", cli.output);
-    rc = 2;
-    goto done;
+  b->njobs = b->ninputs * nprof;
+  b->jobs = calloc(b->njobs ? b->njobs : 1, sizeof *b->jobs);
+  if (!b->jobs) {
+    fprintf(stderr, "paiban: error: out of memory\n");
+    return 1;
   }
-  if (cli.dump && !cli.output && njobs > 1) {
-    fprintf(stderr, "paiban: error: --dump with several outputs needs -o DIR\n");
-    rc = 2;
-    goto done;
+  bool to_stdout = cli->output && strcmp(cli->output, "-") == 0;
+  bool out_is_dir = cli->output && !to_stdout &&
+                    (pb_is_dir(cli->output) || pb_ends_with(cli->output, "/"));
+  if (cli->output && b->njobs > 1 && !out_is_dir)
+    return pb_usage_error("with several outputs, -o must be an existing directory ('%s' is not)",
+                          cli->output);
+  if ((cli->dump || b->nstdin) && !cli->output && b->njobs > 1)
+    return pb_usage_error("%s with several outputs needs -o DIR",
+                          cli->dump ? "--dump" : "standard input");
+  for (size_t i = 0; i < b->njobs; i++) {
+    b->jobs[i].input = b->inputs[i / nprof];
+    b->jobs[i].profile = profiles[i % nprof];
+    if (pb_job_output(cli, &b->jobs[i], out_is_dir)) return 1;
   }
-  for (size_t i = 0; i < njobs; i++) {
-    pb_job *j = &jobs[i];
-    j->input = inputs[i / nprof];
-    j->profile = profiles[i % nprof];
-    if (cli.dump && !cli.output) continue; /* standard output */
-    /* An ebook is NAME.ebook.pdf beside NAME.pdf, the print edition. */
-    bool ebook = j->profile && strcmp(j->profile, "ebook") == 0;
-    const char *ext = cli.dump ? (ebook ? ".ebook.dump.txt" : ".dump.txt")
-                               : (ebook ? ".ebook.pdf" : ".pdf");
-    if (j->profile && strcmp(j->profile, "epub") == 0) ext = ".epub";
-    if (cli.output && !out_is_dir)
-      j->output = strdup(cli.output);
-    else
-      j->output = pb_output_for(j->input, cli.output, ext);
-    if (!j->output) {
-      rc = 1;
-      goto done;
-    }
+  if (!cli->dump && isatty(STDOUT_FILENO))
+    for (size_t i = 0; i < b->njobs; i++)
+      if (!b->jobs[i].output)
+        return pb_usage_error("%s", "will not write a PDF to a terminal; give -o FILE");
+  return pb_check_outputs(b->jobs, b->njobs, b->inputs, b->ninputs);
+}
+
+int main(int argc, char **argv) {
+  pb_pool_install_signals();
+  pb_cli cli = {.jobs = 0, .writing_mode = -1};
+  int rc = pb_parse_options(&cli, argc, argv);
+  if (rc >= 0) return rc;
+  /* `paiban fonts ...` (a manuscript called "fonts" is ./fonts). */
+  if (strcmp(argv[optind], "fonts") == 0)
+    return pb_fonts_command(&cli, argc - optind - 1, argv + optind + 1);
+  pb_batch batch = {.cli = &cli};
+  rc = pb_collect_inputs(&batch, argc - optind, argv + optind);
+  if (!rc) rc = pb_make_jobs(&batch);
+  if (!rc) {
+    if (cli.tty && batch.njobs > 1 && !cli.quiet) pb_clear = "\r\033[K";
+    pb_pool_ops ops = {&batch, pb_job_run, pb_job_worker_exit, pb_job_finished,
+                       pb_job_lost};
+    /* The persistent cache of font subsets (PAIBAN_CACHE_DIR, else the
+     * XDG cache directory); without one every subset is made anew. */
+    char cache_dir[4096];
+    if (!cli.no_cache)
+      cli.cache = pb_cache_open(pb_cache_default_dir(cache_dir, sizeof cache_dir), 0);
+    if (batch.njobs) rc |= pb_pool_run(batch.njobs, cli.jobs, &ops);
+    pb_cache_close(cli.cache);
+    if (*pb_clear) fputs(pb_clear, stderr);
   }
-  /* Two jobs must not write the same file (the second would silently
-   * replace the first). */
-  for (size_t i = 0; i < njobs; i++)
-    for (size_t k = i + 1; k < njobs; k++)
-      if (jobs[i].output && jobs[k].output &&
-          strcmp(jobs[i].output, jobs[k].output) == 0) {
-        fprintf(stderr, "%s:1:1: error: would write the same output '%s' as '%s'\n",
-                jobs[k].input, jobs[k].output, jobs[i].input);
-        rc = 1;
-        goto done;
-      }
-  /* The persistent cache of font subsets (PAIBAN_CACHE_DIR, else the XDG
-   * cache directory); without one every subset is made anew. */
-  char cache_dir[4096];
-  if (!cli.no_cache)
-    cli.cache = pb_cache_open(pb_cache_default_dir(cache_dir, sizeof cache_dir), 0);
-  if (njobs) rc |= pb_run_jobs(&cli, jobs, njobs);
-  pb_cache_close(cli.cache);
-  pb_fontset_cache_free();
-done:
-  for (size_t i = 0; jobs && i < njobs; i++) free(jobs[i].output);
-  for (size_t i = 0; i < ninputs; i++) free(inputs[i]);
-  free(jobs);
-  free(inputs);
+  for (size_t i = 0; batch.jobs && i < batch.njobs; i++) free(batch.jobs[i].output);
+  for (size_t i = 0; i < batch.ninputs; i++) free(batch.inputs[i]);
+  free(batch.jobs);
+  free(batch.inputs);
+  free(batch.stdin_text);
   return rc;
 }

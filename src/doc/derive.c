@@ -3,7 +3,8 @@
  * text through OpenCC at render time, so the Traditional original and its
  * Simplified edition never drift apart. */
 #include "paiban/doc.h"
-#include "base/io.h"
+#include "paiban/file.h"
+#include "doc/paths.h"
 #include "paiban/cjk.h"
 #include "base/utf8.h"
 
@@ -79,7 +80,7 @@ static void pb_swap_quotes(char *s, size_t n, bool to_hans) {
       }
 }
 
-static char *pb_sibling_path(const char *base, const char *rel) {
+char *pb_sibling_path(const char *base, const char *rel) {
   const char *slash = strrchr(base, '/');
   size_t dl = rel[0] == '/' || !slash ? 0 : (size_t)(slash - base) + 1;
   char *p = malloc(dl + strlen(rel) + 1);
@@ -87,6 +88,22 @@ static char *pb_sibling_path(const char *base, const char *rel) {
   memcpy(p, base, dl);
   strcpy(p + dl, rel);
   return p;
+}
+
+bool pb_path_inside(const char *manuscript, const char *file) {
+  char *real = realpath(file, NULL);
+  if (!real) return true;
+  const char *slash = strrchr(manuscript, '/');
+  char *dir = slash ? strndup(manuscript, (size_t)(slash - manuscript) + 1)
+                    : strdup(".");
+  char *rdir = dir ? realpath(*dir ? dir : "/", NULL) : NULL;
+  size_t n = rdir ? strlen(rdir) : 0;
+  bool inside = rdir && strncmp(real, rdir, n) == 0 &&
+                (real[n] == '/' || (n == 1 && rdir[0] == '/'));
+  free(real);
+  free(dir);
+  free(rdir);
+  return inside;
 }
 
 static void pb_take_str(char **dst, char **src) {
@@ -125,6 +142,23 @@ static pb_status pb_derive_convert(const pb_meta *m, const char *path,
   return PB_OK;
 }
 
+/* Reads the original named by derive-from; a failure is reported at the
+ * derive-from line ("cannot read the original 'PATH': WHY"). */
+static pb_status pb_read_original(const char *path, pb_pos at, char **src,
+                                  size_t *len, pb_diags *diags) {
+  size_t n = strlen(path) + 32;
+  char *what = malloc(n);
+  if (!what) {
+    pb_diag_add(diags, PB_SEV_ERROR, at, "out of memory");
+    return PB_ERR_NOMEM;
+  }
+  snprintf(what, n, "the original '%s'", path);
+  pb_status st = pb_file_read(path, PB_MAX_MANUSCRIPT_BYTES, what, at, src,
+                              len, diags);
+  free(what);
+  return st;
+}
+
 pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
   pb_meta *m = &doc->meta;
   if (!m->derive_from) return PB_OK;
@@ -136,14 +170,16 @@ pb_status pb_doc_derive(pb_doc *doc, pb_diags *diags) {
   pb_diags od;
   pb_diags_init(&od, path);
   if (!path) goto done;
-  int err = pb_file_read(path, 256u << 20, &src, &len);
-  if (err) {
+  if (!doc->derive_anywhere && !pb_path_inside(doc->path ? doc->path : "", path)) {
     pb_diag_add(diags, PB_SEV_ERROR, m->derive_pos,
-                "'derive-from' names '%s', which cannot be read: %s", path,
-                strerror(err));
-    st = PB_ERR_IO;
+                "'derive-from' names '%s', which is outside the manuscript's "
+                "directory (paiban --allow-outside permits it)",
+                path);
+    st = PB_ERR_INPUT;
     goto done;
   }
+  st = pb_read_original(path, m->derive_pos, &src, &len, diags);
+  if (st != PB_OK) goto done;
   st = pb_derive_convert(m, path, src, len, &conv, &clen, diags);
   if (st != PB_OK) goto done;
   st = pb_doc_parse(conv ? conv : src, conv ? clen : len, path, &orig, &od);

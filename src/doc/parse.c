@@ -101,6 +101,7 @@ typedef struct ctx {
   bool in_leaf;
   int emph, strong, strikeout, link_depth;
   uint16_t cur_link;
+  const char *image_url; /* the paragraph is only this image (cmark's) */
   size_t cur, bend; /* search cursor and end of the block's last line */
   tracker tr;
   builder b;
@@ -565,6 +566,7 @@ static void free_block(pb_block *b) {
   free(b->link);
   free(b->fnref);
   free(b->pos);
+  free(b->image);
 }
 
 /* Appends a block with the builder's text and the walk's container state. */
@@ -674,6 +676,32 @@ static void footnote_ref(ctx *c, cmark_node *n) {
     text_char(c, (unsigned char)*p, style, cur_link(c), (uint16_t)num, pos);
 }
 
+/* An image alone in its paragraph (not in a footnote) is a block image,
+ * drawn at the measure; an image inside text is not drawn. */
+static bool image_alone(const ctx *c, cmark_node *n) {
+  cmark_node *parent = cmark_node_parent(n);
+  return !c->fn_index && parent &&
+         cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
+         cmark_node_first_child(parent) == n && cmark_node_last_child(parent) == n;
+}
+
+/* An image inside text is not drawn: say so at its "![", once per image. */
+static void image_warning(ctx *c, cmark_node *n) {
+  line_hint(c, n);
+  size_t lim = window(c, SEARCH_WINDOW);
+  const char *hit = memmem(c->buf + c->cur, lim - c->cur, "![", 2);
+  pb_pos pos = track(c, hit ? (size_t)(hit - c->buf) : c->cur);
+  const char *url = cmark_node_get_url(n);
+  size_t ulen = url ? strlen(url) : 0, shown = ulen > 60 ? 60 : ulen;
+  while (shown < ulen && shown > 0 && ((unsigned char)url[shown] & 0xC0) == 0x80)
+    shown--; /* cut at a character boundary */
+  pb_diag_add(c->diags, PB_SEV_WARNING, pos,
+              "an image inside text is not drawn (only one alone in its "
+              "paragraph is): '%.*s%s' is left out and its description is "
+              "set as text",
+              (int)shown, url ? url : "", shown < ulen ? "..." : "");
+}
+
 /* One inline node inside a paragraph or heading. */
 static void walk_inline(ctx *c, cmark_node *n, bool enter) {
   cmark_node_type t = cmark_node_get_type(n);
@@ -731,6 +759,11 @@ static void walk_inline(ctx *c, cmark_node *n, bool enter) {
     }
     break;
   case CMARK_NODE_IMAGE: /* its children (the alt text) are the text */
+    if (enter && image_alone(c, n))
+      c->image_url = cmark_node_get_url(n);
+    else if (enter)
+      image_warning(c, n);
+    break;
   default:
     if (c->strike && cmark_node_get_syntax_extension(n) == c->strike)
       c->strikeout += delta;
@@ -744,6 +777,7 @@ static void start_leaf(ctx *c, cmark_node *n) {
   c->in_leaf = true;
   c->emph = c->strong = c->strikeout = c->link_depth = 0;
   c->cur_link = 0;
+  c->image_url = NULL;
   c->cur = off;
   c->bend = node_end(c, n, off);
   tracker_init(c, &c->tr, off);
@@ -783,70 +817,84 @@ static void nesting_error(ctx *c, cmark_node *n) {
   c->stop = true;
 }
 
+static void quote_event(ctx *c, cmark_node *n, bool enter) {
+  if (!enter)
+    c->quote_depth--;
+  else if (c->quote_depth + c->item_depth >= PB_MAX_NESTING)
+    nesting_error(c, n);
+  else
+    c->quote_depth++;
+}
+
+static void list_event(ctx *c, cmark_node *n, bool enter) {
+  if (!enter) {
+    c->nlists--;
+  } else if (c->nlists >= PB_MAX_NESTING + 1) {
+    nesting_error(c, n);
+  } else {
+    c->lists[c->nlists].ordered =
+        cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+    c->lists[c->nlists].next = cmark_node_get_list_start(n);
+    c->nlists++;
+  }
+}
+
+static void item_event(ctx *c, cmark_node *n, bool enter) {
+  if (!enter) {
+    if (c->items[c->item_depth].pending) {
+      /* An empty item still shows its marker. */
+      builder_reset(&c->b);
+      emit_block(c, c->fn_index ? PB_BLOCK_FOOTNOTE : PB_BLOCK_PARAGRAPH, 0,
+                 offset_pos(c, node_off(c, n)));
+    }
+    c->item_depth--;
+  } else if (c->quote_depth + c->item_depth >= PB_MAX_NESTING ||
+             c->nlists == 0) {
+    nesting_error(c, n);
+  } else {
+    int d = ++c->item_depth;
+    c->items[d].pending = true;
+    c->items[d].ordered = c->lists[c->nlists - 1].ordered;
+    c->items[d].number = c->lists[c->nlists - 1].next;
+    if (c->lists[c->nlists - 1].next < INT_MAX)
+      c->lists[c->nlists - 1].next++;
+  }
+}
+
+/* The end of a paragraph or heading: its block. */
+static void leaf_end(ctx *c, cmark_node *n, bool heading) {
+  c->in_leaf = false;
+  pb_block_kind kind = c->fn_index ? PB_BLOCK_FOOTNOTE
+                       : heading   ? PB_BLOCK_HEADING
+                                   : PB_BLOCK_PARAGRAPH;
+  /* A paragraph that came out empty (only raw HTML, an image without
+   * alt text) is dropped unless it has to carry a list marker. */
+  bool marker = c->item_depth > 0 && c->items[c->item_depth].pending;
+  if (!heading && c->image_url) {
+    emit_block(c, PB_BLOCK_IMAGE, 0, offset_pos(c, node_off(c, n)));
+    char *url = strdup(c->image_url);
+    if (!url) nomem(c);
+    else if (c->status) free(url);
+    else c->doc->blocks[c->doc->nblocks - 1].image = url;
+    c->image_url = NULL;
+    return;
+  }
+  if (c->b.len > 0 || heading || marker)
+    emit_block(c, kind,
+               kind == PB_BLOCK_HEADING ? cmark_node_get_heading_level(n) : 0,
+               offset_pos(c, node_off(c, n)));
+}
+
 static void block_event(ctx *c, cmark_node *n, bool enter) {
   cmark_node_type t = cmark_node_get_type(n);
   switch (t) {
-  case CMARK_NODE_BLOCK_QUOTE:
-    if (!enter) {
-      c->quote_depth--;
-    } else if (c->quote_depth + c->item_depth >= PB_MAX_NESTING) {
-      nesting_error(c, n);
-    } else {
-      c->quote_depth++;
-    }
-    break;
-  case CMARK_NODE_LIST:
-    if (!enter) {
-      c->nlists--;
-    } else if (c->nlists >= PB_MAX_NESTING + 1) {
-      nesting_error(c, n);
-    } else {
-      c->lists[c->nlists].ordered =
-          cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-      c->lists[c->nlists].next = cmark_node_get_list_start(n);
-      c->nlists++;
-    }
-    break;
-  case CMARK_NODE_ITEM:
-    if (!enter) {
-      if (c->items[c->item_depth].pending) {
-        /* An empty item still shows its marker. */
-        builder_reset(&c->b);
-        emit_block(c, c->fn_index ? PB_BLOCK_FOOTNOTE : PB_BLOCK_PARAGRAPH, 0,
-                   offset_pos(c, node_off(c, n)));
-      }
-      c->item_depth--;
-    } else if (c->quote_depth + c->item_depth >= PB_MAX_NESTING ||
-               c->nlists == 0) {
-      nesting_error(c, n);
-    } else {
-      int d = ++c->item_depth;
-      c->items[d].pending = true;
-      c->items[d].ordered = c->lists[c->nlists - 1].ordered;
-      c->items[d].number = c->lists[c->nlists - 1].next;
-      if (c->lists[c->nlists - 1].next < INT_MAX)
-        c->lists[c->nlists - 1].next++;
-    }
-    break;
+  case CMARK_NODE_BLOCK_QUOTE: quote_event(c, n, enter); break;
+  case CMARK_NODE_LIST: list_event(c, n, enter); break;
+  case CMARK_NODE_ITEM: item_event(c, n, enter); break;
   case CMARK_NODE_PARAGRAPH:
   case CMARK_NODE_HEADING:
-    if (enter) {
-      start_leaf(c, n);
-    } else {
-      c->in_leaf = false;
-      bool heading = t == CMARK_NODE_HEADING;
-      pb_block_kind kind = c->fn_index ? PB_BLOCK_FOOTNOTE
-                           : heading   ? PB_BLOCK_HEADING
-                                       : PB_BLOCK_PARAGRAPH;
-      /* A paragraph that came out empty (only raw HTML, an image without
-       * alt text) is dropped unless it has to carry a list marker. */
-      bool marker = c->item_depth > 0 && c->items[c->item_depth].pending;
-      if (c->b.len > 0 || heading || marker)
-        emit_block(c, kind,
-                   kind == PB_BLOCK_HEADING ? cmark_node_get_heading_level(n)
-                                            : 0,
-                   offset_pos(c, node_off(c, n)));
-    }
+    if (enter) start_leaf(c, n);
+    else leaf_end(c, n, t == CMARK_NODE_HEADING);
     break;
   case CMARK_NODE_CODE_BLOCK:
     if (enter)

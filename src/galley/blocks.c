@@ -11,6 +11,7 @@ typedef struct pb_block_setter {
   const pb_doc *doc;
   bool after_heading;   /* the previous block was a heading */
   int last_footnote;    /* number of the last footnote block set */
+  uint32_t nimages;     /* block images met so far (pb_layout.images) */
 } pb_block_setter;
 
 static pb_text_run pb_block_run(const pb_block *b, size_t start, size_t len) {
@@ -217,6 +218,42 @@ static pb_status pb_paragraph(pb_block_setter *c, size_t bi, pb_line_opts *o) {
                 : pb_set_empty_line(&c->set, o, (uint32_t)bi, b->start);
 }
 
+/* A block image: one galley line as tall as the image scaled to the
+ * measure, but at most 3/4 of the text block's height (then narrower, and
+ * centred), half a line pitch below the line before it; the next line's
+ * advance is the space below.  Vertical writing does not draw images yet:
+ * the description is set as text. */
+static pb_status pb_image(pb_block_setter *c, size_t bi, pb_line_opts *o) {
+  const pb_block *b = &c->doc->blocks[bi];
+  const pb_settings *s = c->set.s;
+  uint32_t index = ++c->nimages;
+  if (s->vertical) {
+    pb_diag_add(c->set.diags, PB_SEV_WARNING, b->start,
+                "images are not drawn in vertical writing yet: '%s' is left "
+                "out and its description is set as text",
+                b->image);
+    return pb_paragraph(c, bi, o);
+  }
+  c->after_heading = false;
+  int64_t w = o->measure, h = w * b->image_h / b->image_w;
+  int64_t h_max = (int64_t)s->block_h * 3 / 4;
+  if (h > h_max) {
+    h = h_max;
+    w = h * b->image_w / b->image_h;
+  }
+  o->x += (o->measure - (pb_len)w) / 2;
+  o->measure = (pb_len)w;
+  o->advance = (pb_len)h + s->line_pitch / 2;
+  o->kind = PB_LINE_IMAGE;
+  pb_status st = pb_set_empty_line(&c->set, o, (uint32_t)bi, b->start);
+  if (st != PB_OK) return st;
+  pb_gline *l = &c->set.gal->lines[c->set.gal->nlines - 1];
+  l->image = index;
+  l->height = (pb_len)h;
+  l->natural = (pb_len)w;
+  return PB_OK;
+}
+
 static pb_status pb_set_block(pb_block_setter *c, size_t bi) {
   const pb_block *b = &c->doc->blocks[bi];
   const pb_settings *s = c->set.s;
@@ -244,6 +281,8 @@ static pb_status pb_set_block(pb_block_setter *c, size_t bi) {
     return pb_code(c, bi, &o);
   case PB_BLOCK_FOOTNOTE:
     return pb_footnote(c, bi, &o, inset);
+  case PB_BLOCK_IMAGE:
+    return b->image_format ? pb_image(c, bi, &o) : pb_paragraph(c, bi, &o);
   case PB_BLOCK_PARAGRAPH:
   default:
     return pb_paragraph(c, bi, &o);

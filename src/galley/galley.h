@@ -33,6 +33,9 @@ typedef struct pb_gline {
   int footnote;         /* a footnote's line: its number (out of the flow) */
   size_t f0, f1;        /* footnotes cited on this line: pb_galley.cites */
   uint32_t toc_target;  /* a contents entry: its heading's block + 1; 0 none */
+  uint32_t image;       /* PB_LINE_IMAGE: 1-based index of the document's
+                           block images (pb_layout.images) ... */
+  pb_len height;        /* ... and its height above the baseline */
 } pb_gline;
 
 /* No line (pb_galley's furniture indexes). */

@@ -2,6 +2,7 @@
  * libunibreak (UAX #14) and are tailored here (a break is allowed only where
  * UAX #14 AND the clreq rules allow it). */
 #include "lines/items.h"
+#include "lines/unibreak_safe.h"
 
 #include <linebreak.h>
 #include <stdlib.h>
@@ -349,9 +350,9 @@ pb_status pb_para_items(const pb_para *p, const pb_item_opts *o,
   char *brks = malloc(p->len ? p->len : 1);
   uint32_t *tail = pb_tail_counts(p), *url = pb_find_urls(p);
   if (!brks || !tail || !url) goto done;
-  if (p->len)
-    set_linebreaks_utf32((const utf32_t *)p->text, p->len,
-                         p->cjk_text ? "zh" : "en", brks);
+  if (p->len && pb_linebreaks_safe(p->text, p->len, p->cjk_text ? "zh" : "en",
+                                   brks) != PB_OK)
+    goto done;
   pb_item_ctx c = {.p = p, .o = o, .it = out, .brks = brks, .tail = tail,
                    .url = url};
   if (o->indent > 0 &&

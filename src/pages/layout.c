@@ -19,6 +19,11 @@ void pb_layout_free(pb_layout *lo) {
   free(lo->outline);
   for (size_t i = 0; i < lo->nlinks; i++) free(lo->links[i]);
   free(lo->links);
+  for (size_t i = 0; i < lo->nimages; i++) {
+    free(lo->images[i].path);
+    free(lo->images[i].alt);
+  }
+  free(lo->images);
   free(lo->title);
   free(lo->subtitle);
   free(lo->author);

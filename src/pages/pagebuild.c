@@ -96,7 +96,9 @@ static pb_status pb_place_line_at(pb_builder *c, pb_page *pg, size_t l,
                        .x = vertical ? at : s0, .y = vertical ? s0 : at,
                        .width = gl->width, .natural = gl->natural,
                        .ratio = gl->ratio, .pos = gl->pos, .block = gl->block,
-                       .kind = gl->kind, .last_of_block = gl->last};
+                       .kind = gl->kind, .last_of_block = gl->last,
+                       .image = gl->image,
+                       .height = gl->height};
   if (!pb_page_add_line(pg, pl)) return PB_ERR_NOMEM;
   if (gl->toc_target) {
     pb_link_area a = {.x0 = gl->x, .x1 = gl->x + gl->width,

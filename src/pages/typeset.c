@@ -21,6 +21,27 @@ void pb_galley_free(pb_galley *g) {
   memset(g, 0, sizeof *g);
 }
 
+/* The document's block images, in order (the galley numbers its image
+ * lines the same way, src/galley/blocks.c). */
+static pb_status pb_layout_images(const pb_doc *doc, pb_layout *out) {
+  size_t n = 0;
+  for (size_t i = 0; i < doc->nblocks; i++)
+    if (doc->blocks[i].kind == PB_BLOCK_IMAGE && doc->blocks[i].image_format) n++;
+  if (!n) return PB_OK;
+  out->images = calloc(n, sizeof *out->images);
+  if (!out->images) return PB_ERR_NOMEM;
+  for (size_t i = 0; i < doc->nblocks; i++) {
+    const pb_block *b = &doc->blocks[i];
+    if (b->kind != PB_BLOCK_IMAGE || !b->image_format) continue;
+    pb_layout_image *im = &out->images[out->nimages++];
+    *im = (pb_layout_image){.path = pb_strdup(b->image), .format = b->image_format,
+                            .px_w = b->image_w, .px_h = b->image_h,
+                            .alt = pb_block_utf8(b)};
+    if (!im->path || !im->alt) return PB_ERR_NOMEM;
+  }
+  return PB_OK;
+}
+
 /* The layout's page boxes and document information. */
 static pb_status pb_layout_frame(const pb_doc *doc, const pb_settings *s,
                                  pb_layout *out, pb_page_frame *fr) {
@@ -59,6 +80,7 @@ static pb_status pb_layout_frame(const pb_doc *doc, const pb_settings *s,
   out->producer = pb_strdup(producer);
   if ((doc->meta.title && !out->title) || !out->lang || !out->producer)
     return PB_ERR_NOMEM;
+  if (pb_layout_images(doc, out) != PB_OK) return PB_ERR_NOMEM;
   if (doc->nlinks) {
     out->links = calloc(doc->nlinks, sizeof *out->links);
     if (!out->links) return PB_ERR_NOMEM;

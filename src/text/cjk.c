@@ -15,23 +15,43 @@ bool pb_is_shared_mark(uint32_t cp) {
   }
 }
 
+/* Neighbours skip spaces and other shared marks. */
+static bool pb_neighbour_skips(uint32_t c) {
+  return c == ' ' || pb_is_shared_mark(c);
+}
+
+static int pb_side(uint32_t c) {
+  return pb_cclass_is_cjk(pb_char_class(c, true)) ? 1 : 0;
+}
+
+static bool pb_shared_decide(int left, int right, bool cjk_text) {
+  if (cjk_text) return !(left == 0 && right == 0) || (left < 0 && right < 0);
+  return left == 1 && right == 1;
+}
+
 bool pb_shared_mark_is_cjk(const uint32_t *text, size_t len, size_t i,
                            bool cjk_text) {
   int left = -1, right = -1; /* -1 none, 0 latin, 1 cjk */
-  for (size_t k = i; k-- > 0;) {
-    uint32_t c = text[k];
-    if (c == ' ' || pb_is_shared_mark(c)) continue;
-    left = pb_cclass_is_cjk(pb_char_class(c, true)) ? 1 : 0;
-    break;
+  size_t k = i;
+  while (k > 0 && pb_neighbour_skips(text[k - 1])) k--;
+  if (k > 0) left = pb_side(text[k - 1]);
+  k = i + 1;
+  while (k < len && pb_neighbour_skips(text[k])) k++;
+  if (k < len) right = pb_side(text[k]);
+  return pb_shared_decide(left, right, cjk_text);
+}
+
+bool pb_shared_mark_is_cjk_next(pb_shared_cursor *c, const uint32_t *text,
+                                size_t len, size_t i, bool cjk_text) {
+  for (; c->scanned < i; c->scanned++)
+    if (!pb_neighbour_skips(text[c->scanned])) c->left = pb_side(text[c->scanned]);
+  if (c->right_at <= i) {
+    size_t k = i + 1;
+    while (k < len && pb_neighbour_skips(text[k])) k++;
+    c->right_at = k;
+    c->right = k < len ? pb_side(text[k]) : -1;
   }
-  for (size_t k = i + 1; k < len; k++) {
-    uint32_t c = text[k];
-    if (c == ' ' || pb_is_shared_mark(c)) continue;
-    right = pb_cclass_is_cjk(pb_char_class(c, true)) ? 1 : 0;
-    break;
-  }
-  if (cjk_text) return !(left == 0 && right == 0) || (left < 0 && right < 0);
-  return left == 1 && right == 1;
+  return pb_shared_decide(c->left, c->right, cjk_text);
 }
 
 static bool pb_is_han_like(uint32_t cp) {

@@ -2,6 +2,7 @@
  * (include/paiban/font.h, docs/DESIGN.md §4). */
 #include "text/face.h"
 #include "base/util.h"
+#include "paiban/file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +39,8 @@ struct pb_fontset {
   size_t nfaces;
   pb_chain chains[PB_ROLE_COUNT][2]; /* [role][cjk|latin] */
   pb_chain fallback;
+  char *missing_fallback[PB_MAX_CHAIN]; /* owned: fallbacks not installed */
+  int nmissing_fallback;
 };
 
 static const char *const pb_role_names[PB_ROLE_COUNT] = {"body", "emph",
@@ -58,6 +61,7 @@ static void pb_face_close(pb_face *f) {
 void pb_fontset_free(pb_fontset *fs) {
   if (!fs) return;
   for (size_t i = 0; i < fs->nfaces; i++) pb_face_close(&fs->faces[i]);
+  for (int i = 0; i < fs->nmissing_fallback; i++) free(fs->missing_fallback[i]);
   if (fs->ft) FT_Done_FreeType(fs->ft);
   free(fs);
 }
@@ -192,25 +196,12 @@ static int pb_add_face(pb_fontset *fs, const char *file, int index,
 
 /* Resolves one fontconfig pattern to a face index (deduplicated by file and
  * index).  Returns -1 when no installed font has the requested family. */
-static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
-                      size_t whylen) {
-  int result = -1;
-  FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
-  FcPattern *match = NULL;
-  if (!pat) {
-    snprintf(why, whylen, "not a valid fontconfig pattern");
-    goto done;
-  }
-  FcChar8 *want = NULL;
-  if (FcPatternGetString(pat, FC_FAMILY, 0, &want) != FcResultMatch) {
-    snprintf(why, whylen, "no family name");
-    goto done;
-  }
+/* The file of the face pat names exactly (a malloc'd copy, *index its
+ * face index), or NULL.  An exact listing is much cheaper than
+ * FcFontMatch's scoring of every font, and it never substitutes.  Without
+ * a style, it asks for the upright regular face of normal width. */
+static char *pb_list_exact(FcPattern *pat, int *index) {
   FcChar8 *file = NULL;
-  int index = 0;
-  /* Exact listing first: much cheaper than FcFontMatch's scoring of every
-   * font, and it never substitutes.  Without a style, ask for the upright
-   * regular face of normal width. */
   FcPattern *lp = FcPatternDuplicate(pat);
   FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, NULL);
   FcFontSet *list = NULL;
@@ -234,51 +225,98 @@ static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
       continue;
     FcPatternGetInteger(list->fonts[k], FC_INDEX, 0, &idx);
     int cmp = file ? strcmp((const char *)f, (const char *)file) : -1;
-    if (cmp < 0 || (cmp == 0 && idx < index)) {
+    if (cmp < 0 || (cmp == 0 && idx < *index)) {
       file = f;
-      index = idx;
+      *index = idx;
     }
   }
   char *listed = file ? pb_strdup((const char *)file) : NULL;
   if (list) FcFontSetDestroy(list);
   if (os) FcObjectSetDestroy(os);
   if (lp) FcPatternDestroy(lp);
-  if (listed) {
-    result = pb_add_face(fs, listed, index, (const char *)want, why, whylen);
-    free(listed);
-    goto done;
-  }
-  /* Not listed: ask FcFontMatch, only to say what it would substitute. */
+  return listed;
+}
+
+/* A pattern that is not listed: FcFontMatch is asked, and its face taken
+ * only when it is of the family wanted; otherwise why says what it would
+ * substitute.  Returns the face index or -1. */
+static int pb_match_family(pb_fontset *fs, FcPattern *pat, const char *want,
+                           char *why, size_t whylen) {
   FcConfigSubstitute(NULL, pat, FcMatchPattern);
   FcDefaultSubstitute(pat);
   FcResult res;
-  match = FcFontMatch(NULL, pat, &res);
+  FcPattern *match = FcFontMatch(NULL, pat, &res);
   if (!match) {
     snprintf(why, whylen, "fontconfig found nothing");
-    goto done;
+    return -1;
   }
-  FcChar8 *fam = NULL;
+  int result = -1;
+  FcChar8 *fam = NULL, *file = NULL;
   bool family_ok = false;
   for (int k = 0; FcPatternGetString(match, FC_FAMILY, k, &fam) == FcResultMatch;
        k++)
-    if (pb_family_eq((const char *)fam, (const char *)want)) family_ok = true;
+    if (pb_family_eq((const char *)fam, want)) family_ok = true;
   if (!family_ok) {
     FcPatternGetString(match, FC_FAMILY, 0, &fam);
     snprintf(why, whylen, "not installed (fontconfig would substitute '%s')",
              fam ? (const char *)fam : "?");
-    goto done;
-  }
-  if (FcPatternGetString(match, FC_FILE, 0, &file) != FcResultMatch) {
+  } else if (FcPatternGetString(match, FC_FILE, 0, &file) != FcResultMatch) {
     snprintf(why, whylen, "fontconfig gives no file");
-    goto done;
+  } else {
+    int index = 0;
+    FcPatternGetInteger(match, FC_INDEX, 0, &index);
+    result = pb_add_face(fs, (const char *)file, index, want, why, whylen);
   }
-  FcPatternGetInteger(match, FC_INDEX, 0, &index);
-  result = pb_add_face(fs, (const char *)file, index, (const char *)want, why,
-                       whylen);
-done:
-  if (match) FcPatternDestroy(match);
+  FcPatternDestroy(match);
+  return result;
+}
+
+static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
+                      size_t whylen) {
+  int result = -1;
+  FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
+  FcChar8 *want = NULL;
+  if (!pat) {
+    snprintf(why, whylen, "not a valid fontconfig pattern");
+  } else if (FcPatternGetString(pat, FC_FAMILY, 0, &want) != FcResultMatch) {
+    snprintf(why, whylen, "no family name");
+  } else {
+    int index = 0;
+    char *listed = pb_list_exact(pat, &index);
+    if (listed)
+      result = pb_add_face(fs, listed, index, (const char *)want, why, whylen);
+    else
+      result = pb_match_family(fs, pat, (const char *)want, why, whylen);
+    free(listed);
+  }
   if (pat) FcPatternDestroy(pat);
   return result;
+}
+
+/* Can face i be shaped and embedded?  The PDF writer embeds TrueType and
+ * CFF (OpenType) outlines only, and a face HarfBuzz sees no glyphs in
+ * (a Type 1 font, a bitmap font) would fail at the very end.  Opens the
+ * face; why says what is wrong. */
+static bool pb_face_embeddable(pb_fontset *fs, int i, char *why, size_t whylen) {
+  if (!pb_face_ready(fs, i)) {
+    snprintf(why, whylen, "its file '%s' cannot be read as a font",
+             fs->faces[i].file);
+    return false;
+  }
+  const pb_face *f = &fs->faces[i];
+  const char *fmt = FT_Get_Font_Format((FT_Face)f->ft_face);
+  if (!fmt || (strcmp(fmt, "TrueType") != 0 && strcmp(fmt, "CFF") != 0)) {
+    snprintf(why, whylen,
+             "'%s' is a %s font; paiban embeds only OpenType and TrueType "
+             "fonts",
+             f->file, fmt ? fmt : "unknown");
+    return false;
+  }
+  if (hb_face_get_glyph_count(f->hb_face) == 0) {
+    snprintf(why, whylen, "HarfBuzz finds no glyphs in '%s'", f->file);
+    return false;
+  }
+  return true;
 }
 
 static char *pb_trim(char *s) {
@@ -340,6 +378,15 @@ static void pb_profile_line(pb_fontset *fs, const char *path, uint32_t lineno,
       if (!optional)
         pb_diag_add_at(d, PB_SEV_ERROR, path, (pb_pos){lineno, pcol},
                        "font '%s' cannot be found: %s", pat, why);
+      else if (fs->nmissing_fallback < PB_MAX_CHAIN &&
+               (fs->missing_fallback[fs->nmissing_fallback] = pb_strdup(pat)))
+        fs->nmissing_fallback++;
+      continue;
+    }
+    if (!pb_face_embeddable(fs, fi, why, sizeof why)) {
+      pb_diag_add_at(d, optional ? PB_SEV_WARNING : PB_SEV_ERROR, path,
+                     (pb_pos){lineno, pcol}, "font '%s' cannot be used%s: %s",
+                     pat, optional ? " (left out of the fallbacks)" : "", why);
       continue;
     }
     if (chain->n < PB_MAX_CHAIN) chain->face[chain->n++] = fi;
@@ -351,56 +398,43 @@ const char *pb_font_profile_name(const char *name, const char *lang) {
   return name ? name : names[pb_lang_family(lang)];
 }
 
-pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
-                            const char *lang, pb_diags *diags) {
-  pb_fontset *fs = NULL;
-  FILE *fp = NULL;
-  char *line = NULL;
-  size_t cap = 0;
-  char path[4096];
+/* Reads the profile at path (a regular file of at most 1 MiB: a FIFO
+ * would hang, /dev/zero never end) and takes its lines into fs. */
+static pb_status pb_profile_read(pb_fontset *fs, const char *path,
+                                 const char *name, pb_diags *diags) {
+  char *text = NULL;
+  size_t text_len = 0;
+  char what[300];
+  snprintf(what, sizeof what, "font profile '%s'", name);
+  pb_status st = pb_file_read(path, 1u << 20, what, (pb_pos){0, 0}, &text,
+                              &text_len, diags);
+  if (st != PB_OK) return st;
   size_t errors_before = diags->errors;
-
-  if (!font_dir) font_dir = getenv("PAIBAN_FONT_DIR");
-  if (!font_dir || !*font_dir) font_dir = PB_DEFAULT_FONT_DIR;
-  name = pb_font_profile_name(name, lang);
-  snprintf(path, sizeof path, "%s/%s.conf", font_dir, name);
-
-  fs = calloc(1, sizeof *fs);
-  if (!fs) {
-    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
-    goto fail;
-  }
-  if (FT_Init_FreeType(&fs->ft)) {
-    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
-                "cannot initialise FreeType");
-    goto fail;
-  }
-  if (!FcInit()) {
-    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
-                "cannot initialise fontconfig");
-    goto fail;
-  }
-  fp = fopen(path, "r");
-  if (!fp) {
-    pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
-                   "cannot read font profile '%s': %s", name, strerror(errno));
-    goto fail;
-  }
   uint32_t lineno = 0;
-  while (getline(&line, &cap, fp) > 0) {
+  for (char *next = text; next && next < text + text_len;) {
+    char *cur = next;
+    char *nl = memchr(cur, '\n', (size_t)(text + text_len - cur));
+    if (nl) *nl = '\0';
+    next = nl ? nl + 1 : NULL;
     lineno++;
-    char *s = pb_trim(line);
+    char *s = pb_trim(cur);
     if (!*s || *s == '#') continue;
     pb_profile_line(fs, path, lineno, s, diags);
   }
-  if (diags->errors > errors_before) goto fail;
+  free(text);
+  return diags->errors > errors_before ? PB_ERR_FONT : PB_OK;
+}
+
+/* A profile needs a body font, and its files must open: reported here,
+ * not at the first character set. */
+static pb_status pb_profile_check(pb_fontset *fs, const char *path,
+                                  pb_diags *diags) {
   if (fs->chains[PB_ROLE_BODY][PB_CHAIN_CJK].n == 0 &&
       fs->chains[PB_ROLE_BODY][PB_CHAIN_LATIN].n == 0) {
     pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
                    "font profile names no body font");
-    goto fail;
+    return PB_ERR_FONT;
   }
-  /* Open the body fonts now, so an unreadable file is reported here. */
   for (int c = 0; c < 2; c++) {
     pb_chain *ch = &fs->chains[PB_ROLE_BODY][c];
     for (int k = 0; k < ch->n; k++)
@@ -408,17 +442,57 @@ pb_fontset *pb_fontset_load(const char *font_dir, const char *name,
         pb_diag_add_at(diags, PB_SEV_ERROR, path, (pb_pos){0, 0},
                        "font file '%s' cannot be read",
                        fs->faces[ch->face[k]].file);
-        goto fail;
+        return PB_ERR_FONT;
       }
   }
-  free(line);
-  fclose(fp);
-  return fs;
-fail:
-  free(line);
-  if (fp) fclose(fp);
-  pb_fontset_free(fs);
-  return NULL;
+  return PB_OK;
+}
+
+pb_status pb_fontset_load(const char *font_dir, const char *name,
+                          const char *lang, pb_fontset **out,
+                          pb_diags *diags) {
+  *out = NULL;
+  if (!font_dir) font_dir = getenv("PAIBAN_FONT_DIR");
+  if (!font_dir || !*font_dir) font_dir = PB_DEFAULT_FONT_DIR;
+  name = pb_font_profile_name(name, lang);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s.conf", font_dir, name);
+
+  pb_status st = PB_ERR_FONT;
+  pb_fontset *fs = calloc(1, sizeof *fs);
+  if (!fs) {
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+    return PB_ERR_NOMEM;
+  }
+  if (FT_Init_FreeType(&fs->ft))
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
+                "cannot initialise FreeType");
+  else if (!FcInit())
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
+                "cannot initialise fontconfig");
+  else if ((st = pb_profile_read(fs, path, name, diags)) == PB_OK)
+    st = pb_profile_check(fs, path, diags);
+  if (st != PB_OK) {
+    pb_fontset_free(fs);
+    return st;
+  }
+  *out = fs;
+  return PB_OK;
+}
+
+int pb_fontset_chain(const pb_fontset *fs, pb_role role, int chain,
+                     int *faces, int max) {
+  const pb_chain *ch = chain == 2 ? &fs->fallback : &fs->chains[role][chain & 1];
+  for (int k = 0; k < ch->n && k < max; k++) faces[k] = ch->face[k];
+  return ch->n;
+}
+
+const char *pb_fontset_missing_fallback(const pb_fontset *fs, int i) {
+  return i >= 0 && i < fs->nmissing_fallback ? fs->missing_fallback[i] : NULL;
+}
+
+bool pb_fontset_face_usable(pb_fontset *fs, size_t i) {
+  return i < fs->nfaces && pb_face_ready(fs, (int)i);
 }
 
 static int pb_chain_pick(pb_fontset *fs, const pb_chain *ch, uint32_t cp) {

@@ -20,9 +20,9 @@ struct pb_shaper {
   pb_diags *diags;            /* borrowed, during pb_para_shape only */
   hb_buffer_t *buf;
   hb_language_t lang;
-  /* Code points already reported as missing from every font. */
+  /* Code points already reported as missing from every font: a bitset
+   * over U+0000..U+10FFFF, made on first use. */
   uint32_t *missing;
-  size_t nmissing, missing_cap;
   pb_hyphenator hyphenator;
   pb_punct_cache punct;
 };
@@ -87,14 +87,19 @@ static pb_role pb_role_of(const pb_para *p, size_t i) {
   return p->role;
 }
 
-/* Reports a character no font has, once per document. */
+/* Reports a character no font has, once per document.  sh->missing is a
+ * bitset over the code-point range (one bit per code point, made on first
+ * use), so reporting many distinct characters stays linear. */
 static void pb_report_missing(pb_shaper *sh, const pb_para *p, size_t i) {
   uint32_t cp = p->text[i];
-  for (size_t k = 0; k < sh->nmissing; k++)
-    if (sh->missing[k] == cp) return;
-  if (pb_grow((void **)&sh->missing, &sh->missing_cap, sh->nmissing + 1,
-              sizeof *sh->missing))
-    sh->missing[sh->nmissing++] = cp;
+  if (cp > 0x10FFFF) cp = 0xFFFD;
+  if (!sh->missing) {
+    sh->missing = calloc(0x110000 / 32, sizeof *sh->missing);
+    if (!sh->missing) return;
+  }
+  uint32_t bit = 1u << (cp & 31);
+  if (sh->missing[cp >> 5] & bit) return;
+  sh->missing[cp >> 5] |= bit;
   pb_diag_add(sh->diags, PB_SEV_WARNING, p->pos ? p->pos[i] : (pb_pos){0, 0},
               "character U+%04X is in no font of the profile; it is drawn as "
               "the missing-glyph box",
@@ -102,10 +107,12 @@ static void pb_report_missing(pb_shaper *sh, const pb_para *p, size_t i) {
 }
 
 static void pb_classify(pb_shaper *sh, pb_para *p) {
+  pb_shared_cursor nb = PB_SHARED_CURSOR_INIT;
   for (size_t i = 0; i < p->len; i++) {
     uint32_t cp = p->text[i];
     bool cjk = pb_is_shared_mark(cp)
-                   ? pb_shared_mark_is_cjk(p->text, p->len, i, p->cjk_text)
+                   ? pb_shared_mark_is_cjk_next(&nb, p->text, p->len, i,
+                                                p->cjk_text)
                    : p->cjk_text;
     p->cls[i] = pb_char_class(cp, cjk);
   }

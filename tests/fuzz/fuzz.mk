@@ -47,14 +47,19 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libpaiban.a $(HEADERS)
 # crash-*, leak-*, timeout-* and oom-* files land in
 # build-fuzz/artifacts-NAME/.  libFuzzer exits non-zero on a finding, which
 # stops make.
-fuzz: fuzz-build
+# libFuzzer takes one dictionary: Markdown/YAML syntax plus tricky UTF-8.
+$(FUZZ_BUILD)/fuzz.dict: tests/fuzz/markdown.dict tests/fuzz/unicode.dict
+	@mkdir -p $(dir $@)
+	@cat $^ >$@
+
+fuzz: fuzz-build $(FUZZ_BUILD)/fuzz.dict
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus-$$t $(FUZZ_BUILD)/artifacts-$$t; \
 	  for d in $(FUZZ_SEEDS); do cp "$$d"/* $(FUZZ_BUILD)/corpus-$$t/ 2>/dev/null || true; done; \
 	  echo "  FUZZ $$t for $(FUZZ_SECONDS) s"; \
 	  $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	    -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
-	    -dict=tests/fuzz/markdown.dict \
+	    -dict=$(FUZZ_BUILD)/fuzz.dict \
 	    -artifact_prefix=$(FUZZ_BUILD)/artifacts-$$t/ $(FUZZ_ARGS) \
 	    $(FUZZ_BUILD)/corpus-$$t; \
 	done

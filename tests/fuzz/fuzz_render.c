@@ -1,5 +1,5 @@
 /* libFuzzer target for the whole pipeline, as the CLI's pb_render runs it:
- * pb_doc_parse → pb_doc_derive → pb_settings_from_meta → pb_fontset_load →
+ * pb_doc_parse → pb_doc_derive → pb_doc_check → pb_settings_from_meta → pb_fontset_load →
  * pb_typeset → pb_pdf_write (to a per-process file under /tmp, removed
  * afterwards) and pb_dump_write (to /dev/null); and pb_epub_write from the
  * same document (also to a per-process file, removed).
@@ -50,7 +50,7 @@ static pb_fontset *cached_fontset(const char *name, bool *known) {
       profile_tried[i] = true;
       pb_diags d;
       pb_diags_init(&d, "fuzz-fonts");
-      profile_cache[i] = pb_fontset_load(NULL, name, NULL, &d);
+      (void)pb_fontset_load(NULL, name, NULL, &profile_cache[i], &d);
       if (!profile_cache[i]) {
         char buf[512];
         for (size_t k = 0; k < d.count; k++) {
@@ -110,6 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (pb_doc_parse(src, size, DOC_PATH, &doc, &d) != PB_OK || d.errors)
     goto done;
   if (pb_doc_derive(&doc, &d) != PB_OK || d.errors) goto done;
+  if (pb_doc_check(&doc, &d) != PB_OK || d.errors) goto done;
   if (pb_settings_from_meta(&doc.meta, NULL, &s, &d) != PB_OK || d.errors)
     goto done;
   const char *name = pb_font_profile_name(doc.meta.fonts, s.lang);
@@ -118,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!known) {
     /* Any other profile name goes the uncached way (normally a missing
      * profile file: the error path). */
-    own = pb_fontset_load(NULL, name, s.lang, &d);
+    (void)pb_fontset_load(NULL, name, s.lang, &own, &d);
     fs = own;
   }
   if (!fs) goto done;

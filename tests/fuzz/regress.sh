@@ -27,6 +27,9 @@ run_one() {
     fail "$what: killed by signal $((rc - 128)): $(tail -n 5 "$TMP/err")"
   elif [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
     fail "$what: exit status $rc: $(grep -E "$SAN_PATTERN|#[0-9]+ " "$TMP/err" | head -n 12)"
+  elif grep -q "paiban crashed on it" "$TMP/err"; then
+    # The CLI contains a crash to its worker process and exits 1.
+    fail "$what: crashed: $(grep -E "crashed|$SAN_PATTERN|#[0-9]+ " "$TMP/err" | head -n 12)"
   elif grep -Eq "$SAN_PATTERN" "$TMP/err"; then
     fail "$what: sanitizer report: $(grep -E "$SAN_PATTERN|#[0-9]+ " "$TMP/err" | head -n 12)"
   else

@@ -119,7 +119,37 @@ static void test_pairs(void) {
   CHECK(!pb_is_number_unit(0x7684)); /* 的 */
 }
 
+/* The one-pass cursor answers as pb_shared_mark_is_cjk does, at every
+ * mark of texts mixing Han, Latin, spaces and runs of shared marks. */
+static void test_shared_cursor(void) {
+  static const uint32_t alphabet[] = {0x4E2D, 'a', ' ', 0x2014, 0x201C,
+                                      0x201D, 0x2026, 0x00B7, '1', 0x3002};
+  uint32_t seed = 12345;
+  int disagree = 0, asked = 0;
+  for (int round = 0; round < 2000; round++) {
+    uint32_t text[24];
+    size_t len = 1 + round % 24;
+    for (size_t k = 0; k < len; k++) {
+      seed = seed * 1103515245u + 12345u;
+      text[k] = alphabet[(seed >> 16) % (sizeof alphabet / sizeof *alphabet)];
+    }
+    for (int cjk = 0; cjk < 2; cjk++) {
+      pb_shared_cursor c = PB_SHARED_CURSOR_INIT;
+      for (size_t i = 0; i < len; i++) {
+        if (!pb_is_shared_mark(text[i])) continue;
+        asked++;
+        if (pb_shared_mark_is_cjk_next(&c, text, len, i, cjk) !=
+            pb_shared_mark_is_cjk(text, len, i, cjk))
+          disagree++;
+      }
+    }
+  }
+  CHECK(asked > 1000);
+  CHECK_EQ_INT(disagree, 0);
+}
+
 int main(void) {
+  test_shared_cursor();
   test_classes();
   test_shared_marks();
   test_kinsoku();

@@ -33,7 +33,7 @@ static pb_fontset *fonts_for(pb_script_kind k) {
   if (!fx.fs[k]) {
     pb_diags d;
     pb_diags_init(&d, "test");
-    fx.fs[k] = pb_fontset_load(NULL, NULL, langs[k], &d);
+    (void)pb_fontset_load(NULL, NULL, langs[k], &fx.fs[k], &d);
     pb_diags_free(&d);
   }
   return fx.fs[k];

@@ -650,7 +650,8 @@ static void test_name_keyed_cff(void) {
   write_file(conf, "body.latin = EB Garamond 12\nbody.cjk = Noto Serif CJK TC\n");
   pb_diags d;
   pb_diags_init(&d, conf);
-  pb_fontset *fs = pb_fontset_load(tmpdir, "garamond", "en", &d);
+  pb_fontset *fs = NULL;
+  CHECK(pb_fontset_load(tmpdir, "garamond", "en", &fs, &d) == PB_OK);
   CHECK(fs != NULL);
   if (!fs) {
     for (size_t i = 0; i < d.count; i++)
@@ -709,7 +710,8 @@ int main(void) {
   }
   pb_diags d;
   pb_diags_init(&d, "fonts");
-  pb_fontset *fs = pb_fontset_load(NULL, NULL, "zh-Hant", &d);
+  pb_fontset *fs = NULL;
+  CHECK(pb_fontset_load(NULL, NULL, "zh-Hant", &fs, &d) == PB_OK);
   CHECK(fs != NULL);
   if (fs) {
     int cjk = pb_fontset_pick(fs, PB_ROLE_BODY, PB_PREF_CJK, 0x6392);

@@ -70,7 +70,7 @@ static bool shape_vertical(const char *utf8, pb_para *p, pb_shaper **sh,
   if (pb_settings_from_meta(&m, NULL, s, &d) != PB_OK) return false;
   s->vertical = true;
   s->tcy_digits = 2;
-  if (!hant_fonts) hant_fonts = pb_fontset_load(NULL, NULL, "zh-Hant", &d);
+  if (!hant_fonts) (void)pb_fontset_load(NULL, NULL, "zh-Hant", &hant_fonts, &d);
   if (!hant_fonts || pb_shaper_new(hant_fonts, s, &d, sh) != PB_OK) return false;
   size_t n = 0;
   for (const unsigned char *u = (const unsigned char *)utf8; *u && n < 256;) {

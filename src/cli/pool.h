@@ -1,0 +1,40 @@
+/* paiban CLI — a pool of worker processes that renders a batch of jobs.
+ *
+ * Every job runs in a child process, with -j1 too, so a crash (a worker
+ * killed by a signal) loses only the job it was on: the parent names that
+ * job, starts a replacement worker, and the batch goes on.  The parent
+ * hands out jobs one at a time over a pipe per worker and reads each
+ * result back, so it always knows which job a dead worker had.
+ *
+ * SIGTERM, SIGINT and SIGHUP to the parent are forwarded to the workers
+ * (which also get SIGTERM through PR_SET_PDEATHSIG should the parent die
+ * otherwise); each process removes its temporary output file and dies of
+ * the signal (pb_pool_install_signals). */
+#ifndef PB_CLI_POOL_H
+#define PB_CLI_POOL_H
+
+#include <stddef.h>
+
+typedef struct pb_pool_ops {
+  void *ctx;
+  /* In a worker: renders job i; returns 0 (success) or 1 (errors). */
+  int (*run)(void *ctx, size_t job);
+  /* In a worker, before it exits normally (frees per-process caches). */
+  void (*worker_exit)(void *ctx);
+  /* In the parent: job i finished (status 0/1) — for progress. */
+  void (*finished)(void *ctx, size_t job, size_t done, size_t total);
+  /* In the parent: job i was lost; wait_status is waitpid's status of its
+   * worker, or -1 when no worker could be started for it (errno_value). */
+  void (*lost)(void *ctx, size_t job, int wait_status, int errno_value);
+} pb_pool_ops;
+
+/* Runs jobs 0..njobs-1 on up to nworkers processes.  Returns 0 when every
+ * job returned 0, else 1. */
+int pb_pool_run(size_t njobs, int nworkers, const pb_pool_ops *ops);
+
+/* Installs the handlers for SIGINT, SIGTERM and SIGHUP (forward to the
+ * workers, remove the temporary file, die of the signal) and ignores
+ * SIGPIPE (a closed pipe is reported as a write error instead). */
+void pb_pool_install_signals(void);
+
+#endif
