@@ -10,7 +10,7 @@ libcmark-gfm-extensions-dev libyaml-dev libopencc-dev opencc
 libzip-dev libxml2-dev libxxhash-dev libdeflate-dev
 fonts-noto-cjk fonts-noto-core fonts-noto-mono fonts-arphic-ukai
 qpdf poppler-utils mupdf-tools python3 time"
-[ "${1:-}" = "--test" ] && PKGS="$PKGS valgrind clang libclang-rt-14-dev hyperfine fonts-ebgaramond
+[ "${1:-}" = "--test" ] && PKGS="$PKGS valgrind clang libclang-rt-14-dev hyperfine fonts-ebgaramond strace
   epubcheck default-jre-headless chromium fonts-dejavu-core fonts-urw-base35 procps"
 
 # shellcheck disable=SC2086

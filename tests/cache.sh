@@ -41,4 +41,21 @@ PAIBAN_CACHE_DIR="$TMP/c2" "$PAIBAN" -q --no-cache -o x.pdf "$ms/essay.en.md" 2>
 PAIBAN_CACHE_DIR="$TMP/notadir/sub" "$PAIBAN" -q -o y.pdf "$ms/essay.en.md" 2>err.txt
 [ $? -eq 0 ] && [ -s y.pdf ] && [ ! -s err.txt ] && pass || fail "an unusable cache directory is an error"
 cmp -s y.pdf fresh.pdf && pass || fail "an unusable cache directory changes the PDF"
+# A warm cache resolves the font profiles without fontconfig: the render
+# reads none of fontconfig's configuration files.
+if command -v strace >/dev/null 2>&1; then
+  W="$TMP/c3"
+  PAIBAN_CACHE_DIR=$W "$PAIBAN" -q -o w1.pdf "$ms/essay.zh-Hant.md" 2>/dev/null
+  PAIBAN_CACHE_DIR=$W strace -f -e trace=open,openat -o trace.txt \
+    "$PAIBAN" -q -o w2.pdf "$ms/essay.zh-Hant.md" 2>/dev/null
+  grep -q "fonts.conf" trace.txt && fail "a warm cache still loads fontconfig" || pass
+  cmp -s w1.pdf w2.pdf && pass || fail "fontconfig's resolutions from the cache change the PDF"
+  # Another fontconfig configuration is another key: resolved anew.
+  XDG_CONFIG_HOME="$TMP/xdg" PAIBAN_CACHE_DIR=$W strace -f -e trace=open,openat \
+    -o trace2.txt "$PAIBAN" -q -o w3.pdf "$ms/essay.zh-Hant.md" 2>/dev/null
+  grep -q "fonts.conf" trace2.txt && pass || fail "a changed fontconfig setup still uses old resolutions"
+  cmp -s w1.pdf w3.pdf && pass || fail "re-resolved fonts change the PDF"
+else
+  echo "SKIP: strace is not installed (fontconfig-free warm renders not checked)"
+fi
 summary cache

@@ -13,6 +13,7 @@
 #define PAIBAN_FONT_H
 
 #include "base.h"
+#include "cache.h"
 
 typedef enum pb_role {
   PB_ROLE_BODY = 0,   /* running text */
@@ -45,6 +46,13 @@ typedef struct pb_fontset pb_fontset;
 pb_status pb_fontset_load(const char *font_dir, const char *name,
                           const char *lang, pb_fontset **out,
                           pb_diags *diags);
+/* The same, remembering each pattern's resolution in cache (may be NULL):
+ * with every pattern of the profile in it, fontconfig is never started.
+ * A resolution is used only while fontconfig's configuration, its cache
+ * directories and the font file are unchanged. */
+pb_status pb_fontset_load_cached(const char *font_dir, const char *name,
+                                 const char *lang, pb_cache *cache,
+                                 pb_fontset **out, pb_diags *diags);
 void pb_fontset_free(pb_fontset *fs);
 
 /* The profile pb_fontset_load would read: name if given, else "zh-Hant",

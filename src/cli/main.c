@@ -97,7 +97,8 @@ static pb_fontset *pb_cached_fontset(const pb_cli *cli, const char *name,
   for (int i = 0; i < PB_FONTSET_CACHE && pb_fontsets[i].name; i++)
     if (strcmp(pb_fontsets[i].name, profile) == 0) return pb_fontsets[i].fs;
   pb_fontset *fs = NULL;
-  if (pb_fontset_load(cli->font_dir, name, lang, &fs, d) != PB_OK) return NULL;
+  if (pb_fontset_load_cached(cli->font_dir, name, lang, cli->cache, &fs, d) != PB_OK)
+    return NULL;
   for (int i = 0; fs && i < PB_FONTSET_CACHE; i++)
     if (!pb_fontsets[i].name) {
       pb_fontsets[i].name = strdup(profile);

@@ -1,6 +1,7 @@
 /* Fonts: profiles, fontconfig lookup, FreeType faces under HarfBuzz
  * (include/paiban/font.h, docs/DESIGN.md §4). */
 #include "text/face.h"
+#include "base/cache.h"
 #include "base/util.h"
 #include "paiban/file.h"
 
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
@@ -41,6 +43,8 @@ struct pb_fontset {
   pb_chain fallback;
   char *missing_fallback[PB_MAX_CHAIN]; /* owned: fallbacks not installed */
   int nmissing_fallback;
+  pb_cache *cache;     /* borrowed, during pb_fontset_load_cached only */
+  bool fc_ready;       /* FcInit has run (only when the cache missed) */
 };
 
 static const char *const pb_role_names[PB_ROLE_COUNT] = {"body", "emph",
@@ -271,8 +275,93 @@ static int pb_match_family(pb_fontset *fs, FcPattern *pat, const char *want,
   return result;
 }
 
+/* The state of fontconfig's configuration and caches, for keys of
+ * resolutions: its configuration files and directories, its cache
+ * directories (fc-cache rewrites them when fonts are installed or
+ * removed), and the variables that point it elsewhere. */
+static void pb_fc_signature(pb_cache_key *k) {
+  static const char *const env[] = {"FONTCONFIG_FILE", "FONTCONFIG_PATH",
+                                    "FONTCONFIG_SYSROOT", "XDG_CONFIG_HOME",
+                                    "XDG_CACHE_HOME", "HOME"};
+  for (size_t i = 0; i < sizeof env / sizeof *env; i++)
+    pb_cache_key_add_str(k, getenv(env[i]));
+  char user[3][4096];
+  const char *home = getenv("HOME");
+  snprintf(user[0], sizeof user[0], "%s/.cache/fontconfig", home ? home : "/");
+  snprintf(user[1], sizeof user[1], "%s/.config/fontconfig", home ? home : "/");
+  snprintf(user[2], sizeof user[2], "%s/.fonts", home ? home : "/");
+  const char *paths[] = {"/etc/fonts", "/etc/fonts/fonts.conf",
+                         "/etc/fonts/conf.d", "/usr/share/fontconfig",
+                         "/var/cache/fontconfig", "/usr/local/share/fonts",
+                         user[0], user[1], user[2]};
+  for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+    if (!pb_cache_key_add_file(k, paths[i])) pb_cache_key_add_str(k, "-");
+}
+
+static bool pb_fc_init(pb_fontset *fs) {
+  if (!fs->fc_ready) fs->fc_ready = FcInit() != 0;
+  return fs->fc_ready;
+}
+
+/* A resolution remembered in the cache: "FILE\nINDEX\nFAMILY", valid while
+ * the file is the one it was (its identity is in the key too). */
+static int pb_resolve_cached(pb_fontset *fs, const char *key, char *why,
+                             size_t whylen) {
+  void *data = NULL;
+  size_t len = 0;
+  if (!pb_cache_get(fs->cache, key, &data, &len)) return -1;
+  char *file = data, *nl1 = strchr(file, '\n'), *nl2 = nl1 ? strchr(nl1 + 1, '\n') : NULL;
+  int result = -1;
+  struct stat st;
+  if (nl2 && memchr(data, 0, len) == NULL) {
+    *nl1 = *nl2 = 0;
+    if (stat(file, &st) == 0 && S_ISREG(st.st_mode))
+      result = pb_add_face(fs, file, atoi(nl1 + 1), nl2 + 1, why, whylen);
+  }
+  free(data);
+  return result;
+}
+
+static void pb_resolve_store(pb_fontset *fs, const char *key, int fi) {
+  const pb_face *f = &fs->faces[fi];
+  char buf[8400];
+  int n = snprintf(buf, sizeof buf, "%s\n%d\n%s", f->file, f->index, f->family);
+  if (n > 0 && (size_t)n < sizeof buf) pb_cache_put(fs->cache, key, buf, (size_t)n);
+}
+
+static int pb_resolve_fc(pb_fontset *fs, const char *pattern, char *why,
+                         size_t whylen);
+
+/* Resolves one fontconfig pattern to a face index (deduplicated by file and
+ * index), through the cache when there is one: a warm cache never starts
+ * fontconfig (whose configuration load is a fifth of a render).  Returns
+ * -1 when no installed font has the requested family (why says). */
 static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
                       size_t whylen) {
+  char key[33] = "";
+  if (fs->cache) {
+    pb_cache_key k;
+    if (pb_cache_key_init(&k, "fontconfig-resolution")) {
+      pb_cache_key_add_str(&k, pattern);
+      int v = FcGetVersion();
+      pb_cache_key_add(&k, &v, sizeof v);
+      pb_fc_signature(&k);
+    }
+    pb_cache_key_done(&k, key);
+  }
+  int fi = *key ? pb_resolve_cached(fs, key, why, whylen) : -1;
+  if (fi >= 0) return fi;
+  if (!pb_fc_init(fs)) {
+    snprintf(why, whylen, "cannot initialise fontconfig");
+    return -1;
+  }
+  fi = pb_resolve_fc(fs, pattern, why, whylen);
+  if (fi >= 0 && *key) pb_resolve_store(fs, key, fi);
+  return fi;
+}
+
+static int pb_resolve_fc(pb_fontset *fs, const char *pattern, char *why,
+                         size_t whylen) {
   int result = -1;
   FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
   FcChar8 *want = NULL;
@@ -451,6 +540,12 @@ static pb_status pb_profile_check(pb_fontset *fs, const char *path,
 pb_status pb_fontset_load(const char *font_dir, const char *name,
                           const char *lang, pb_fontset **out,
                           pb_diags *diags) {
+  return pb_fontset_load_cached(font_dir, name, lang, NULL, out, diags);
+}
+
+pb_status pb_fontset_load_cached(const char *font_dir, const char *name,
+                                 const char *lang, pb_cache *cache,
+                                 pb_fontset **out, pb_diags *diags) {
   *out = NULL;
   if (!font_dir) font_dir = getenv("PAIBAN_FONT_DIR");
   if (!font_dir || !*font_dir) font_dir = PB_DEFAULT_FONT_DIR;
@@ -464,14 +559,13 @@ pb_status pb_fontset_load(const char *font_dir, const char *name,
     pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
     return PB_ERR_NOMEM;
   }
+  fs->cache = cache;
   if (FT_Init_FreeType(&fs->ft))
     pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
                 "cannot initialise FreeType");
-  else if (!FcInit())
-    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
-                "cannot initialise fontconfig");
   else if ((st = pb_profile_read(fs, path, name, diags)) == PB_OK)
     st = pb_profile_check(fs, path, diags);
+  fs->cache = NULL;
   if (st != PB_OK) {
     pb_fontset_free(fs);
     return st;
