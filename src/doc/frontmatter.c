@@ -109,7 +109,7 @@ static const pb_frontmatter_key pb_keys[PB_KEY_COUNT] = {
                         .help = "the line length in em (characters)",
                         AT(measure, measure_pos)},
     [PB_KEY_KINSOKU] = {"kinsoku", PB_VAL_ENUM, pb_kinsoku_names,
-                        .defaults = "basic (zh-Hant, en), gb (zh-Hans)",
+                        .defaults = "strict (Chinese), basic (en)",
                         .help = "line-breaking prohibitions (clreq)",
                         AT(kinsoku, kinsoku_pos)},
     [PB_KEY_PUNCTUATION] = {"punctuation", PB_VAL_ENUM, pb_punct_names,

@@ -132,7 +132,10 @@ static pb_status pb_settings_text(const pb_meta *m, pb_settings *s,
 
 /* Kinsoku level, punctuation style, hanging and hyphenation. */
 static pb_status pb_settings_style(const pb_meta *m, pb_settings *s) {
-  static const pb_kinsoku kinsoku[3] = {PB_KINSOKU_BASIC, PB_KINSOKU_GB,
+  /* Book work uses clreq's strict level for Chinese (clreq-digest §1.1,
+   * §1.3 item 4): besides the basic and GB rules no line starts with ——
+   * or ……, as Word's zh-Hant defaults and UAX #14 (× IN) also have it. */
+  static const pb_kinsoku kinsoku[3] = {PB_KINSOKU_STRICT, PB_KINSOKU_STRICT,
                                         PB_KINSOKU_BASIC};
   static const pb_punct_style punct[3] = {
       PB_PUNCT_HANT_CENTERED, PB_PUNCT_HANS_STANDARD, PB_PUNCT_NONE};

@@ -134,6 +134,8 @@ static void pb_classify(pb_shaper *sh, pb_para *p) {
         pb_face_glyph(pb_fontset_face(sh->fs, (size_t)p->face[i - 1]),
                       p->text[i]))
       fi = p->face[i - 1];
+    if (fi < 0 && p->text[i] == 0x3000) /* drawn: a face that has it */
+      fi = pb_fontset_pick(sh->fs, pb_role_of(p, i), PB_PREF_CJK, 0x3000);
     if (fi < 0)
       fi = pb_fontset_pick(sh->fs, pb_role_of(p, i), PB_PREF_LATIN, ' ');
     if (fi < 0) fi = 0;

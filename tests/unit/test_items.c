@@ -19,6 +19,7 @@ typedef struct between {
   bool can_break;     /* a legal breakpoint between the two units */
   double width, stretch, shrink; /* glue between them, in em */
   double penalty_width;          /* width of a breakable penalty (hanging) */
+  int penalty;                   /* the cost of that breakable penalty */
   double left_box, right_box;    /* widths of the two boxes, in em */
 } between;
 
@@ -55,13 +56,13 @@ static between probe(const char *meta, const char *text, size_t left_char) {
   pb_items items;
   pb_items_init(&items);
   if (pb_doc_parse(src, strlen(src), "probe.md", &doc, &d) != PB_OK ||
-      doc.nblocks != 1 || pb_settings_from_meta(&doc.meta, NULL, &s, &d) != PB_OK)
+      doc.nblocks < 1 || pb_settings_from_meta(&doc.meta, NULL, &s, &d) != PB_OK)
     goto done;
   pb_fontset *fs = fonts_for(s.script);
   if (!fs || pb_shaper_new(fs, &s, &d, &sh) != PB_OK) goto done;
   init_linebreak();
   const pb_block *b = &doc.blocks[0];
-  p = (pb_para){.text = b->text, .style = b->style, .pos = b->pos,
+  p = (pb_para){.text = b->text, .style = b->style, .pos = b->pos, .fnref = b->fnref,
                 .len = b->len, .size = s.font_size, .role = PB_ROLE_BODY,
                 .cjk_text = s.script != PB_TEXT_LATIN};
   pb_item_opts io = {.measure = s.measure, .kinsoku = s.kinsoku,
@@ -97,6 +98,7 @@ static between probe(const char *meta, const char *text, size_t left_char) {
     } else if (it->penalty < PB_INF) {
       r.can_break = true;
       r.penalty_width = it->width / em;
+      r.penalty = it->penalty;
     }
   }
 done:
@@ -188,10 +190,12 @@ static void test_hans_widths(void) {
 
 /* §3 rule 1: two adjacent marks take 1.5 em, not 2. */
 static void test_adjacent_marks(void) {
-  const char *pairs[] = {"文」（文", "文）、文", "文。」文", "文」「文", "文、「文"};
+  /* Curly quotes in Chinese text are full-width marks like 「」 (§3). */
+  const char *pairs[] = {"文」（文", "文）、文", "文。」文", "文」「文", "文、「文",
+                         "文”，文", "文。”文", "文”“文", "文’”文", "文，“文"};
   const char *metas[] = {hant, hans};
   for (int m = 0; m < 2; m++)
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 10; i++) {
       between b = probe(metas[m], pairs[i], 1);
       CHECK(b.found);
       /* left blank of the first is in the gap before it; count the two
@@ -200,6 +204,12 @@ static void test_adjacent_marks(void) {
       CHECK(inner <= 1.5 + 0.002);
       CHECK(inner >= 1.0 - 0.002);
     }
+  /* An opening curly quote's blank is glue before it, so a line starting
+   * with it loses the blank as one starting with 「 does (§3 rule 2). */
+  for (int m = 0; m < 2; m++) {
+    between q = probe(metas[m], "中“文字”好了", 0);
+    CHECK(q.can_break && NEAR(q.width, 0.5) && NEAR(q.right_box, 0.5));
+  }
   /* Adjacent closing marks cannot be split (」 may not start a line). */
   CHECK(!probe(hant, "文。」文", 1).can_break);
 }
@@ -218,6 +228,22 @@ static void test_kinsoku_items(void) {
   CHECK(!probe(hant, "對GPT-4.5的", 4).can_break);  /* GPT-|4.5 */
   CHECK(!probe(hant, "有40％的", 2).can_break);     /* 40|％ */
   CHECK(!probe(hant, "是25℃的", 2).can_break);      /* 25|℃ */
+  /* A number keeps the Han character that counts it, spaced or not. */
+  CHECK(!probe(hant, "這座橋長 120 公尺長", 7).can_break); /* 120|公 */
+  CHECK(!probe(hans, "来回5次后再说", 2).can_break);        /* 5|次 */
+  CHECK(probe(hans, "来回5次后再说", 3).can_break);         /* 次|后 */
+  CHECK(probe(hant, "共 250 人參加了", 0).can_break);       /* 共|250 */
+  /* A range does not break at its dash. */
+  CHECK(!probe(hant, "從1865—1869年間", 4).can_break); /* 1865|— */
+  CHECK(!probe(hant, "從1865—1869年間", 5).can_break); /* —|1869 */
+  CHECK(!probe(hant, "是7:00—9:00之間", 5).can_break);  /* 7:00|— */
+  CHECK(!probe(hant, "是7:00—9:00之間", 6).can_break);  /* —|9:00 */
+  /* The default level is strict: —— and …… never start a line; basic
+   * allows it (clreq-digest §1.1). */
+  CHECK(!probe(hant, "他說——不是", 1).can_break);       /* 說|—— */
+  CHECK(!probe(hans, "他说……不是", 1).can_break);       /* 说|…… */
+  CHECK(probe("lang: zh-Hant\nkinsoku: basic", "他說——不是", 1).can_break);
+  CHECK(probe(hant, "他說——不是", 3).can_break);        /* ——|不 */
   /* Level none allows a break before a stop mark. */
   CHECK(probe("lang: zh-Hant\nkinsoku: none", "中，文字", 0).can_break);
 }
@@ -258,6 +284,58 @@ static void test_urls(void) {
   CHECK(probe(hant, u, 23).can_break);  /* /a/|bc/d */
   CHECK(!probe(hant, u, 26).can_break); /* /bc/|d: d would be alone */
   CHECK(!probe(hant, "看 https://example.org 吧好", 4).can_break); /* htt|p */
+  /* E-mail addresses likewise: after @ and ., never hyphenated. */
+  const char *e = "write to research.department@university.example.edu now";
+  CHECK(!probe("lang: en", e, 23).can_break); /* depart|ment */
+  CHECK(probe("lang: en", e, 28).can_break);  /* department@|university */
+  CHECK(probe("lang: en", e, 17).can_break);  /* research.|department */
+  CHECK(!probe(hant, "寫信到 editor@example-press.org 詢問", 13).can_break); /* exam|ple */
+}
+
+/* §2/§3: the interpunct of names is 1 em in Taiwan style, ½ em in
+ * mainland style, whatever the font's own advance; a break after it
+ * inside a name costs a penalty. */
+static void test_interpunct(void) {
+  between t = probe(hant, "瑪麗·居禮夫人在巴黎", 1);
+  CHECK(t.found && NEAR(t.right_box, 1.0) && NEAR(t.width, 0));
+  between s = probe(hans, "玛丽·居里夫人在巴黎", 1);
+  CHECK(s.found && NEAR(s.right_box, 0.5) && NEAR(s.width, 0));
+  CHECK(!t.can_break); /* · never starts a line */
+  between after = probe(hant, "瑪麗·居禮夫人在巴黎", 2);
+  CHECK(after.can_break && after.penalty >= 500);
+  CHECK(probe(hant, "瑪麗居禮夫人在巴黎", 1).penalty == 0);
+}
+
+/* A footnote mark sits tight against the character before it: no
+ * Han–Latin glue, no break before it; after it the rules of that
+ * character apply (no break before 。, Han–Han glue before Han). */
+static void test_note_marks(void) {
+  const char *t = "研究有關[^1]。另一項研究[^2]則認為是這樣\n\n[^1]: 甲。\n\n[^2]: 乙。";
+  /* 研0 究1 有2 關3 ¹4 。5 另6 一7 項8 研9 究10 ²11 則12 */
+  between before = probe(hant, t, 3);
+  CHECK(before.found && NEAR(before.width, 0) && NEAR(before.stretch, 0) &&
+        !before.can_break);
+  between after = probe(hant, t, 4);
+  CHECK(after.found && !after.can_break); /* ¹|。 */
+  between han = probe(hant, t, 11);
+  CHECK(han.found && NEAR(han.width, 0) && han.can_break); /* ²|則 */
+  CHECK(NEAR(probe(hant, t, 10).width, 0));
+  /* A note mark is no content for the last-line rule: 引|用¹。 */
+  CHECK(!probe(hant, "都有人引用[^1]。\n\n[^1]: 甲。", 3).can_break);
+}
+
+/* Only ordinary spaces vanish between Han characters: U+3000 is a 1-em
+ * space (a breakpoint), U+00A0 a space no line breaks at. */
+static void test_special_spaces(void) {
+  between ideo = probe(hant, "第一節\u3000標點與引號", 2);
+  CHECK(ideo.found && NEAR(ideo.width, 1.0) && NEAR(ideo.stretch, 0) &&
+        ideo.can_break);
+  between nb = probe(hant, "甲乙\u00A0丙丁戊己", 1);
+  CHECK(nb.found && nb.width > 0.2 && nb.width < 0.4 && !nb.can_break);
+  between plain = probe(hant, "甲乙 丙丁戊己", 1);
+  CHECK(plain.found && NEAR(plain.width, 0) && plain.can_break);
+  between latin = probe("lang: en", "Mr.\u00A0Smith went", 2);
+  CHECK(latin.found && latin.width > 0.2 && !latin.can_break);
 }
 
 /* Optional hanging: a break after 、，。 whose negative width hangs the
@@ -281,6 +359,9 @@ int main(void) {
   test_english();
   test_urls();
   test_hanging();
+  test_interpunct();
+  test_note_marks();
+  test_special_spaces();
   for (int i = 0; i < 3; i++) pb_fontset_free(fx.fs[i]);
   CHECK_DONE("items");
 }

@@ -167,6 +167,19 @@ static void test_links(void) {
   CHECK_EQ_INT(doc.nblocks, 1);
   CHECK_EQ_INT(doc.nlinks, 1);
   CHECK_EQ_STR(doc.links[0], "http://r.example");
+  /* Bare URLs and e-mail addresses become links (cmark-gfm autolink);
+   * one running into Chinese text ends at the first CJK character. */
+  parse("見 https://a.example/x 或 editor@b.example 及 www.c.example。\n");
+  CHECK_EQ_INT(doc.nlinks, 3);
+  CHECK_EQ_STR(doc.links[0], "https://a.example/x");
+  CHECK_EQ_STR(doc.links[1], "mailto:editor@b.example");
+  CHECK_EQ_STR(doc.links[2], "http://www.c.example");
+  parse("詳見https://a.example/x詳情，謝謝。\n");
+  CHECK_EQ_INT(doc.nlinks, 1);
+  CHECK_EQ_STR(doc.links[0], "https://a.example/x");
+  CHECK_EQ_STR(text(0), "詳見https://a.example/x詳情，謝謝。");
+  CHECK_EQ_INT(doc.blocks[0].link[find_char(0, 0x60C5)], 0); /* 情 */
+  CHECK_EQ_INT(doc.blocks[0].link[find_char(0, 0x78)], 1);  /* x */
 }
 
 static void test_blocks(void) {
