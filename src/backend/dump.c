@@ -110,6 +110,8 @@ static const char *pb_tag_name(uint16_t tag) {
   case PB_TAG_WORDSPACE: return "word";
   case PB_TAG_HYPHEN: return "hyphen";
   case PB_TAG_PARFILL: return "parfill";
+  case PB_TAG_HANLATIN: return "hanlat";
+  case PB_TAG_CJKGLUE: return "cjk";
   default: return "-";
   }
 }

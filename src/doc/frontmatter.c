@@ -120,6 +120,12 @@ static const pb_frontmatter_key pb_keys[PB_KEY_COUNT] = {
     [PB_KEY_HANGING] = {"hanging", PB_VAL_BOOL, .defaults = "`false`",
                         .help = "hang 、，。 past the line end",
                         AT(hanging, hanging_pos)},
+    [PB_KEY_RAGGED_RIGHT] = {"ragged-right", PB_VAL_BOOL,
+                             .defaults = "`true` for English in a measure "
+                                         "under 24 em (the ebook), else `false`",
+                             .help = "set body text and notes ragged right "
+                                     "instead of justified",
+                             AT(ragged_right, ragged_right_pos)},
     [PB_KEY_WRITING_MODE] = {"writing-mode", PB_VAL_ENUM, pb_writing_mode_names,
                              .defaults = "horizontal-tb",
                              .help = "lines, or columns right to left (直排)",

@@ -178,6 +178,7 @@ static pb_status pb_footnote(pb_block_setter *c, size_t bi, pb_line_opts *o,
   o->kind = PB_LINE_FOOTNOTE;
   o->x = inset + 3 * fs / 2;
   o->measure = c->set.s->measure - o->x;
+  o->ragged = o->ragged_right = c->set.s->ragged_right;
   if (!b->len) return PB_OK;
   char marker[32] = "";
   if (b->footnote_index != c->last_footnote) {
@@ -205,6 +206,7 @@ static pb_status pb_paragraph(pb_block_setter *c, size_t bi, pb_line_opts *o) {
   o->indent = s->indent;
   if (s->script == PB_TEXT_LATIN && c->after_heading) o->indent = 0;
   if (b->list_depth > 0) o->indent = 0;
+  o->ragged = o->ragged_right = s->ragged_right;
   c->after_heading = false;
   pb_status st = PB_OK;
   if (b->list_item_start) {

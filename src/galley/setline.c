@@ -1,6 +1,7 @@
 /* Line setting: text → shape → items → breaks → galley lines (setline.h). */
 #include "galley/setline.h"
 #include "lines/items.h"
+#include "lines/justify.h"
 #include "text/vertical.h"
 #include "base/utf8.h"
 #include "base/util.h"
@@ -56,6 +57,7 @@ static bool pb_emit_glyph(pb_galley *gal, const pb_para *p, const pb_glyph *g,
 typedef struct pb_line_state {
   pb_len x;             /* pen position */
   pb_pos first_pos;     /* source position of its first character */
+  size_t first_c;       /* its first character, SIZE_MAX before one */
   uint16_t cur_link;    /* the link whose area is open, 0 none */
   size_t f_begin;       /* its first cite */
 } pb_line_state;
@@ -97,6 +99,7 @@ static bool pb_set_unit(pb_galley *gal, const pb_para *p, pb_line_state *ls,
                         const pb_item *item) {
   const pb_unit *u = &p->units[item->unit];
   if (!ls->first_pos.line && p->pos) ls->first_pos = p->pos[u->c0];
+  if (ls->first_c == SIZE_MAX) ls->first_c = u->c0;
   uint16_t fn = p->fnref ? p->fnref[u->c0] : 0;
   if (fn && !pb_cite(gal, ls->f_begin, fn)) return false;
   if (!pb_link_box(gal, p, ls, p->link ? p->link[u->c0] : 0, item->width))
@@ -112,10 +115,11 @@ static bool pb_set_unit(pb_galley *gal, const pb_para *p, pb_line_state *ls,
   return true;
 }
 
-/* The glyphs of the items [start, end] of one line, adjusted by ratio r. */
+/* The glyphs of the items [start, end] of one line, adjusted by ratio r
+ * (stretched in clreq's order: plan, lines/justify.h). */
 static bool pb_set_items(pb_galley *gal, const pb_para *p, const pb_items *it,
                          size_t start, size_t end, double r,
-                         pb_line_state *ls) {
+                         const pb_stretch_plan *plan, pb_line_state *ls) {
   for (size_t k = start; k <= end && k < it->len; k++) {
     const pb_item *item = &it->v[k];
     if (item->kind == PB_ITEM_BOX) {
@@ -125,7 +129,7 @@ static bool pb_set_items(pb_galley *gal, const pb_para *p, const pb_items *it,
     } else if (item->kind == PB_ITEM_GLUE) {
       if (k == end || item->tag == PB_TAG_PARFILL) continue;
       pb_len w = item->width;
-      if (r > 0) w += (pb_len)lround(r * item->stretch);
+      if (r > 0) w += (pb_len)lround(pb_plan_extra(plan, item));
       else if (r < 0) w += (pb_len)lround(r * item->shrink);
       if (item->tag == PB_TAG_WORDSPACE) {
         /* Draw the space glyph so the text copies out with its spaces. */
@@ -224,6 +228,7 @@ static pb_status pb_set_lines(pb_setter *st, const pb_para *p,
                               const pb_line_opts *o, uint32_t block) {
   pb_galley *gal = st->gal;
   pb_fit_report fit = {0};
+  bool loose = false; /* a loose line of this paragraph was reported */
   size_t start = 0;
   for (size_t b = 0; b < br->len; b++) {
     const pb_break *bk = &br->v[b];
@@ -235,8 +240,11 @@ static pb_status pb_set_lines(pb_setter *st, const pb_para *p,
     size_t g_begin = b == 0 && o->marker_g0 != PB_NO_GLYPH ? o->marker_g0
                                                            : gal->nglyphs;
     size_t a_begin = gal->nareas;
-    pb_line_state ls = {.f_begin = gal->ncites};
-    if (!pb_set_items(gal, p, it, start, bk->index, r, &ls)) return PB_ERR_NOMEM;
+    pb_line_state ls = {.f_begin = gal->ncites, .first_c = SIZE_MAX};
+    /* §5: word spaces and Han–Latin glue stretch first (justify.h). */
+    pb_stretch_plan plan = pb_plan_stretch(it, start, bk->index, r);
+    if (!pb_set_items(gal, p, it, start, bk->index, r, &plan, &ls))
+      return PB_ERR_NOMEM;
     pb_gline *l = pb_new_line(gal);
     if (!l) return PB_ERR_NOMEM;
     *l = (pb_gline){.g0 = g_begin, .g1 = gal->nglyphs, .a0 = a_begin,
@@ -251,6 +259,9 @@ static pb_status pb_set_lines(pb_setter *st, const pb_para *p,
                     .heading_level = b == 0 ? o->heading_level : 0,
                     .toc_target = o->toc_target};
     pb_fit_note(&fit, bk, o, last, ls.first_pos);
+    /* One loose-line warning per paragraph, for every kind of block. */
+    if (!last && !o->ragged && !loose)
+      loose = pb_loose_line(p, &plan, ls.first_c, ls.first_pos, st->diags);
     start = bk->index + 1;
   }
   pb_fit_report_out(&fit, o, st->diags);
@@ -277,9 +288,15 @@ pb_status pb_set_text(pb_setter *st, const pb_text_run *run, pb_len size,
   }
   if (rc == PB_OK) {
     pb_break_params bp = pb_break_params_default(o->measure);
-    /* Chinese text breaks almost anywhere: no hyphenation pass needed
-     * first, and a tight tolerance keeps Han–Han glue near the grid. */
-    if (s->script != PB_TEXT_LATIN) bp.pretolerance = 100;
+    /* Ragged right: TeX's \rightskip 0pt plus 2em, so the breaks even out
+     * the line ends instead of the word spaces. */
+    if (o->ragged_right) bp.right_stretch = 2 * size;
+    /* Chinese text breaks almost anywhere: a tight tolerance keeps Han–Han
+     * glue near the grid.  Badness 100 is a Han–Han advance of 1.08 em
+     * (breakitems.c), the most clreq-style setting allows; a paragraph
+     * that needs more goes to the emergency pass, whose loose lines are
+     * reported (clreq-digest §5). */
+    if (s->script != PB_TEXT_LATIN) bp.pretolerance = bp.tolerance = 100;
     rc = pb_linebreak(&items, &bp, &br);
   }
   if (rc == PB_OK && st->trace && st->trace->paragraph) {

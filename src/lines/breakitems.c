@@ -14,6 +14,9 @@
 /* Penalty for a break after an explicit hyphen or at a hyphenation point
  * (TeX's \hyphenpenalty and \exhyphenpenalty). */
 #define PB_HYPHEN_PENALTY 50
+/* A hyphenation point in a capitalised word of Chinese text: about the
+ * demerits of a line with badness 200, so a loose line is worse. */
+#define PB_CAP_HYPHEN_PENALTY 200
 /* Penalty for a break after · inside a name (瑪麗·|居禮): as costly as a
  * very loose line, so taken only when the alternative is worse. */
 #define PB_NAME_BREAK_PENALTY 500
@@ -282,6 +285,7 @@ static pb_gap pb_gap_between(const pb_item_ctx *c, size_t li, size_t ui,
     gap.width += em / 4;
     gap.stretch += em / 4;
     gap.shrink += em / 8;
+    gap.tag = PB_TAG_HANLATIN;
   } else if (spaced && !lpunct && !rpunct && !lhan && !rhan) {
     /* A word space: the font's space with TeX-like shrink (a third);
      * stretch to ½ em at ratio 1 (clreq-digest §5 expansion step 1), at
@@ -297,8 +301,12 @@ static pb_gap pb_gap_between(const pb_item_ctx *c, size_t li, size_t ui,
     gap.unit = (uint32_t)(li + 1);
   } else if (pb_cclass_is_cjk(lk) && pb_cclass_is_cjk(rk)) {
     /* §5: inter-character glue of Chinese text: no shrink, a little
-     * stretch (xeCJK's CJKglue), so full lines of Han sit on the grid. */
-    gap.stretch += em / 10;
+     * stretch (xeCJK's CJKglue), so full lines of Han sit on the grid.
+     * The stretch, 0.08 em, is the most a good line may use: a Han–Han
+     * advance beyond 1.08 em reads as letter-spacing, and the breaker
+     * sees it as badness above 100. */
+    gap.stretch += em * 2 / 25;
+    gap.tag = PB_TAG_CJKGLUE;
   }
   return gap;
 }
@@ -394,7 +402,9 @@ static bool pb_join_items(pb_item_ctx *c, size_t li, size_t ui) {
     const pb_hyphen_glyph *hy = pb_para_hyphen(p, (uint16_t)p->face[u->c0]);
     return !hy || pb_items_push(it, (pb_item){.kind = PB_ITEM_PENALTY,
                                              .width = hy->width,
-                                             .penalty = PB_HYPHEN_PENALTY,
+                                             .penalty = (u->flags & PB_UNIT_HYPHEN_CAP)
+                                                            ? PB_CAP_HYPHEN_PENALTY
+                                                            : PB_HYPHEN_PENALTY,
                                              .flagged = true,
                                              .tag = PB_TAG_HYPHEN,
                                              .unit = (uint32_t)ui});

@@ -6,6 +6,7 @@
  * §5 (Han–Han glue, last line). */
 #include "check.h"
 #include "lines/items.h"
+#include "lines/justify.h"
 #include "text/shape.h"
 #include "paiban/paiban.h"
 #include "base/utf8.h"
@@ -122,7 +123,7 @@ static void test_han_han(void) {
   CHECK(b.found);
   CHECK(b.can_break);
   CHECK(NEAR(b.width, 0));
-  CHECK(NEAR(b.stretch, 0.1));
+  CHECK(NEAR(b.stretch, 0.08));
   CHECK(NEAR(b.shrink, 0));
   CHECK(NEAR(b.left_box, 1.0));
 }
@@ -324,6 +325,54 @@ static void test_note_marks(void) {
   CHECK(!probe(hant, "都有人引用[^1]。\n\n[^1]: 甲。", 3).can_break);
 }
 
+/* Capitalised words in Chinese text (names) may be hyphenated, at a
+ * penalty that only a loose line outweighs; camelCase words never. */
+static void test_capital_hyphens(void) {
+  const char *t = "曾在微軟（Microsoft）和華為美國研究院任職";
+  /* 曾0 在1 微2 軟3 （4 M5 i6 c7 r8 o9 s10 o11 f12 t13 ）14 */
+  int found = 0;
+  for (size_t k = 5; k < 13; k++) {
+    between b = probe(hant, t, k);
+    if (b.can_break) {
+      found++;
+      CHECK(b.penalty == 200 && b.penalty_width > 0.2);
+    }
+  }
+  CHECK(found >= 1);
+  between en = probe("lang: en", "the Microsoft company", 7); /* Micro|soft */
+  CHECK(!en.can_break || en.penalty == 50);
+  for (size_t k = 5; k < 12; k++) /* MacroPolo: never */
+    CHECK(!probe(hant, "曾在微軟（MacroPolo）和華為美國", k).can_break);
+}
+
+/* §5 expansion order: word spaces and Han–Latin glue fill first, up to
+ * their stretch; Han–Han glue takes only the rest. */
+static void test_stretch_plan(void) {
+  pb_items it;
+  pb_items_init(&it);
+  pb_item box = {.kind = PB_ITEM_BOX, .width = 100};
+  pb_item hl = {.kind = PB_ITEM_GLUE, .width = 25, .stretch = 25, .tag = PB_TAG_HANLATIN};
+  pb_item hh = {.kind = PB_ITEM_GLUE, .stretch = 8, .tag = PB_TAG_CJKGLUE};
+  pb_items_push(&it, box);
+  pb_items_push(&it, hl);
+  pb_items_push(&it, box);
+  for (int k = 0; k < 5; k++) {
+    pb_items_push(&it, hh);
+    pb_items_push(&it, box);
+  }
+  /* Stretch: Han–Latin 25 (first stage: a third of it), Han–Han 40. */
+  pb_stretch_plan a = pb_plan_stretch(&it, 0, it.len, 6.0 / 65); /* shortfall 6 */
+  CHECK(fabs(a.r1 - 6.0 / (25.0 / 3)) < 1e-9 && a.r2 == 0 && a.cjk_extra == 0);
+  CHECK(fabs(pb_plan_extra(&a, &hl) - 6) < 1e-9 && pb_plan_extra(&a, &hh) == 0);
+  pb_stretch_plan h = pb_plan_stretch(&it, 0, it.len, 13.0 / 65); /* past ⅓ em */
+  CHECK(h.r1 == 1 && h.r2 > 0 && pb_plan_extra(&h, &hh) > 0);
+  pb_stretch_plan b = pb_plan_stretch(&it, 0, it.len, 1.0); /* shortfall 65 */
+  CHECK(b.r1 == 1 && fabs(b.r2 - 1) < 1e-9 && b.hanlatin_width == 50 && b.cjk_extra == 8);
+  pb_stretch_plan c = pb_plan_stretch(&it, 0, it.len, -0.5); /* shrink */
+  CHECK(c.r1 == -0.5 && c.r2 == -0.5);
+  pb_items_free(&it);
+}
+
 /* Only ordinary spaces vanish between Han characters: U+3000 is a 1-em
  * space (a breakpoint), U+00A0 a space no line breaks at. */
 static void test_special_spaces(void) {
@@ -336,6 +385,31 @@ static void test_special_spaces(void) {
   CHECK(plain.found && NEAR(plain.width, 0) && plain.can_break);
   between latin = probe("lang: en", "Mr.\u00A0Smith went", 2);
   CHECK(latin.found && latin.width > 0.2 && !latin.can_break);
+}
+
+/* English in a measure under 24 em is ragged right unless the front
+ * matter says otherwise; Chinese and wide measures are justified. */
+static void test_ragged_default(void) {
+  static const struct { const char *meta; bool ragged; } cases[] = {
+      {"lang: en\nprofile: ebook", true},
+      {"lang: en", false},
+      {"lang: en\nprofile: ebook\nragged-right: false", false},
+      {"lang: en\nragged-right: true", true},
+      {"lang: zh-Hant\nprofile: ebook", false},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char src[256];
+    snprintf(src, sizeof src, "---\n%s\n---\n\nText.\n", cases[i].meta);
+    pb_diags d;
+    pb_diags_init(&d, "r.md");
+    pb_doc doc;
+    pb_settings s;
+    CHECK(pb_doc_parse(src, strlen(src), "r.md", &doc, &d) == PB_OK &&
+          pb_settings_from_meta(&doc.meta, NULL, &s, &d) == PB_OK &&
+          s.ragged_right == cases[i].ragged);
+    pb_doc_free(&doc);
+    pb_diags_free(&d);
+  }
 }
 
 /* Optional hanging: a break after 、，。 whose negative width hangs the
@@ -362,6 +436,9 @@ int main(void) {
   test_interpunct();
   test_note_marks();
   test_special_spaces();
+  test_capital_hyphens();
+  test_stretch_plan();
+  test_ragged_default();
   for (int i = 0; i < 3; i++) pb_fontset_free(fx.fs[i]);
   CHECK_DONE("items");
 }

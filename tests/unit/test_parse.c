@@ -348,6 +348,11 @@ static void test_front_matter(void) {
   CHECK(!pb_meta_has(&doc.meta, PB_KEY_HANGING));
   CHECK(!pb_meta_has(&doc.meta, PB_KEY_EPUB_FONTS));
   CHECK_EQ_INT(doc.meta.epub_fonts, PB_EPUB_FONTS_EMBED);
+  CHECK(!pb_meta_has(&doc.meta, PB_KEY_RAGGED_RIGHT));
+  parse("---\nragged-right: true\n---\n");
+  CHECK(pb_meta_has(&doc.meta, PB_KEY_RAGGED_RIGHT) && doc.meta.ragged_right);
+  parse("---\nragged-right: no\n---\n");
+  CHECK(pb_meta_has(&doc.meta, PB_KEY_RAGGED_RIGHT) && !doc.meta.ragged_right);
   CHECK(doc.meta.title == NULL);
 
   /* Empty front matter, empty file, front matter only. */
@@ -405,6 +410,7 @@ static void test_front_matter_errors(void) {
   CHECK_EQ_INT(parse("---\nkinsoku: loose\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\npunctuation: x\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\nhanging: maybe\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\nragged-right: left\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\nprofile: web\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\nepub-fonts: woff\n---\n"), PB_ERR_INPUT);
   CHECK(has_diag(PB_SEV_ERROR, 2, 13, "unknown value 'woff' for 'epub-fonts'"));
