@@ -153,6 +153,11 @@ static pb_status pb_settings_style(const pb_meta *m, pb_settings *s) {
   s->ragged_right = pb_meta_has(m, PB_KEY_RAGGED_RIGHT)
                         ? m->ragged_right
                         : s->script == PB_TEXT_LATIN && s->measure_em < PB_RAGGED_BELOW_EM;
+  /* Emphasis: mainland books use the emphasis dots of GB/T 15834 (着重号),
+   * Taiwan books the Kai face. */
+  s->emphasis = pb_meta_has(m, PB_KEY_EMPHASIS) ? m->emphasis
+                : s->script == PB_TEXT_HANS   ? PB_EMPHASIS_DOTS
+                                              : PB_EMPHASIS_KAI;
   s->hyphenate = true;
   snprintf(s->hyphen_dict, sizeof s->hyphen_dict, "%s",
            m->hyphen_dict ? m->hyphen_dict : "hyph_en_US.dic");

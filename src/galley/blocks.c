@@ -219,7 +219,7 @@ static const pb_block *pb_prev_text_block(const pb_doc *doc, size_t bi) {
  * line of space where a quotation or a list begins or ends, so the
  * paragraph after a list does not read as its last item; a quotation is
  * inset 2 em from the end of the line as well as from its start (down a
- * column: from its foot as well as its head).  The indent rules are in
+ * column: from its foot as well as its head), its Chinese in Kai.  The indent rules are in
  * pb_nesting_indent. */
 static void pb_nesting_space(const pb_block_setter *c, size_t bi,
                              pb_line_opts *o) {
@@ -227,6 +227,9 @@ static void pb_nesting_space(const pb_block_setter *c, size_t bi,
   const pb_settings *s = c->set.s;
   pb_len em = s->font_size;
   if (b->quote_depth > 0 && o->measure > 10 * em) o->measure -= 2 * em;
+  /* A Chinese quotation is set in Kai, the Chinese book convention
+   * (text/emphasis.h). */
+  o->quotation = b->quote_depth > 0 && s->script != PB_TEXT_LATIN;
   if (!prev || prev->kind == PB_BLOCK_HEADING) return;
   bool change = prev->quote_depth != b->quote_depth ||
                 (prev->list_depth > 0) != (b->list_depth > 0);

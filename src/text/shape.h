@@ -78,6 +78,8 @@ typedef struct pb_para {
                            glyph advances and x_off run down the column,
                            y_off across it (right positive) */
   int tcy_digits;       /* vertical: tate-chu-yoko up to this many digits */
+  bool quotation;       /* in a block quotation of a Chinese text: its
+                           Chinese is set in Kai (text/emphasis.h) */
 
   /* Per character (owned, len entries). */
   pb_cclass *cls;

@@ -7,6 +7,7 @@
 #include "check.h"
 #include "lines/items.h"
 #include "lines/justify.h"
+#include "text/emphasis.h"
 #include "text/shape.h"
 #include "paiban/paiban.h"
 #include "base/utf8.h"
@@ -412,6 +413,22 @@ static void test_ragged_default(void) {
   }
 }
 
+/* Emphasis dots keep emphasised Han in the body face; Latin emphasis is
+ * italic either way; Kai stays for `emphasis: kai`. */
+static void test_emphasis_role(void) {
+  pb_settings s = {.emphasis = PB_EMPHASIS_DOTS};
+  CHECK(pb_face_role(&s, PB_ROLE_EMPH, PB_PREF_CJK, false) == PB_ROLE_BODY);
+  CHECK(pb_face_role(&s, PB_ROLE_EMPH, PB_PREF_LATIN, false) == PB_ROLE_EMPH);
+  CHECK(pb_face_role(&s, PB_ROLE_STRONG, PB_PREF_CJK, false) == PB_ROLE_STRONG);
+  s.emphasis = PB_EMPHASIS_KAI;
+  CHECK(pb_face_role(&s, PB_ROLE_EMPH, PB_PREF_CJK, false) == PB_ROLE_EMPH);
+  /* A Chinese quotation: Kai, its emphasis in the body face; Latin roman. */
+  CHECK(pb_face_role(&s, PB_ROLE_BODY, PB_PREF_CJK, true) == PB_ROLE_EMPH);
+  CHECK(pb_face_role(&s, PB_ROLE_EMPH, PB_PREF_CJK, true) == PB_ROLE_BODY);
+  CHECK(pb_face_role(&s, PB_ROLE_BODY, PB_PREF_LATIN, true) == PB_ROLE_BODY);
+  CHECK(pb_face_role(&s, PB_ROLE_CODE, PB_PREF_CJK, true) == PB_ROLE_CODE);
+}
+
 /* Optional hanging: a break after 、，。 whose negative width hangs the
  * mark's ink. */
 static void test_hanging(void) {
@@ -439,6 +456,7 @@ int main(void) {
   test_capital_hyphens();
   test_stretch_plan();
   test_ragged_default();
+  test_emphasis_role();
   for (int i = 0; i < 3; i++) pb_fontset_free(fx.fs[i]);
   CHECK_DONE("items");
 }
