@@ -316,4 +316,14 @@ printf -- '---\nlang: zh-Hant\n---\n\n前文。\n\n> 學而時習之，*不亦*�
 "$PAIBAN" -q -o dots.pdf dots.md 2>/dev/null && qpdf --check dots.pdf >/dev/null 2>&1 &&
   [ -z "$(mutool draw -q -o /dev/null dots.pdf 2>&1 | grep -v ICC)" ] && pass || fail "emphasis dots: bad PDF"
 
+# --- Loose lines (issue 9 item 2) ----------------------------------------------
+# A paragraph that cannot be set within clreq's limits (a long camelCase
+# word in a narrow measure) is set and reported once, at its line, as a
+# loose line quoting its first characters — not also as underfull.
+printf -- '---\nlang: zh-Hant\nmeasure: 12\n---\n\n來自中國的李飛飛就是外來的人才她在ImageNetProject項目的貢獻引發了現代深度學習的浪潮。\n' >loose.md
+"$PAIBAN" -o loose.pdf loose.md >/dev/null 2>loose.err
+grep -q '^loose.md:6:1: warning: loose line "來自中國的李飛飛就是…": Han–Han spacing 1\.[0-9]* em' loose.err &&
+  ! grep -q '^loose.md:6:1: warning: underfull' loose.err && pass ||
+  fail "loose line not reported at 6:1: $(head -n 2 loose.err)"
+
 summary cli

@@ -279,10 +279,12 @@ static pb_status pb_set_lines(pb_setter *st, const pb_para *p,
                     .keep_with_next = o->keep_with_next,
                     .heading_level = b == 0 ? o->heading_level : 0,
                     .toc_target = o->toc_target};
-    pb_fit_note(&fit, bk, o, last, ls.first_pos);
-    /* One loose-line warning per paragraph, for every kind of block. */
-    if (!last && !o->ragged && !loose)
-      loose = pb_loose_line(p, &plan, ls.first_c, ls.first_pos, st->diags);
+    /* One loose-line warning per paragraph, for every kind of block; a
+     * line reported loose is not reported underfull as well. */
+    bool loose_here = !last && !o->ragged && !loose &&
+                      pb_loose_line(p, &plan, ls.first_c, ls.first_pos, st->diags);
+    loose = loose || loose_here;
+    if (!loose_here) pb_fit_note(&fit, bk, o, last, ls.first_pos);
     start = bk->index + 1;
   }
   pb_fit_report_out(&fit, o, st->diags);
