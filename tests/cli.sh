@@ -316,6 +316,29 @@ printf -- '---\nlang: zh-Hant\n---\n\n前文。\n\n> 學而時習之，*不亦*�
 "$PAIBAN" -q -o dots.pdf dots.md 2>/dev/null && qpdf --check dots.pdf >/dev/null 2>&1 &&
   [ -z "$(mutool draw -q -o /dev/null dots.pdf 2>&1 | grep -v ICC)" ] && pass || fail "emphasis dots: bad PDF"
 
+# In a vertical column the dots stand to the right of their characters
+# (clreq), each at the middle of its character's em along the column.
+printf -- '---\nlang: zh-Hans\nwriting-mode: vertical-rl\n---\n\n这是*强调*的文字。\n' >vdots.md
+"$PAIBAN" -q --dump glyphs vdots.md >vdots.dump 2>/dev/null
+python3 - vdots.dump <<'PY' && pass || fail "vertical emphasis dots not right of their characters"
+import re, sys
+rows = open(sys.argv[1]).read().split("\n")
+dots, prev = 0, None
+for r in rows:
+    g = re.match(r" +glyph .* ([0-9.]+)pt x= *([0-9.-]+) y= *([0-9.-]+) upright \|(.)\|", r)
+    if g:
+        prev = (float(g[1]), float(g[2]), float(g[3]), g[4])
+    d = re.match(r" +dot +[0-9.]+pt x= *([0-9.-]+) y= *([0-9.-]+)", r)
+    if d:
+        size, x, top, ch = prev
+        dx, dy = float(d[1]), float(d[2])
+        assert ch in "强调", ch
+        assert x + 0.5 * size < dx < x + size, (dx, x)
+        assert abs(dy - (top - size / 2)) < 0.05, (dy, top)
+        dots += 1
+sys.exit(0 if dots == 2 else 1)
+PY
+
 # --- Loose lines (issue 9 item 2) ----------------------------------------------
 # A paragraph that cannot be set within clreq's limits (a long camelCase
 # word in a narrow measure) is set and reported once, at its line, as a
