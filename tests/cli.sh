@@ -290,4 +290,63 @@ printf '在2024年，OpenAI與Google都在。\n' >unspaced.md
 "$PAIBAN" -q --dump glyphs unspaced.md | sed 's/ @[0-9]*:[0-9]*//' >n.dump 2>/dev/null
 [ -s s.dump ] && cmp -s s.dump n.dump && pass || fail "'在 2024 年' and '在2024年' lay out alike"
 
+# --- Chinese emphasis (issue 9 item 12) -----------------------------------------
+# Mainland default: emphasis dots, one under each emphasised Han character
+# (not under its punctuation or Latin), in the body face.
+printf -- '---\nlang: zh-Hans\n---\n\n这是*强调，的A文字*。\n' >dots.md
+"$PAIBAN" -q --dump glyphs dots.md >dots.dump 2>/dev/null
+[ "$(grep -c '^    dot ' dots.dump)" = 5 ] && pass || fail "emphasis dots: $(grep -c '^    dot ' dots.dump) dots, not 5"
+! grep -q 'UKai' dots.dump && pass || fail "emphasis dots still use the Kai face"
+printf -- '---\nlang: zh-Hans\nemphasis: kai\n---\n\n这是*强调的文字*。\n' >kai.md
+"$PAIBAN" -q --dump glyphs kai.md >kai.dump 2>/dev/null
+! grep -q '^    dot ' kai.dump && grep -q 'UKai' kai.dump && pass || fail "emphasis: kai gives dots or no Kai"
+# Kai is drawn at the size that matches the body's ink box (> the body size).
+kai_size=$(grep 'UKai' kai.dump | head -n 1 | sed -E 's/.* ([0-9.]+)pt .*/\1/')
+python3 -c "import sys; sys.exit(0 if 10.6 < float('$kai_size') < 13.0 else 1)" && pass ||
+  fail "Kai emphasis drawn at $kai_size pt, not scaled to the body's ink"
+printf -- '---\nemphasis: bold\n---\n\n字\n' >badem.md
+expect "emphasis: bad value" 1 "^badem.md:2:[0-9]+: error: .*emphasis" -- -o badem.pdf badem.md
+# A Chinese quotation is set in Kai (its emphasis in the body face); the
+# English in it and the text around it are not.
+printf -- '---\nlang: zh-Hant\n---\n\n前文。\n\n> 學而時習之，*不亦*說乎 Latin\n\n後文。\n' >quote.md
+"$PAIBAN" -q --dump glyphs quote.md >quote.dump 2>/dev/null
+[ "$(grep -c 'UKai.*|[學而時習之說乎]|' quote.dump)" = 7 ] && ! grep -q 'UKai.*|[前後不亦L]|' quote.dump &&
+  pass || fail "Chinese quotation not in Kai (or emphasis/Latin/other text in Kai)"
+# The dots are drawn in the PDF and both renderers accept them.
+"$PAIBAN" -q -o dots.pdf dots.md 2>/dev/null && qpdf --check dots.pdf >/dev/null 2>&1 &&
+  [ -z "$(mutool draw -q -o /dev/null dots.pdf 2>&1 | grep -v ICC)" ] && pass || fail "emphasis dots: bad PDF"
+
+# In a vertical column the dots stand to the right of their characters
+# (clreq), each at the middle of its character's em along the column.
+printf -- '---\nlang: zh-Hans\nwriting-mode: vertical-rl\n---\n\n这是*强调*的文字。\n' >vdots.md
+"$PAIBAN" -q --dump glyphs vdots.md >vdots.dump 2>/dev/null
+python3 - vdots.dump <<'PY' && pass || fail "vertical emphasis dots not right of their characters"
+import re, sys
+rows = open(sys.argv[1]).read().split("\n")
+dots, prev = 0, None
+for r in rows:
+    g = re.match(r" +glyph .* ([0-9.]+)pt x= *([0-9.-]+) y= *([0-9.-]+) upright \|(.)\|", r)
+    if g:
+        prev = (float(g[1]), float(g[2]), float(g[3]), g[4])
+    d = re.match(r" +dot +[0-9.]+pt x= *([0-9.-]+) y= *([0-9.-]+)", r)
+    if d:
+        size, x, top, ch = prev
+        dx, dy = float(d[1]), float(d[2])
+        assert ch in "强调", ch
+        assert x + 0.5 * size < dx < x + size, (dx, x)
+        assert abs(dy - (top - size / 2)) < 0.05, (dy, top)
+        dots += 1
+sys.exit(0 if dots == 2 else 1)
+PY
+
+# --- Loose lines (issue 9 item 2) ----------------------------------------------
+# A paragraph that cannot be set within clreq's limits (a long camelCase
+# word in a narrow measure) is set and reported once, at its line, as a
+# loose line quoting its first characters — not also as underfull.
+printf -- '---\nlang: zh-Hant\nmeasure: 12\n---\n\n來自中國的李飛飛就是外來的人才她在ImageNetProject項目的貢獻引發了現代深度學習的浪潮。\n' >loose.md
+"$PAIBAN" -o loose.pdf loose.md >/dev/null 2>loose.err
+grep -q '^loose.md:6:1: warning: loose line "來自中國的李飛飛就是…": Han–Han spacing 1\.[0-9]* em' loose.err &&
+  ! grep -q '^loose.md:6:1: warning: underfull' loose.err && pass ||
+  fail "loose line not reported at 6:1: $(head -n 2 loose.err)"
+
 summary cli

@@ -17,9 +17,11 @@ for job in "$ROOT"/manuscripts/*.md; do
   # A derived edition is checked against OpenCC's own conversion of its
   # original (tests/lib.sh).
   text=$(manuscript_text "$md" "$TMP/$name.source.md")
-  # A vertical edition is read in columns.
+  # A vertical edition is read in columns; English in the ebook's narrow
+  # measure is set ragged right by default.
   vert=""
   grep -q '^writing-mode: *vertical-rl' "$md" && vert=--vertical
+  [ $profile = ebook ] && grep -q '^lang: *en' "$md" && vert="$vert --ragged"
   if python3 "$ROOT/tests/pdfcheck.py" "$pdf" "$text" $vert >"$TMP/check" 2>&1; then
     n=$(grep -c '^ok' "$TMP/check"); PASSED=$((PASSED + n))
   else
@@ -61,6 +63,33 @@ ok = ok and all(abs((t[i] - b[i]) * (1 if i < 2 else -1) - 8.504) < 0.05 for i i
 sys.exit(0 if ok else 1)
 PY
   fi
+ done
+done
+
+# Book typography of every element (issue 9): the manuscripts in
+# tests/typography/ (headings, quotes, names, numbers, notes, quotations,
+# lists, URLs, code) in both profiles, checked by tests/typocheck.py.
+# paiban may warn only about loose lines it could not avoid (typocheck
+# exempts exactly those lines).  TYPO_PENDING names the checks of defects not fixed yet (reported, not
+# counted); each fix removes its check from the list.
+TYPO_PENDING=""
+for md in "$ROOT"/tests/typography/*.md; do
+ for profile in print ebook; do
+  name=typo-$(basename "$md" .md).$profile
+  pdf="$TMP/$name.pdf"
+  if ! "$PAIBAN" --profile $profile -o "$pdf" "$md" 2>"$TMP/err" >/dev/null; then
+    fail "$name: render failed: $(head -n 3 "$TMP/err")"
+    continue
+  fi
+  python3 "$ROOT/tests/pdfcheck.py" "$pdf" "$md" --checks valid,fonts,kinsoku,lastline >"$TMP/check" 2>&1
+  python3 "$ROOT/tests/typocheck.py" "$pdf" "$md" --pending "$TYPO_PENDING" \
+    --warnings "$TMP/err" >>"$TMP/check" 2>&1
+  n=$(grep -c '^ok' "$TMP/check"); PASSED=$((PASSED + n))
+  while read -r line; do
+    [ -n "$line" ] && fail "$name: $line"
+  done <<EOT
+$(grep -v '^ok\|^pending' "$TMP/check")
+EOT
  done
 done
 

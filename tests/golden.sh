@@ -1,6 +1,6 @@
 #!/bin/sh
 # Golden tests of the layout and of the stages before it.  Every
-# tests/golden/NAME.md is typeset with `paiban --dump lines` and compared
+# tests/golden/NAME.md and tests/typography/NAME.md is typeset with `paiban --dump lines` and compared
 # with NAME.expected; the manuscripts named in STAGE_GOLDENS are also
 # dumped at the break-item and line-break stages (--dump items, --dump
 # breaks) and compared with NAME.items.expected and NAME.breaks.expected,
@@ -34,12 +34,13 @@ elif ! diff -u "$G/fonts.sha256" "$TMP/fonts.sha256" >"$TMP/fonts.diff" 2>&1; th
   grep '^[-+][^-+]' "$TMP/fonts.diff" >&2
 fi
 
-# compare NAME KIND EXPECTED: dump NAME.md as KIND and compare.
+# compare NAME KIND EXPECTED [DIR]: dump DIR/NAME.md (DIR: tests/golden)
+# as KIND and compare.
 compare() {
-  name=$1 kind=$2 exp=$3
+  name=$1 kind=$2 exp=$3 dir=${4:-$G}
   got="$TMP/$name.$kind.dump"
-  # Run from tests/golden so positions and diagnostics carry short paths.
-  if ! (cd "$G" && "$PAIBAN" -q --dump "$kind" "$name.md") >"$got" 2>"$TMP/$name.err"; then
+  # Run from its directory so positions and diagnostics carry short paths.
+  if ! (cd "$dir" && "$PAIBAN" -q --dump "$kind" "$name.md") >"$got" 2>"$TMP/$name.err"; then
     fail "golden $name ($kind): paiban failed: $(head -n 3 "$TMP/$name.err")"
     return
   fi
@@ -78,5 +79,10 @@ for md in "$G"/*.md; do
     compare "$name" items "$G/$name.items.expected"
     compare "$name" breaks "$G/$name.breaks.expected" ;;
   esac
+done
+# The typography manuscripts (issue 9): a page of every element per language.
+for md in "$ROOT"/tests/typography/*.md; do
+  name=$(basename "$md" .md)
+  compare "$name" lines "$ROOT/tests/typography/$name.expected" "$ROOT/tests/typography"
 done
 summary golden

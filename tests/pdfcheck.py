@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """pdfcheck.py -- the project's own end-to-end checks of a rendered PDF.
 
-Usage: pdfcheck.py FILE.pdf MANUSCRIPT.md [--vertical]
+Usage: pdfcheck.py FILE.pdf MANUSCRIPT.md [--vertical] [--checks NAME,...] [--ragged]
 
 With --vertical the text is read as columns (writing-mode vertical-rl):
 columns run top to bottom, right to left; "starts", "ends" and "flush"
@@ -19,7 +19,12 @@ Checks, with independent tools (qpdf, pdffonts, pdftotext, mutool):
              right edge of the text block (within 0.75 pt; a line-end mark
              whose blank was trimmed may reach up to 0.75 em past it)
   lastline   no paragraph ends with a line of one character (plus marks)
-Prints one line per check ("ok NAME" / "FAIL NAME: why") and exits 1 if
+--ragged: the text is set ragged right (English in a narrow measure), so
+"flush" checks instead that every line but a paragraph's last ends within
+4 em of the longest line.
+--checks runs only the named checks (the text and flush checks assume
+the essay's plain paragraphs; manuscripts with notes and lists use the
+others).  Prints one line per check ("ok NAME" / "FAIL NAME: why") and exits 1 if
 any failed.  Standard library only.
 """
 import re
@@ -167,12 +172,22 @@ def main():
     if len(args) < 2:
         print(__doc__)
         return 2
+    only = None
+    ragged_right = "--ragged" in args
+    if ragged_right:
+        args.remove("--ragged")
+    if "--checks" in args:
+        k = args.index("--checks")
+        only = set(args[k + 1].split(","))
+        del args[k:k + 2]
     pdf, src = args[0], args[1]
     vertical = "--vertical" in args[2:]
     failures = 0
 
     def report(name, why):
         nonlocal failures
+        if only is not None and name not in only:
+            return
         if why:
             failures += 1
             print("FAIL %s: %s" % (name, why))
@@ -219,7 +234,7 @@ def main():
     if body:
         left = min(l[2][0][1] for l in body)
         ends = sorted(round(l[2][-1][2], 1) for l in body)
-        right = max(set(ends), key=ends.count)
+        right = max(set(ends), key=ends.count) if not ragged_right else ends[-1]
         ragged = []
         for i, (pno, y, chars) in enumerate(body):
             nxt = body[i + 1] if i + 1 < len(body) else None
@@ -232,6 +247,10 @@ def main():
             # mutool places an upright glyph's box by the font's descent
             # (0.12 em above its em box), a rotated letter's by its advance.
             if abs(end - right) <= (0.15 * size if vertical else 0.75):
+                continue
+            # Ragged right: no line longer than the longest, none more
+            # than 4 em short of it.
+            if ragged_right and right - 4 * size <= end <= right + 0.75:
                 continue
             if chars[-1][0] in NO_START and right - 0.75 <= end <= right + 0.75 * size:
                 continue

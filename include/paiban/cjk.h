@@ -82,8 +82,14 @@ bool pb_kinsoku_no_end(uint32_t cp, pb_cclass c, uint32_t next,
                        pb_kinsoku level);
 /* Marks that are never split when doubled: —— ⸺⸺ …… ⋯⋯ (§1.1). */
 bool pb_is_unbreakable_pair(uint32_t a, uint32_t b);
-/* A unit character that stays with the number before it ("2024 年",
- * "40 ％"), clreq-digest §1.1. */
+/* A unit character that stays with the number before it ("40 ％",
+ * "25 ℃"), clreq-digest §1.1.  (In Chinese text any Han character after
+ * a number stays with it too: src/lines/breakitems.c.) */
 bool pb_is_number_unit(uint32_t cp);
+
+/* A dash or connector that joins the two numbers of a range
+ * (1865—1869, 7:00–9:00, 3～5): — – ～ 〜 ~ - ‒ ―.  A range is never
+ * broken at it (clreq-digest §1.1, unbreakable number expressions). */
+bool pb_is_range_dash(uint32_t cp);
 
 #endif

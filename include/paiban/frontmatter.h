@@ -31,6 +31,8 @@ typedef enum pb_key_id {
   PB_KEY_KINSOKU,
   PB_KEY_PUNCTUATION,
   PB_KEY_HANGING,
+  PB_KEY_RAGGED_RIGHT,
+  PB_KEY_EMPHASIS,
   PB_KEY_WRITING_MODE,
   PB_KEY_TATE_CHU_YOKO,
   PB_KEY_BLEED,
@@ -78,6 +80,11 @@ typedef enum pb_punct_style {
   PB_PUNCT_HANS_STANDARD, /* mainland GB/T 15834: adjacent → 1.5 em, line
                              end ½ em, line-start opening bracket trimmed */
 } pb_punct_style;
+
+typedef enum pb_emphasis_style {
+  PB_EMPHASIS_KAI = 0, /* Chinese emphasis in the emphasis face (Kai) */
+  PB_EMPHASIS_DOTS,    /* 着重号: the body face, a dot by each Han */
+} pb_emphasis_style;
 
 typedef enum pb_script_kind {
   PB_TEXT_HANT = 0, /* Traditional Chinese */
@@ -148,6 +155,8 @@ typedef struct pb_meta {
   pb_kinsoku kinsoku;
   pb_punct_style punctuation;
   bool hanging;            /* hang 、，。 at line end */
+  bool ragged_right;       /* body text and notes ragged right */
+  pb_emphasis_style emphasis; /* how Chinese emphasis is set */
   pb_writing_mode writing_mode;
   double tate_chu_yoko;    /* vertical: digits set upright in one em */
   double bleed;            /* mm around the trim box (print) */
@@ -159,7 +168,7 @@ typedef struct pb_meta {
   pb_epub_fonts_kind epub_fonts; /* EPUB: embed font subsets or not */
   pb_pos title_pos, subtitle_pos, author_pos, date_pos, lang_pos, profile_pos,
       paper_pos, font_size_pos, line_pitch_pos, measure_pos, kinsoku_pos,
-      punctuation_pos, hanging_pos, writing_mode_pos, tate_chu_yoko_pos,
+      punctuation_pos, hanging_pos, ragged_right_pos, emphasis_pos, writing_mode_pos, tate_chu_yoko_pos,
       bleed_pos, crop_marks_pos, fonts_pos,
       derive_pos, convert_pos, epub_fonts_pos;
 } pb_meta;

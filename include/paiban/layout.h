@@ -36,6 +36,9 @@ enum {
   PB_GLYPH_SIDEWAYS = 1u << 2, /* rotated 90° clockwise (Latin in a
                                   vertical column); (x, y) is its origin on
                                   the baseline, which runs downward */
+  PB_GLYPH_DOT = 1u << 3,      /* not a glyph: an emphasis dot (着重号), a
+                                  filled circle of diameter size centred at
+                                  (x, y); gid, face and text are unused */
 };
 
 /* A line of text on a page, for dumps and the PDF structure. */

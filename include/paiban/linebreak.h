@@ -60,6 +60,8 @@ typedef struct pb_break_params {
   int32_t final_hyphen_demerits; /* flagged break on the second-last line */
   int32_t adj_demerits;     /* fitness classes two apart (TeX: 10000) */
   pb_len emergency_stretch; /* extra stretch on the emergency pass */
+  pb_len right_stretch;     /* ragged right: stretch at every line's end
+                               (TeX's \rightskip), 0 when justified */
   int32_t looseness;        /* 0: optimal; not otherwise supported yet
                                (other values are ignored) */
 } pb_break_params;

@@ -54,6 +54,8 @@ typedef struct pb_settings {
   pb_kinsoku kinsoku;
   pb_punct_style punct;
   bool hanging;         /* hang 、，。 at line end */
+  bool ragged_right;    /* body text and notes ragged right, not justified */
+  pb_emphasis_style emphasis; /* how Chinese emphasis is set */
   bool hyphenate;       /* Latin words via libhyphen */
   char hyphen_dict[64]; /* e.g. "hyph_en_US.dic" */
   int64_t date_epoch;   /* for the PDF info dates, seconds from 1970

@@ -74,6 +74,11 @@ pb_status pb_dump_write(const pb_layout *lo, const pb_fontset *fs,
       for (uint32_t k = ln->first_glyph; k < ln->first_glyph + ln->glyph_count;
            k++) {
         const pb_placed_glyph *g = &pg->glyphs[k];
+        if (g->flags & PB_GLYPH_DOT) {
+          fprintf(out, "    dot   %5.2fpt x=%7.2f y=%7.2f\n", pb_len_to_pt(g->size),
+                  pb_len_to_pt(g->x), pb_len_to_pt(g->y));
+          continue;
+        }
         const pb_face *f = pb_fontset_face(fs, g->face);
         fprintf(out, "    glyph %5u %-22s %5.2fpt x=%7.2f y=%7.2f%s |", g->gid,
                 *pb_face_family(f) ? pb_face_family(f) : "?", pb_len_to_pt(g->size),
@@ -111,6 +116,8 @@ static const char *pb_tag_name(uint16_t tag) {
   case PB_TAG_WORDSPACE: return "word";
   case PB_TAG_HYPHEN: return "hyphen";
   case PB_TAG_PARFILL: return "parfill";
+  case PB_TAG_HANLATIN: return "hanlat";
+  case PB_TAG_CJKGLUE: return "cjk";
   default: return "-";
   }
 }

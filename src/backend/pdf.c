@@ -229,6 +229,35 @@ static void pb_crop_marks(pb_pdfw *w) {
   pb_pdfbuf_puts(b, "S\nQ\n");
 }
 
+/* Emphasis dots (layout.h PB_GLYPH_DOT): filled circles in the text
+ * colour, four Bézier quarters each (k = 0.5523 of the radius). */
+static void pb_page_dots(pb_pdfw *w, const pb_page *pg) {
+  pb_pdfbuf *b = &w->buf;
+  bool any = false;
+  for (size_t i = 0; i < pg->nglyphs; i++) {
+    const pb_placed_glyph *g = &pg->glyphs[i];
+    if (!(g->flags & PB_GLYPH_DOT)) continue;
+    if (!any) pb_pdfbuf_puts(b, w->lo->rgb ? "q\n0 0 0 rg\n" : "q\n0 g\n");
+    any = true;
+    pb_len r = g->size / 2, k = (pb_len)((int64_t)r * 5523 / 10000);
+    pb_len x = g->x, y = g->y;
+    pb_put_xy(b, x + r, y, " m\n");
+    pb_put_xy(b, x + r, y + k, " ");
+    pb_put_xy(b, x + k, y + r, " ");
+    pb_put_xy(b, x, y + r, " c\n");
+    pb_put_xy(b, x - k, y + r, " ");
+    pb_put_xy(b, x - r, y + k, " ");
+    pb_put_xy(b, x - r, y, " c\n");
+    pb_put_xy(b, x - r, y - k, " ");
+    pb_put_xy(b, x - k, y - r, " ");
+    pb_put_xy(b, x, y - r, " c\n");
+    pb_put_xy(b, x + k, y - r, " ");
+    pb_put_xy(b, x + r, y - k, " ");
+    pb_put_xy(b, x + r, y, " c\n");
+  }
+  if (any) pb_pdfbuf_puts(b, "f\nQ\n");
+}
+
 /* Rules (filled rectangles) in the text colour. */
 static void pb_page_rules(pb_pdfw *w, const pb_page *pg) {
   if (!pg->nrules) return;
@@ -398,10 +427,12 @@ static pb_status pb_page_text(pb_pdfw *w, HPDF_Page page, const pb_page *pg) {
   r.line_start = b->len;
   for (size_t i = 0; i < pg->nglyphs; i++) {
     const pb_placed_glyph *g = &pg->glyphs[i];
+    if (g->flags & PB_GLYPH_DOT) continue; /* drawn by pb_page_dots */
     pb_pdf_glyph pgl;
     /* Further glyphs of a cluster carry no text (layout.h). */
-    bool sole = g->text_len &&
-                (i + 1 == pg->nglyphs || pg->glyphs[i + 1].text_len != 0);
+    size_t next = i + 1;
+    while (next < pg->nglyphs && (pg->glyphs[next].flags & PB_GLYPH_DOT)) next++;
+    bool sole = g->text_len && (next == pg->nglyphs || pg->glyphs[next].text_len != 0);
     pb_status st = pb_pdf_fonts_use(w->fonts, g, sole, &pgl);
     if (st != PB_OK) {
       w->reported = true;
@@ -526,6 +557,7 @@ static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
     if (st != PB_OK) return st;
   }
   if (pg) pb_page_rules(w, pg);
+  if (pg) pb_page_dots(w, pg);
   pb_crop_marks(w);
   if (w->buf.oom) return pb_w_nomem(w);
   HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;

@@ -47,6 +47,7 @@ static const char *const pb_kinsoku_names[] = {"none", "basic", "gb", "strict",
                                                NULL};
 static const char *const pb_punct_names[] = {"none", "hant-centered",
                                              "hans-standard", NULL};
+static const char *const pb_emphasis_names[] = {"kai", "dots", NULL};
 static const char *const pb_writing_mode_names[] = {"horizontal-tb",
                                                     "vertical-rl", NULL};
 static const char *const pb_epub_fonts_names[] = {"embed", "none", NULL};
@@ -59,12 +60,13 @@ _Static_assert(sizeof(pb_profile_kind) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_paper_kind) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_kinsoku) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_punct_style) == sizeof(int), "enum size");
+_Static_assert(sizeof(pb_emphasis_style) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_convert_kind) == sizeof(int), "enum size");
 _Static_assert(sizeof(pb_epub_fonts_kind) == sizeof(int), "enum size");
 _Static_assert(PB_PROFILE_EBOOK == 1 && PB_PAPER_LETTER == 5 &&
                    PB_KINSOKU_STRICT == 3 && PB_PUNCT_HANS_STANDARD == 2 &&
                    PB_CONVERT_S2HK == 7 && PB_WRITING_VERTICAL_RL == 1 &&
-                   PB_EPUB_FONTS_NONE == 1,
+                   PB_EPUB_FONTS_NONE == 1 && PB_EMPHASIS_DOTS == 1,
                "enum order matches the spellings");
 
 _Static_assert(PB_KEY_COUNT <= 32, "pb_meta.given holds a bit per key");
@@ -109,7 +111,7 @@ static const pb_frontmatter_key pb_keys[PB_KEY_COUNT] = {
                         .help = "the line length in em (characters)",
                         AT(measure, measure_pos)},
     [PB_KEY_KINSOKU] = {"kinsoku", PB_VAL_ENUM, pb_kinsoku_names,
-                        .defaults = "basic (zh-Hant, en), gb (zh-Hans)",
+                        .defaults = "strict (Chinese), basic (en)",
                         .help = "line-breaking prohibitions (clreq)",
                         AT(kinsoku, kinsoku_pos)},
     [PB_KEY_PUNCTUATION] = {"punctuation", PB_VAL_ENUM, pb_punct_names,
@@ -120,6 +122,18 @@ static const pb_frontmatter_key pb_keys[PB_KEY_COUNT] = {
     [PB_KEY_HANGING] = {"hanging", PB_VAL_BOOL, .defaults = "`false`",
                         .help = "hang 、，。 past the line end",
                         AT(hanging, hanging_pos)},
+    [PB_KEY_RAGGED_RIGHT] = {"ragged-right", PB_VAL_BOOL,
+                             .defaults = "`true` for English in a measure "
+                                         "under 24 em (the ebook), else `false`",
+                             .help = "set body text and notes ragged right "
+                                     "instead of justified",
+                             AT(ragged_right, ragged_right_pos)},
+    [PB_KEY_EMPHASIS] = {"emphasis", PB_VAL_ENUM, pb_emphasis_names,
+                         .defaults = "dots (zh-Hans), kai (zh-Hant)",
+                         .help = "Chinese emphasis: the Kai face scaled to "
+                                 "the body's ink, or a dot by each Han "
+                                 "character (着重号)",
+                         AT(emphasis, emphasis_pos)},
     [PB_KEY_WRITING_MODE] = {"writing-mode", PB_VAL_ENUM, pb_writing_mode_names,
                              .defaults = "horizontal-tb",
                              .help = "lines, or columns right to left (直排)",

@@ -25,6 +25,7 @@
 
 #include "paiban/cjk.h"
 #include "base/utf8.h"
+#include "doc/autolink.h"
 #include "doc/frontmatter.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -947,9 +948,13 @@ static void parse_body(ctx *c) {
   c->strike = cmark_find_syntax_extension("strikethrough");
   if (c->strike)
     cmark_parser_attach_syntax_extension(parser, c->strike);
+  /* Bare URLs (https://…, www.…) and e-mail addresses become links. */
+  cmark_syntax_extension *autolink = cmark_find_syntax_extension("autolink");
+  if (autolink)
+    cmark_parser_attach_syntax_extension(parser, autolink);
   cmark_parser_feed(parser, c->buf + c->body_off, c->len - c->body_off);
   root = cmark_parser_finish(parser);
-  if (!root) {
+  if (!root || !pb_autolinks_trim(root)) {
     nomem(c);
     goto done;
   }

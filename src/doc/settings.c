@@ -130,9 +130,16 @@ static pb_status pb_settings_text(const pb_meta *m, pb_settings *s,
   return PB_OK;
 }
 
-/* Kinsoku level, punctuation style, hanging and hyphenation. */
+/* English measures narrower than this (in em) are ragged by default. */
+#define PB_RAGGED_BELOW_EM 24
+
+/* Kinsoku level, punctuation style, hanging, ragged right and
+ * hyphenation. */
 static pb_status pb_settings_style(const pb_meta *m, pb_settings *s) {
-  static const pb_kinsoku kinsoku[3] = {PB_KINSOKU_BASIC, PB_KINSOKU_GB,
+  /* Book work uses clreq's strict level for Chinese (clreq-digest §1.1,
+   * §1.3 item 4): besides the basic and GB rules no line starts with ——
+   * or ……, as Word's zh-Hant defaults and UAX #14 (× IN) also have it. */
+  static const pb_kinsoku kinsoku[3] = {PB_KINSOKU_STRICT, PB_KINSOKU_STRICT,
                                         PB_KINSOKU_BASIC};
   static const pb_punct_style punct[3] = {
       PB_PUNCT_HANT_CENTERED, PB_PUNCT_HANS_STANDARD, PB_PUNCT_NONE};
@@ -140,6 +147,17 @@ static pb_status pb_settings_style(const pb_meta *m, pb_settings *s) {
   s->punct =
       pb_meta_has(m, PB_KEY_PUNCTUATION) ? m->punctuation : punct[s->script];
   s->hanging = pb_meta_has(m, PB_KEY_HANGING) && m->hanging;
+  /* Justified English needs about 60 characters a line; in a narrower
+   * measure (the ebook's 20 em, ~42 characters) word spaces gape, so it
+   * is set ragged right unless the front matter says otherwise. */
+  s->ragged_right = pb_meta_has(m, PB_KEY_RAGGED_RIGHT)
+                        ? m->ragged_right
+                        : s->script == PB_TEXT_LATIN && s->measure_em < PB_RAGGED_BELOW_EM;
+  /* Emphasis: mainland books use the emphasis dots of GB/T 15834 (着重号),
+   * Taiwan books the Kai face. */
+  s->emphasis = pb_meta_has(m, PB_KEY_EMPHASIS) ? m->emphasis
+                : s->script == PB_TEXT_HANS   ? PB_EMPHASIS_DOTS
+                                              : PB_EMPHASIS_KAI;
   s->hyphenate = true;
   snprintf(s->hyphen_dict, sizeof s->hyphen_dict, "%s",
            m->hyphen_dict ? m->hyphen_dict : "hyph_en_US.dic");

@@ -179,6 +179,7 @@ static pb_status pb_footnote(pb_block_setter *c, size_t bi, pb_line_opts *o,
   o->kind = PB_LINE_FOOTNOTE;
   o->x = inset + 3 * fs / 2;
   o->measure = c->set.s->measure - o->x;
+  o->ragged = o->ragged_right = c->set.s->ragged_right;
   if (!b->len) return PB_OK;
   char marker[32] = "";
   if (b->footnote_index != c->last_footnote) {
@@ -196,6 +197,66 @@ static pb_status pb_footnote(pb_block_setter *c, size_t bi, pb_line_opts *o,
   return st;
 }
 
+/* Is block b mostly in the other script than the document (an English
+ * quotation in a Chinese text, or the reverse)? */
+static bool pb_block_other_language(const pb_block *b, const pb_settings *s) {
+  size_t han = 0, latin = 0;
+  for (size_t i = 0; i < b->len; i++) {
+    pb_cclass k = pb_char_class(b->text[i], s->script != PB_TEXT_LATIN);
+    if (k == PB_CC_HAN) han++;
+    else if (k == PB_CC_LATIN) latin++;
+  }
+  return s->script == PB_TEXT_LATIN ? han > latin : latin > han;
+}
+
+/* The nearest block before bi that is not a footnote, or NULL. */
+static const pb_block *pb_prev_text_block(const pb_doc *doc, size_t bi) {
+  while (bi-- > 0)
+    if (doc->blocks[bi].kind != PB_BLOCK_FOOTNOTE) return &doc->blocks[bi];
+  return NULL;
+}
+
+/* Quotations and lists (issue 9, the same in print and ebook): half a
+ * line of space where a quotation or a list begins or ends, so the
+ * paragraph after a list does not read as its last item; a quotation is
+ * inset 2 em from the end of the line as well as from its start (down a
+ * column: from its foot as well as its head), its Chinese in Kai.  The indent rules are in
+ * pb_nesting_indent. */
+static void pb_nesting_space(const pb_block_setter *c, size_t bi,
+                             pb_line_opts *o) {
+  const pb_block *b = &c->doc->blocks[bi], *prev = pb_prev_text_block(c->doc, bi);
+  const pb_settings *s = c->set.s;
+  pb_len em = s->font_size;
+  if (b->quote_depth > 0 && o->measure > 10 * em) o->measure -= 2 * em;
+  /* A Chinese quotation is set in Kai, the Chinese book convention
+   * (text/emphasis.h). */
+  o->quotation = b->quote_depth > 0 && s->script != PB_TEXT_LATIN;
+  if (!prev || prev->kind == PB_BLOCK_HEADING) return;
+  bool change = prev->quote_depth != b->quote_depth ||
+                (prev->list_depth > 0) != (b->list_depth > 0);
+  if (change && o->space_before < s->line_pitch / 2)
+    o->space_before = s->line_pitch / 2;
+}
+
+/* First-line indent inside quotations and lists: none for a quotation in
+ * the other language or the first paragraph of an English quotation
+ * (clreq-digest §5: the 2-em indent is the Chinese paragraph's); a list
+ * item starting with an opening bracket keeps the bracket's ½ em blank
+ * (§3 trims it at a line start), so its marker stands as far from the
+ * bracket's ink as from a letter. */
+static void pb_nesting_indent(const pb_block_setter *c, size_t bi,
+                              pb_line_opts *o) {
+  const pb_block *b = &c->doc->blocks[bi], *prev = pb_prev_text_block(c->doc, bi);
+  const pb_settings *s = c->set.s;
+  if (b->quote_depth > 0 &&
+      (pb_block_other_language(b, s) ||
+       (s->script == PB_TEXT_LATIN && (!prev || prev->quote_depth < b->quote_depth))))
+    o->indent = 0;
+  if (b->list_item_start && b->len && s->punct != PB_PUNCT_NONE &&
+      pb_char_class(b->text[0], s->script != PB_TEXT_LATIN) == PB_CC_OPEN)
+    o->indent = s->font_size / 2;
+}
+
 /* A paragraph (or a list item's): clreq-digest §5's 2 em indent on every
  * Chinese paragraph; English 1 em, none right after a heading; none for a
  * list item's paragraphs, whose first one hangs its marker. */
@@ -206,6 +267,8 @@ static pb_status pb_paragraph(pb_block_setter *c, size_t bi, pb_line_opts *o) {
   o->indent = s->indent;
   if (s->script == PB_TEXT_LATIN && c->after_heading) o->indent = 0;
   if (b->list_depth > 0) o->indent = 0;
+  pb_nesting_indent(c, bi, o);
+  o->ragged = o->ragged_right = s->ragged_right;
   c->after_heading = false;
   pb_status st = PB_OK;
   if (b->list_item_start) {
@@ -268,6 +331,8 @@ static pb_status pb_set_block(pb_block_setter *c, size_t bi) {
   bool first_block = gal->nlines == 0;
   if (!first_block && gal->lines[gal->nlines - 1].kind == PB_LINE_TITLE)
     o.space_before = s->line_pitch;
+  if (b->kind != PB_BLOCK_FOOTNOTE && b->kind != PB_BLOCK_HEADING)
+    pb_nesting_space(c, bi, &o);
   switch (b->kind) {
   case PB_BLOCK_HEADING:
     return pb_heading(c, bi, &o, first_block);

@@ -1,6 +1,7 @@
 /* Line setting: text → shape → items → breaks → galley lines (setline.h). */
 #include "galley/setline.h"
 #include "lines/items.h"
+#include "lines/justify.h"
 #include "text/vertical.h"
 #include "base/utf8.h"
 #include "base/util.h"
@@ -56,6 +57,8 @@ static bool pb_emit_glyph(pb_galley *gal, const pb_para *p, const pb_glyph *g,
 typedef struct pb_line_state {
   pb_len x;             /* pen position */
   pb_pos first_pos;     /* source position of its first character */
+  size_t first_c;       /* its first character, SIZE_MAX before one */
+  bool dots;            /* emphasis: dots — mark emphasised Han */
   uint16_t cur_link;    /* the link whose area is open, 0 none */
   size_t f_begin;       /* its first cite */
 } pb_line_state;
@@ -92,11 +95,31 @@ static bool pb_link_box(pb_galley *gal, const pb_para *p, pb_line_state *ls,
   return true;
 }
 
+/* clreq-digest §7: under `emphasis: dots` an emphasised Han character
+ * gets a dot (着重号) of 0.15 em: in horizontal text centred under its box,
+ * 0.3 em below the baseline (the ideographic box ends 0.12 em below it);
+ * in a vertical column to the right of the character, its centre 0.68 em
+ * right of the column's centre line (the box ends at 0.5 em). */
+static bool pb_emphasis_dot(pb_galley *gal, const pb_para *p, const pb_unit *u,
+                            pb_len x, pb_len width) {
+  if (u->cls != PB_CC_HAN || !p->style || !(p->style[u->c0] & PB_STYLE_EMPH))
+    return true;
+  pb_placed_glyph dot = {.flags = PB_GLYPH_DOT, .size = p->size * 15 / 100,
+                         .x = pb_xadd(x, width / 2),
+                         .y = p->vertical ? p->size * 68 / 100 : -p->size * 3 / 10};
+  if (!pb_grow((void **)&gal->glyphs, &gal->glyphs_cap, gal->nglyphs + 1,
+               sizeof dot))
+    return false;
+  gal->glyphs[gal->nglyphs++] = dot;
+  return true;
+}
+
 /* A unit's box: its glyphs (drawn lead to the left), link and cites. */
 static bool pb_set_unit(pb_galley *gal, const pb_para *p, pb_line_state *ls,
                         const pb_item *item) {
   const pb_unit *u = &p->units[item->unit];
   if (!ls->first_pos.line && p->pos) ls->first_pos = p->pos[u->c0];
+  if (ls->first_c == SIZE_MAX) ls->first_c = u->c0;
   uint16_t fn = p->fnref ? p->fnref[u->c0] : 0;
   if (fn && !pb_cite(gal, ls->f_begin, fn)) return false;
   if (!pb_link_box(gal, p, ls, p->link ? p->link[u->c0] : 0, item->width))
@@ -109,13 +132,14 @@ static bool pb_set_unit(pb_galley *gal, const pb_para *p, pb_line_state *ls,
       return false;
     gx = pb_xadd(gx, p->glyphs[g].advance);
   }
-  return true;
+  return !ls->dots || pb_emphasis_dot(gal, p, u, ls->x, item->width);
 }
 
-/* The glyphs of the items [start, end] of one line, adjusted by ratio r. */
+/* The glyphs of the items [start, end] of one line, adjusted by ratio r
+ * (stretched in clreq's order: plan, lines/justify.h). */
 static bool pb_set_items(pb_galley *gal, const pb_para *p, const pb_items *it,
                          size_t start, size_t end, double r,
-                         pb_line_state *ls) {
+                         const pb_stretch_plan *plan, pb_line_state *ls) {
   for (size_t k = start; k <= end && k < it->len; k++) {
     const pb_item *item = &it->v[k];
     if (item->kind == PB_ITEM_BOX) {
@@ -125,7 +149,7 @@ static bool pb_set_items(pb_galley *gal, const pb_para *p, const pb_items *it,
     } else if (item->kind == PB_ITEM_GLUE) {
       if (k == end || item->tag == PB_TAG_PARFILL) continue;
       pb_len w = item->width;
-      if (r > 0) w += (pb_len)lround(r * item->stretch);
+      if (r > 0) w += (pb_len)lround(pb_plan_extra(plan, item));
       else if (r < 0) w += (pb_len)lround(r * item->shrink);
       if (item->tag == PB_TAG_WORDSPACE) {
         /* Draw the space glyph so the text copies out with its spaces. */
@@ -224,6 +248,7 @@ static pb_status pb_set_lines(pb_setter *st, const pb_para *p,
                               const pb_line_opts *o, uint32_t block) {
   pb_galley *gal = st->gal;
   pb_fit_report fit = {0};
+  bool loose = false; /* a loose line of this paragraph was reported */
   size_t start = 0;
   for (size_t b = 0; b < br->len; b++) {
     const pb_break *bk = &br->v[b];
@@ -235,8 +260,12 @@ static pb_status pb_set_lines(pb_setter *st, const pb_para *p,
     size_t g_begin = b == 0 && o->marker_g0 != PB_NO_GLYPH ? o->marker_g0
                                                            : gal->nglyphs;
     size_t a_begin = gal->nareas;
-    pb_line_state ls = {.f_begin = gal->ncites};
-    if (!pb_set_items(gal, p, it, start, bk->index, r, &ls)) return PB_ERR_NOMEM;
+    pb_line_state ls = {.f_begin = gal->ncites, .first_c = SIZE_MAX,
+                        .dots = st->s->emphasis == PB_EMPHASIS_DOTS && p->cjk_text};
+    /* §5: word spaces and Han–Latin glue stretch first (justify.h). */
+    pb_stretch_plan plan = pb_plan_stretch(it, start, bk->index, r);
+    if (!pb_set_items(gal, p, it, start, bk->index, r, &plan, &ls))
+      return PB_ERR_NOMEM;
     pb_gline *l = pb_new_line(gal);
     if (!l) return PB_ERR_NOMEM;
     *l = (pb_gline){.g0 = g_begin, .g1 = gal->nglyphs, .a0 = a_begin,
@@ -250,7 +279,12 @@ static pb_status pb_set_lines(pb_setter *st, const pb_para *p,
                     .keep_with_next = o->keep_with_next,
                     .heading_level = b == 0 ? o->heading_level : 0,
                     .toc_target = o->toc_target};
-    pb_fit_note(&fit, bk, o, last, ls.first_pos);
+    /* One loose-line warning per paragraph, for every kind of block; a
+     * line reported loose is not reported underfull as well. */
+    bool loose_here = !last && !o->ragged && !loose &&
+                      pb_loose_line(p, &plan, ls.first_c, ls.first_pos, st->diags);
+    loose = loose || loose_here;
+    if (!loose_here) pb_fit_note(&fit, bk, o, last, ls.first_pos);
     start = bk->index + 1;
   }
   pb_fit_report_out(&fit, o, st->diags);
@@ -265,7 +299,7 @@ pb_status pb_set_text(pb_setter *st, const pb_text_run *run, pb_len size,
                .size = size, .role = role,
                .cjk_text = s->script != PB_TEXT_LATIN,
                .vertical = s->vertical && !o->horizontal,
-               .tcy_digits = s->tcy_digits};
+               .tcy_digits = s->tcy_digits, .quotation = o->quotation};
   pb_items items;
   pb_breaks br = {0};
   pb_items_init(&items);
@@ -277,9 +311,15 @@ pb_status pb_set_text(pb_setter *st, const pb_text_run *run, pb_len size,
   }
   if (rc == PB_OK) {
     pb_break_params bp = pb_break_params_default(o->measure);
-    /* Chinese text breaks almost anywhere: no hyphenation pass needed
-     * first, and a tight tolerance keeps Han–Han glue near the grid. */
-    if (s->script != PB_TEXT_LATIN) bp.pretolerance = 100;
+    /* Ragged right: TeX's \rightskip 0pt plus 2em, so the breaks even out
+     * the line ends instead of the word spaces. */
+    if (o->ragged_right) bp.right_stretch = 2 * size;
+    /* Chinese text breaks almost anywhere: a tight tolerance keeps Han–Han
+     * glue near the grid.  Badness 100 is a Han–Han advance of 1.08 em
+     * (breakitems.c), the most clreq-style setting allows; a paragraph
+     * that needs more goes to the emergency pass, whose loose lines are
+     * reported (clreq-digest §5). */
+    if (s->script != PB_TEXT_LATIN) bp.pretolerance = bp.tolerance = 100;
     rc = pb_linebreak(&items, &bp, &br);
   }
   if (rc == PB_OK && st->trace && st->trace->paragraph) {

@@ -31,6 +31,10 @@ typedef struct pb_line_opts {
   uint16_t kind;        /* PB_LINE_* */
   bool center;          /* centre each line at its natural width */
   bool ragged;          /* do not justify (headings, code) */
+  bool ragged_right;    /* body text set ragged right: break for it
+                           (linebreak.h right_stretch) */
+  bool quotation;       /* a block quotation of a Chinese text: its Chinese
+                           in Kai (text/emphasis.h) */
   bool keep_with_next;
   bool horizontal;      /* set horizontally even in a vertical document
                            (page furniture) */

@@ -15,6 +15,83 @@
 /* Penalty for a break after an explicit hyphen or at a hyphenation point
  * (TeX's \hyphenpenalty and \exhyphenpenalty). */
 #define PB_HYPHEN_PENALTY 50
+/* A hyphenation point in a capitalised word of Chinese text: about the
+ * demerits of a line with badness 200, so a loose line is worse. */
+#define PB_CAP_HYPHEN_PENALTY 200
+/* Penalty for a break after · inside a name (瑪麗·|居禮): as costly as a
+ * very loose line, so taken only when the alternative is worse. */
+#define PB_NAME_BREAK_PENALTY 500
+
+/* Footnote marks: is unit i one, and the unit a run of marks ending at i
+ * is attached to (i itself if it is no mark or a space precedes it).  A
+ * mark sits tight against its character: no Han–Latin glue, no break
+ * before it, and the pair rules after it are those of that character. */
+static bool pb_is_note_mark(const pb_para *p, size_t i) {
+  return p->fnref && p->fnref[p->units[i].c0] != 0;
+}
+
+static size_t pb_note_base(const pb_para *p, size_t i) {
+  while (i > 0 && pb_is_note_mark(p, i) && !(p->units[i - 1].flags & PB_UNIT_SPACE))
+    i--;
+  return i;
+}
+
+/* The kind of source space between two units (the spaces are units
+ * [from, to)).  An ideographic space U+3000 is a 1-em space (a breakpoint,
+ * drawn, vanishing at a line edge like any glue); a no-break space
+ * (U+00A0, U+202F, U+2007) is a word space no line breaks at, even between
+ * Han characters; other spaces follow docs/DESIGN.md §3.  *unit is set to
+ * the special space's unit. */
+typedef enum pb_space_kind {
+  PB_SPACE_PLAIN = 0,
+  PB_SPACE_IDEOGRAPHIC,
+  PB_SPACE_NOBREAK,
+} pb_space_kind;
+
+static pb_space_kind pb_space_between(const pb_para *p, size_t from, size_t to,
+                                      size_t *unit) {
+  pb_space_kind k = PB_SPACE_PLAIN;
+  for (size_t j = from; j < to; j++) {
+    uint32_t cp = p->text[p->units[j].c0];
+    if (cp == 0x3000) {
+      *unit = j;
+      return PB_SPACE_IDEOGRAPHIC; /* the widest wins */
+    }
+    if (cp == 0x00A0 || cp == 0x202F || cp == 0x2007) {
+      *unit = j;
+      k = PB_SPACE_NOBREAK;
+    }
+  }
+  return k;
+}
+
+static bool pb_unit_is_digit(const pb_para *p, size_t i) {
+  uint32_t c = p->text[p->units[i].c0];
+  return p->units[i].cls == PB_CC_DIGIT || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+/* clreq-digest §1.1: may the line not break between units l and r (the
+ * next non-space unit) because they belong to one number expression?  A
+ * number keeps its unit (％ ℃) and, in Chinese text, the Han character
+ * that counts it (120 公尺, 3 天, 5 次); a range keeps its dash on both
+ * sides (1865—1869, 7:00—9:00). */
+static bool pb_number_holds(const pb_para *p, size_t l, size_t r) {
+  uint32_t lc = p->text[p->units[l].c1 - 1], rc = p->text[p->units[r].c0];
+  if (pb_unit_is_digit(p, l) &&
+      (pb_is_number_unit(rc) || (p->cjk_text && p->units[r].cls == PB_CC_HAN)))
+    return true;
+  /* The units beyond the pair, skipping spaces. */
+  size_t ll = l, rr = r + 1;
+  while (ll > 0 && (p->units[ll - 1].flags & PB_UNIT_SPACE)) ll--;
+  while (rr < p->nunits && (p->units[rr].flags & PB_UNIT_SPACE)) rr++;
+  if (pb_is_range_dash(rc) && pb_unit_is_digit(p, l) && rr < p->nunits &&
+      pb_unit_is_digit(p, rr))
+    return true;
+  if (pb_is_range_dash(lc) && pb_unit_is_digit(p, r) && ll > 0 &&
+      pb_unit_is_digit(p, ll - 1))
+    return true;
+  return false;
+}
 
 /* How much "content" follows each unit, for §5's rule that a Chinese
  * paragraph's last line is never one character (or one plus its mark):
@@ -26,8 +103,8 @@ static uint32_t *pb_tail_counts(const pb_para *p) {
   tail[p->nunits] = 0;
   for (size_t i = p->nunits; i-- > 0;) {
     pb_cclass c = p->units[i].cls;
-    bool content = c == PB_CC_HAN || c == PB_CC_LATIN || c == PB_CC_DIGIT ||
-                   c == PB_CC_OTHER;
+    bool content = (c == PB_CC_HAN || c == PB_CC_LATIN || c == PB_CC_DIGIT ||
+                    c == PB_CC_OTHER) && !pb_is_note_mark(p, i);
     /* A hard line break ends a line as the paragraph's end does. */
     bool hard = c == PB_CC_SPACE && p->text[p->units[i].c0] == 0x2028;
     tail[i] = hard ? 0 : tail[i + 1] + (content ? 1 : 0);
@@ -35,8 +112,9 @@ static uint32_t *pb_tail_counts(const pb_para *p) {
   return tail;
 }
 
-/* Marks the units of URLs (a run without spaces that contains "://" or
- * starts with "www."): url[i] = units from i to the URL's end (i included)
+/* Marks the units of URLs and e-mail addresses (a run without spaces that
+ * contains "://", starts with "www." or has an '@' with a '.' after it):
+ * url[i] = units from i to the URL's end (i included)
  * and url[n + 1 + i] = units from the URL's start to i (included); both 0
  * outside URLs (n = number of units). */
 static uint32_t *pb_find_urls(const pb_para *p) {
@@ -50,10 +128,14 @@ static uint32_t *pb_find_urls(const pb_para *p) {
       continue;
     }
     size_t j = i;
-    bool is_url = false;
+    bool is_url = false, at = false;
     while (j < p->nunits && (pb_cclass_is_alnum(p->units[j].cls) ||
                              p->units[j].cls == PB_CC_LATIN_PUNCT)) {
       const uint32_t *t = p->text + p->units[j].c0;
+      if (t[0] == '@' && j > i) at = true;
+      if (t[0] == '.' && at && j + 1 < p->nunits &&
+          pb_cclass_is_alnum(p->units[j + 1].cls))
+        is_url = true; /* an e-mail address */
       if (j + 2 < p->nunits && t[0] == ':' && p->text[p->units[j + 1].c0] == '/' &&
           p->text[p->units[j + 2].c0] == '/')
         is_url = true;
@@ -160,14 +242,16 @@ typedef struct pb_item_ctx {
 } pb_item_ctx;
 
 /* The glue between units l and u (spaced: a source space between them):
- * §3 punctuation blanks and pair compression, §4 Han–Latin, word spaces,
- * §5 Han–Han. */
+ * §3 punctuation blanks and pair compression, U+3000 and no-break spaces,
+ * §4 Han–Latin, word spaces, §5 Han–Han.  After a footnote mark the rules
+ * are those after its character; before one there is no glue. */
 static pb_gap pb_gap_between(const pb_item_ctx *c, size_t li, size_t ui,
                              bool spaced) {
   const pb_para *p = c->p;
   const pb_unit *l = &p->units[li], *u = &p->units[ui];
   pb_len em = p->size;
-  pb_cclass lk = l->cls, rk = u->cls;
+  if (pb_is_note_mark(p, ui)) return (pb_gap){0, 0, 0, PB_TAG_NONE, PB_NO_UNIT};
+  pb_cclass lk = p->units[pb_note_base(p, li)].cls, rk = u->cls;
   pb_gap gap = {l->blank_right + u->blank_left, 0,
                 l->blank_right + u->blank_left, PB_TAG_NONE, PB_NO_UNIT};
   bool lpunct = pb_cclass_is_cjk_punct(lk), rpunct = pb_cclass_is_cjk_punct(rk);
@@ -182,11 +266,27 @@ static pb_gap pb_gap_between(const pb_item_ctx *c, size_t li, size_t ui,
    * Latin punctuation that belongs to it ("40% 的", "Ph.D. 學位"). */
   bool llat = pb_cclass_is_alnum(lk) || lk == PB_CC_LATIN_PUNCT;
   bool rlat = pb_cclass_is_alnum(rk) || rk == PB_CC_LATIN_PUNCT;
-  if ((lhan && rlat) || (llat && rhan)) {
+  size_t spu = 0;
+  pb_space_kind sk = spaced ? pb_space_between(p, li + 1, ui, &spu) : PB_SPACE_PLAIN;
+  if (sk == PB_SPACE_IDEOGRAPHIC) {
+    /* U+3000: a fixed 1-em space, drawn so it copies out. */
+    gap.width += em;
+    gap.tag = PB_TAG_WORDSPACE;
+    gap.unit = (uint32_t)spu;
+  } else if (sk == PB_SPACE_NOBREAK) {
+    /* U+00A0: the font's space, a little elastic, never a break. */
+    pb_len w = p->units[spu].width > 0 ? p->units[spu].width : em / 4;
+    gap.width += w;
+    gap.stretch += w / 2;
+    gap.shrink += w / 3;
+    gap.tag = PB_TAG_WORDSPACE;
+    gap.unit = (uint32_t)spu;
+  } else if ((lhan && rlat) || (llat && rhan)) {
     /* §4: Han–Latin space, replacing a source space if there was one. */
     gap.width += em / 4;
     gap.stretch += em / 4;
     gap.shrink += em / 8;
+    gap.tag = PB_TAG_HANLATIN;
   } else if (spaced && !lpunct && !rpunct && !lhan && !rhan) {
     /* A word space: the font's space with TeX-like shrink (a third);
      * stretch to ½ em at ratio 1 (clreq-digest §5 expansion step 1), at
@@ -202,8 +302,12 @@ static pb_gap pb_gap_between(const pb_item_ctx *c, size_t li, size_t ui,
     gap.unit = (uint32_t)(li + 1);
   } else if (pb_cclass_is_cjk(lk) && pb_cclass_is_cjk(rk)) {
     /* §5: inter-character glue of Chinese text: no shrink, a little
-     * stretch (xeCJK's CJKglue), so full lines of Han sit on the grid. */
-    gap.stretch += em / 10;
+     * stretch (xeCJK's CJKglue), so full lines of Han sit on the grid.
+     * The stretch, 0.08 em, is the most a good line may use: a Han–Han
+     * advance beyond 1.08 em reads as letter-spacing, and the breaker
+     * sees it as badness above 100. */
+    gap.stretch += em * 2 / 25;
+    gap.tag = PB_TAG_CJKGLUE;
   }
   return gap;
 }
@@ -214,8 +318,10 @@ static pb_gap pb_gap_between(const pb_item_ctx *c, size_t li, size_t ui,
 static bool pb_break_allowed(const pb_item_ctx *c, size_t li, size_t ui) {
   const pb_para *p = c->p;
   const pb_unit *l = &p->units[li], *u = &p->units[ui];
-  uint32_t lc = p->text[l->c1 - 1], rc = p->text[u->c0];
-  pb_cclass lk = l->cls, rk = u->cls;
+  if (pb_is_note_mark(p, ui)) return false; /* tight against its character */
+  size_t lb = pb_note_base(p, li);
+  uint32_t lc = p->text[p->units[lb].c1 - 1], rc = p->text[u->c0];
+  pb_cclass lk = p->units[lb].cls, rk = u->cls;
   bool allow = false;
   for (uint32_t k = l->c1 - 1; k < u->c0; k++)
     if (c->brks[k] == LINEBREAK_ALLOWBREAK || c->brks[k] == LINEBREAK_MUSTBREAK)
@@ -226,19 +332,26 @@ static bool pb_break_allowed(const pb_item_ctx *c, size_t li, size_t ui) {
       pb_kinsoku_no_end(lc, lk, rc, c->o->kinsoku))
     allow = false;
   if (pb_is_unbreakable_pair(lc, rc)) allow = false;
-  if ((lk == PB_CC_DIGIT || (lc >= 0xFF10 && lc <= 0xFF19)) &&
-      pb_is_number_unit(rc))
-    allow = false; /* §1.1: "2024 年", "40 ％" stay together */
+  if (pb_number_holds(p, lb, ui))
+    allow = false; /* §1.1: "120 公尺", "40 ％", "1865—1869" */
+  size_t sp = 0;
+  pb_space_kind sk = li + 1 < ui ? pb_space_between(p, li + 1, ui, &sp)
+                                 : PB_SPACE_PLAIN;
+  if (sk == PB_SPACE_NOBREAK) allow = false;
+  if (sk == PB_SPACE_IDEOGRAPHIC)
+    allow = !pb_kinsoku_no_end(lc, lk, rc, c->o->kinsoku) &&
+            !pb_kinsoku_no_start(rc, rk, lc, c->o->kinsoku);
   if (p->cjk_text && c->tail[ui] <= 1) allow = false; /* §5 last line */
   return allow;
 }
 
-/* Inside a URL: break only after / . - (not inside "://"), never leaving a
- * lone character on either side, and never hyphenate. */
+/* Inside a URL or e-mail address: break only after / . - @ (not inside
+ * "://"), never leaving a lone character on either side, and never
+ * hyphenate. */
 static bool pb_url_break_allowed(const pb_item_ctx *c, size_t li, size_t ui) {
   const pb_para *p = c->p;
   uint32_t lc = p->text[p->units[li].c1 - 1], rc = p->text[p->units[ui].c0];
-  return (lc == '/' || lc == '.' || lc == '-') && rc != '/' && c->url[ui] >= 2 &&
+  return (lc == '/' || lc == '.' || lc == '-' || lc == '@') && rc != '/' && c->url[ui] >= 2 &&
          c->url[p->nunits + 1 + li] >= 2;
 }
 
@@ -247,7 +360,8 @@ static bool pb_join_items(pb_item_ctx *c, size_t li, size_t ui) {
   const pb_para *p = c->p;
   const pb_unit *l = &p->units[li], *u = &p->units[ui];
   pb_items *it = c->it;
-  bool spaced = li + 1 < ui;
+  /* A footnote mark takes no glue, even after a source space. */
+  bool spaced = li + 1 < ui && !pb_is_note_mark(p, ui);
   uint32_t lc = p->text[l->c1 - 1];
   pb_gap gap = pb_gap_between(c, li, ui, spaced);
   bool allow = pb_break_allowed(c, li, ui);
@@ -275,6 +389,11 @@ static bool pb_join_items(pb_item_ctx *c, size_t li, size_t ui) {
   if (glue) {
     if ((!allow || hang) && !pb_items_penalty(it, 0, PB_INF, false))
       return false;
+    /* §1: a break after the interpunct inside a transliterated name
+     * (瑪麗·|居禮) is possible but discouraged. */
+    if (allow && !hang && l->cls == PB_CC_MIDDOT && u->cls == PB_CC_HAN &&
+        !pb_items_penalty(it, 0, PB_NAME_BREAK_PENALTY, false))
+      return false;
     return pb_items_push(it, (pb_item){.kind = PB_ITEM_GLUE, .width = gap.width,
                                        .stretch = gap.stretch,
                                        .shrink = gap.shrink, .tag = gap.tag,
@@ -284,7 +403,9 @@ static bool pb_join_items(pb_item_ctx *c, size_t li, size_t ui) {
     const pb_hyphen_glyph *hy = pb_para_hyphen(p, (uint16_t)p->face[u->c0]);
     return !hy || pb_items_push(it, (pb_item){.kind = PB_ITEM_PENALTY,
                                              .width = hy->width,
-                                             .penalty = PB_HYPHEN_PENALTY,
+                                             .penalty = (u->flags & PB_UNIT_HYPHEN_CAP)
+                                                            ? PB_CAP_HYPHEN_PENALTY
+                                                            : PB_HYPHEN_PENALTY,
                                              .flagged = true,
                                              .tag = PB_TAG_HYPHEN,
                                              .unit = (uint32_t)ui});

@@ -6,8 +6,8 @@
  *        compressed to 1.5 em, blanks vanish at line edges;
  *   §4   Han–Latin glue ¼ em (stretch to ½, shrink to ⅛), replacing a
  *        source space, never next to full-width punctuation;
- *   §5   Han–Han glue: no shrink, small stretch (grid friendly); last line
- *        never a single character.
+ *   §5   Han–Han glue: no shrink, stretch 0.08 em (grid friendly); last
+ *        line never a single character.
  *
  * In:  a pb_para from the shape stage (read only) and pb_item_opts.
  * Out: a pb_items list the caller owns.  Each item's tag says what it is
@@ -28,6 +28,8 @@ enum {
   PB_TAG_HYPHEN,      /* penalty: discretionary hyphen; unit = the unit
                          after it (its face's hyphen glyph is drawn) */
   PB_TAG_PARFILL,     /* glue: end of paragraph */
+  PB_TAG_HANLATIN,    /* glue: Han–Latin space (clreq-digest §4) */
+  PB_TAG_CJKGLUE,     /* glue: between two CJK characters (§5) */
 };
 
 /* No unit (pb_item.unit of items that stand for none). */

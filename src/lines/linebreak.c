@@ -294,7 +294,8 @@ static pb_status lb_try_break(lb_ctx *c, size_t pos, int32_t pi, pb_len pw,
     int64_t measure = r->line == 1 ? c->width1 : c->width; /* §850 */
     int32_t b;
     int fit;
-    lb_line_badness(measure - (w + pw), y + c->es, z, &b, &fit);
+    lb_line_badness(measure - (w + pw), y + c->es + c->p->right_stretch, z, &b,
+                    &fit);
     bool feasible = b <= c->threshold; /* threshold <= PB_INF < overfull */
     /* §851/§854: r is deactivated at a forced break or when its line is
      * overfull.  Unlike TeX, the width of the penalty at pos does not count

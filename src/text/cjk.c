@@ -208,3 +208,13 @@ bool pb_is_number_unit(uint32_t cp) {
     return false;
   }
 }
+
+bool pb_is_range_dash(uint32_t cp) {
+  switch (cp) {
+  case 0x2014: case 0x2013: case 0x2012: case 0x2015: case 0xFF5E:
+  case 0x301C: case '~': case '-':
+    return true;
+  default:
+    return false;
+  }
+}

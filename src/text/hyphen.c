@@ -56,7 +56,6 @@ static bool pb_plain_word(const pb_para *p, size_t i, size_t j) {
     if (p->units[k].c1 != p->units[k].c0 + 1) return false; /* ligature */
     if (k > i && pb_is_upper(p->text[p->units[k].c0])) return false;
   }
-  if (p->cjk_text && pb_is_upper(p->text[p->units[i].c0])) return false;
   /* A word glued to digits is not a dictionary word. */
   if (i > 0 && p->units[i - 1].cls == PB_CC_DIGIT) return false;
   if (j < p->nunits && p->units[j].cls == PB_CC_DIGIT) return false;
@@ -78,9 +77,15 @@ pb_status pb_para_hyphenate(pb_hyphenator *h, pb_para *p, pb_diags *diags) {
       bool ok[PB_HYPHEN_MAX_WORD];
       size_t n = j - i;
       for (size_t k = 0; k < n; k++) word[k] = p->text[p->units[i + k].c0];
+      /* A capitalised word in Chinese text (a name: Microsoft,
+       * Cambridge) is split only at a high penalty, when the alternative
+       * is a loose line (TeX hyphenates capitalised words too). */
+      uint8_t flags = PB_UNIT_HYPHEN_OK;
+      if (p->cjk_text && pb_is_upper(p->text[p->units[i].c0]))
+        flags |= PB_UNIT_HYPHEN_CAP;
       if (pb_hyphenate_word(h, word, n, ok))
         for (size_t k = 1; k < n; k++)
-          if (ok[k]) p->units[i + k].flags |= PB_UNIT_HYPHEN_OK;
+          if (ok[k]) p->units[i + k].flags |= flags;
     }
     i = j;
   }

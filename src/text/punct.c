@@ -82,9 +82,38 @@ static void pb_ink_blanks(const pb_face *f, const pb_glyph *g, pb_len em,
   u->width = g->advance - u->blank_left - u->blank_right;
 }
 
+/* §2/§3: the interpunct of transliterated names (間隔號 ·) is a fixed box
+ * of 1 em (Taiwan style) or ½ em (mainland style) with its ink centred;
+ * the glyph's own advance may be ⅓ em, proportional, or a full em, and its
+ * ink need not be centred.  Down a column the vertical form's ink is
+ * centred in its advance already. */
+static void pb_middot_box(pb_fontset *fs, pb_punct_style style,
+                          const pb_para *p, pb_unit *u) {
+  if (u->g1 != u->g0 + 1) return;
+  const pb_glyph *g = &p->glyphs[u->g0];
+  if (p->vertical && !(g->flags & PB_GLYPH_VERTICAL)) return; /* on its side */
+  pb_len em = p->size, want = style == PB_PUNCT_HANS_STANDARD ? em / 2 : em;
+  pb_len ink_mid = g->advance / 2;
+  const pb_face *f = pb_fontset_face(fs, g->face);
+  int sx = 0, sy = 0;
+  hb_glyph_extents_t ext;
+  if (!p->vertical && f && f->hb_font) {
+    hb_font_get_scale(f->hb_font, &sx, &sy);
+    if (sx > 0 && hb_font_get_glyph_extents(f->hb_font, g->gid, &ext) && ext.width > 0)
+      ink_mid = (pb_len)(((int64_t)ext.x_bearing * 2 + ext.width) * em / (2 * sx));
+  }
+  u->blank_left = u->blank_right = 0;
+  u->width = want;
+  u->lead = ink_mid - want / 2; /* negative: drawn right of the box start */
+}
+
 pb_status pb_punct_blanks(pb_punct_cache *c, pb_fontset *fs,
                           pb_punct_style style, const pb_para *p, pb_unit *u) {
   if (style == PB_PUNCT_NONE) return PB_OK;
+  if (u->cls == PB_CC_MIDDOT) {
+    pb_middot_box(fs, style, p, u);
+    return PB_OK;
+  }
   switch (u->cls) {
   case PB_CC_OPEN: case PB_CC_CLOSE: case PB_CC_STOP: case PB_CC_COLON:
   case PB_CC_EXCL: case PB_CC_MIDDOT:
@@ -94,11 +123,10 @@ pb_status pb_punct_blanks(pb_punct_cache *c, pb_fontset *fs,
   }
   /* §2/§3: in Taiwan style ！？ are centred and keep their full em. */
   if (u->cls == PB_CC_EXCL && style == PB_PUNCT_HANT_CENTERED) return PB_OK;
-  /* The curly quotes shared with Latin text keep their em too: then a line
-   * never starts or ends with half a quote (the em box stays the line's
-   * edge), and a neighbouring mark's blank still gives the 1.5 em pair. */
+  /* Curly quotes in Chinese text (class OPEN/CLOSE only there) are
+   * full-width marks like 「」 (clreq-digest §3): their blanks compress
+   * against neighbouring marks and vanish at line edges. */
   uint32_t cp = p->text[u->c0];
-  if (cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019) return PB_OK;
   if (u->g1 != u->g0 + 1) return PB_OK;
   const pb_glyph *g = &p->glyphs[u->g0];
   pb_len em = p->size;

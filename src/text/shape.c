@@ -5,6 +5,7 @@
  * punctuation blanks (punct.c), hyphenation points (hyphen.c) and the
  * hyphen glyph of each face that has one. */
 #include "text/shape.h"
+#include "text/emphasis.h"
 #include "text/face.h"
 #include "text/hyphen.h"
 #include "text/punct.h"
@@ -25,6 +26,7 @@ struct pb_shaper {
   uint32_t *missing;
   pb_hyphenator hyphenator;
   pb_punct_cache punct;
+  pb_ink_match ink;           /* Kai emphasis drawn to the body's ink */
 };
 
 pb_status pb_shaper_new(pb_fontset *fs, const pb_settings *s, pb_diags *diags,
@@ -123,7 +125,8 @@ static void pb_classify(pb_shaper *sh, pb_para *p) {
                               ? (c == PB_CC_OTHER && !p->cjk_text ? PB_PREF_LATIN
                                                                   : PB_PREF_CJK)
                               : PB_PREF_LATIN;
-    int fi = pb_fontset_pick(sh->fs, pb_role_of(p, i), pref, p->text[i]);
+    pb_role role = pb_face_role(sh->settings, pb_role_of(p, i), pref, p->quotation);
+    int fi = pb_fontset_pick(sh->fs, role, pref, p->text[i]);
     if (fi < 0) {
       pb_report_missing(sh, p, i);
       fi = pb_fontset_pick(sh->fs, PB_ROLE_BODY, pref, 0x3002);
@@ -141,6 +144,8 @@ static void pb_classify(pb_shaper *sh, pb_para *p) {
         pb_face_glyph(pb_fontset_face(sh->fs, (size_t)p->face[i - 1]),
                       p->text[i]))
       fi = p->face[i - 1];
+    if (fi < 0 && p->text[i] == 0x3000) /* drawn: a face that has it */
+      fi = pb_fontset_pick(sh->fs, pb_role_of(p, i), PB_PREF_CJK, 0x3000);
     if (fi < 0)
       fi = pb_fontset_pick(sh->fs, pb_role_of(p, i), PB_PREF_LATIN, ' ');
     if (fi < 0) fi = 0;
@@ -255,6 +260,7 @@ static pb_status pb_shape_run(pb_shaper *sh, pb_para *p, size_t start,
     g->x_off = PB_SUPERSCRIPT_SCALE(g->x_off);
     g->y_off = PB_SUPERSCRIPT_SCALE(g->y_off) + p->size * 38 / 100;
   }
+  pb_match_ink(&sh->ink, sh->fs, p, (size_t)(first - p->glyphs), p->nglyphs);
   return PB_OK;
 }
 

@@ -51,7 +51,9 @@ typedef struct pb_unit {
 
 enum {
   PB_UNIT_SPACE = 1u << 0,    /* a source space (word space or dropped) */
-  PB_UNIT_HYPHEN_OK = 1u << 1 /* a hyphenation point before this unit */
+  PB_UNIT_HYPHEN_OK = 1u << 1, /* a hyphenation point before this unit */
+  PB_UNIT_HYPHEN_CAP = 1u << 2 /* ... in a capitalised word in Chinese
+                                  text: a costlier break */
 };
 
 /* The hyphen glyph of one face at the paragraph's size. */
@@ -76,6 +78,8 @@ typedef struct pb_para {
                            glyph advances and x_off run down the column,
                            y_off across it (right positive) */
   int tcy_digits;       /* vertical: tate-chu-yoko up to this many digits */
+  bool quotation;       /* in a block quotation of a Chinese text: its
+                           Chinese is set in Kai (text/emphasis.h) */
 
   /* Per character (owned, len entries). */
   pb_cclass *cls;

@@ -117,6 +117,9 @@ static void test_pairs(void) {
   CHECK(pb_is_number_unit(0x2103));  /* ℃ */
   CHECK(pb_is_number_unit(0x4EBF));  /* 亿 */
   CHECK(!pb_is_number_unit(0x7684)); /* 的 */
+  CHECK(pb_is_range_dash(0x2014) && pb_is_range_dash(0x2013) &&
+        pb_is_range_dash(0xFF5E) && pb_is_range_dash('-'));
+  CHECK(!pb_is_range_dash(0x3001) && !pb_is_range_dash('/'));
 }
 
 /* The one-pass cursor answers as pb_shared_mark_is_cjk does, at every

@@ -167,6 +167,19 @@ static void test_links(void) {
   CHECK_EQ_INT(doc.nblocks, 1);
   CHECK_EQ_INT(doc.nlinks, 1);
   CHECK_EQ_STR(doc.links[0], "http://r.example");
+  /* Bare URLs and e-mail addresses become links (cmark-gfm autolink);
+   * one running into Chinese text ends at the first CJK character. */
+  parse("見 https://a.example/x 或 editor@b.example 及 www.c.example。\n");
+  CHECK_EQ_INT(doc.nlinks, 3);
+  CHECK_EQ_STR(doc.links[0], "https://a.example/x");
+  CHECK_EQ_STR(doc.links[1], "mailto:editor@b.example");
+  CHECK_EQ_STR(doc.links[2], "http://www.c.example");
+  parse("詳見https://a.example/x詳情，謝謝。\n");
+  CHECK_EQ_INT(doc.nlinks, 1);
+  CHECK_EQ_STR(doc.links[0], "https://a.example/x");
+  CHECK_EQ_STR(text(0), "詳見https://a.example/x詳情，謝謝。");
+  CHECK_EQ_INT(doc.blocks[0].link[find_char(0, 0x60C5)], 0); /* 情 */
+  CHECK_EQ_INT(doc.blocks[0].link[find_char(0, 0x78)], 1);  /* x */
 }
 
 static void test_blocks(void) {
@@ -335,6 +348,11 @@ static void test_front_matter(void) {
   CHECK(!pb_meta_has(&doc.meta, PB_KEY_HANGING));
   CHECK(!pb_meta_has(&doc.meta, PB_KEY_EPUB_FONTS));
   CHECK_EQ_INT(doc.meta.epub_fonts, PB_EPUB_FONTS_EMBED);
+  CHECK(!pb_meta_has(&doc.meta, PB_KEY_RAGGED_RIGHT));
+  parse("---\nragged-right: true\n---\n");
+  CHECK(pb_meta_has(&doc.meta, PB_KEY_RAGGED_RIGHT) && doc.meta.ragged_right);
+  parse("---\nragged-right: no\n---\n");
+  CHECK(pb_meta_has(&doc.meta, PB_KEY_RAGGED_RIGHT) && !doc.meta.ragged_right);
   CHECK(doc.meta.title == NULL);
 
   /* Empty front matter, empty file, front matter only. */
@@ -392,6 +410,7 @@ static void test_front_matter_errors(void) {
   CHECK_EQ_INT(parse("---\nkinsoku: loose\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\npunctuation: x\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\nhanging: maybe\n---\n"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse("---\nragged-right: left\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\nprofile: web\n---\n"), PB_ERR_INPUT);
   CHECK_EQ_INT(parse("---\nepub-fonts: woff\n---\n"), PB_ERR_INPUT);
   CHECK(has_diag(PB_SEV_ERROR, 2, 13, "unknown value 'woff' for 'epub-fonts'"));

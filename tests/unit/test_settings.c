@@ -37,14 +37,14 @@ static void test_defaults(void) {
   CHECK_EQ_STR(s.lang, "zh-Hant");
   CHECK_EQ_INT(s.script, PB_TEXT_HANT);
   CHECK_EQ_INT(s.profile, PB_PROFILE_PRINT);
-  CHECK_EQ_INT(s.kinsoku, PB_KINSOKU_BASIC);
+  CHECK_EQ_INT(s.kinsoku, PB_KINSOKU_STRICT);
   CHECK_EQ_INT(s.punct, PB_PUNCT_HANT_CENTERED);
   CHECK_EQ_INT(s.font_size, PB_PT(10.5));
   CHECK_EQ_INT(s.measure_em, 30);
   CHECK_EQ_INT(s.bleed, PB_MM(3.0));
   CHECK_EQ_INT(s.date_epoch, -1);
   CHECK_EQ_INT(settings("lang: zh-Hans", NULL), PB_OK);
-  CHECK_EQ_INT(s.kinsoku, PB_KINSOKU_GB);
+  CHECK_EQ_INT(s.kinsoku, PB_KINSOKU_STRICT);
   CHECK_EQ_INT(s.punct, PB_PUNCT_HANS_STANDARD);
   CHECK_EQ_INT(settings("lang: en-GB\nkinsoku: strict\nbleed: 0", NULL), PB_OK);
   CHECK_EQ_INT(s.punct, PB_PUNCT_NONE);
