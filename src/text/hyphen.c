@@ -62,6 +62,24 @@ static bool pb_plain_word(const pb_para *p, size_t i, size_t j) {
   return j - i >= 5 && j - i <= PB_HYPHEN_MAX_WORD;
 }
 
+static bool pb_is_lower(uint32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7);
+}
+
+/* A compound name in camel case (ImageNet, MacroPolo, LinkedIn, OpenAI)
+ * in Chinese text may break where a lowercase letter meets a capital — the
+ * seam of its parts, as an editor would split it — at the price of a
+ * capitalised word's hyphen, never leaving fewer than three letters before
+ * the seam or two after it. */
+static void pb_mark_humps(pb_para *p, size_t i, size_t j) {
+  for (size_t k = i + 3; k + 2 <= j; k++) {
+    const pb_unit *a = &p->units[k - 1], *b = &p->units[k];
+    if (a->c1 != a->c0 + 1 || b->c1 != b->c0 + 1) continue; /* ligatures */
+    if (pb_is_lower(p->text[a->c0]) && pb_is_upper(p->text[b->c0]))
+      p->units[k].flags |= PB_UNIT_HYPHEN_OK | PB_UNIT_HYPHEN_CAP;
+  }
+}
+
 pb_status pb_para_hyphenate(pb_hyphenator *h, pb_para *p, pb_diags *diags) {
   size_t i = 0;
   while (i < p->nunits) {
@@ -86,6 +104,8 @@ pb_status pb_para_hyphenate(pb_hyphenator *h, pb_para *p, pb_diags *diags) {
       if (pb_hyphenate_word(h, word, n, ok))
         for (size_t k = 1; k < n; k++)
           if (ok[k]) p->units[i + k].flags |= flags;
+    } else if (p->cjk_text) {
+      pb_mark_humps(p, i, j);
     }
     i = j;
   }

@@ -20,9 +20,12 @@ typedef struct pb_hyphenator {
 void pb_hyphenator_free(pb_hyphenator *h);
 
 /* Sets PB_UNIT_HYPHEN_OK on the units of p's Latin words where a hyphen
- * may go.  Words with a capital after the first letter (MacroPolo, OpenAI,
- * GPT) are never split, nor capitalised names inside Chinese text.  A
- * missing pattern file is a warning (once).  Returns PB_OK. */
+ * may go.  Capitalised names inside Chinese text get PB_UNIT_HYPHEN_CAP
+ * too (a high penalty); words with a capital after the first letter
+ * (MacroPolo, OpenAI) are split only in Chinese text and only at the seam
+ * of their parts (Macro-Polo), never by the patterns; all-capital words
+ * (GPT, NIH) never.  A missing pattern file is a warning (once).  Returns
+ * PB_OK. */
 pb_status pb_para_hyphenate(pb_hyphenator *h, pb_para *p, pb_diags *diags);
 
 /* Hyphenation points of one word: ok[i] when a hyphen may go before

@@ -327,7 +327,8 @@ static void test_note_marks(void) {
 }
 
 /* Capitalised words in Chinese text (names) may be hyphenated, at a
- * penalty that only a loose line outweighs; camelCase words never. */
+ * penalty that only a loose line outweighs; camelCase names only at the
+ * seam of their parts. */
 static void test_capital_hyphens(void) {
   const char *t = "曾在微軟（Microsoft）和華為美國研究院任職";
   /* 曾0 在1 微2 軟3 （4 M5 i6 c7 r8 o9 s10 o11 f12 t13 ）14 */
@@ -342,8 +343,18 @@ static void test_capital_hyphens(void) {
   CHECK(found >= 1);
   between en = probe("lang: en", "the Microsoft company", 7); /* Micro|soft */
   CHECK(!en.can_break || en.penalty == 50);
-  for (size_t k = 5; k < 12; k++) /* MacroPolo: never */
-    CHECK(!probe(hant, "曾在微軟（MacroPolo）和華為美國", k).can_break);
+  /* A camelCase name breaks only at its seam, Macro|Polo (曾0 在1 微2 軟3
+   * （4 M5 a6 c7 r8 o9 P10 o11 l12 o13), at the same high penalty. */
+  for (size_t k = 5; k < 13; k++) {
+    between b = probe(hant, "曾在微軟（MacroPolo）和華為美國", k);
+    CHECK(b.can_break == (k == 9));
+    if (k == 9) CHECK(b.penalty == 200);
+  }
+  /* Never fewer than three letters before the seam or two after it, and
+   * not in English text. */
+  CHECK(!probe(hant, "用 iPhone 拍", 2).can_break);  /* 用0 _1 i2 P3 */
+  CHECK(!probe("lang: en", "an ImageNet model", 7).can_break); /* Image|Net */
+  CHECK(probe(hant, "在 ImageNet 上", 6).can_break);  /* 在0 _1 I2..e6 N7 */
 }
 
 /* §5 expansion order: word spaces and Han–Latin glue fill first, up to
