@@ -245,6 +245,12 @@ typedef struct pb_item_ctx {
  * §3 punctuation blanks and pair compression, U+3000 and no-break spaces,
  * §4 Han–Latin, word spaces, §5 Han–Han.  After a footnote mark the rules
  * are those after its character; before one there is no glue. */
+/* Marks whose neighbours keep their spacing when a line is expanded
+ * (clreq-digest §5: avoid connectors and solidi). */
+static bool pb_fixed_neighbour(pb_cclass c) {
+  return c == PB_CC_CONNECTOR || c == PB_CC_SOLIDUS;
+}
+
 static pb_gap pb_gap_between(const pb_item_ctx *c, size_t li, size_t ui,
                              bool spaced) {
   const pb_para *p = c->p;
@@ -306,6 +312,13 @@ static pb_gap pb_gap_between(const pb_item_ctx *c, size_t li, size_t ui,
      * The stretch, 0.08 em, is the most a good line may use: a Han–Han
      * advance beyond 1.08 em reads as letter-spacing, and the breaker
      * sees it as badness above 100. */
+    gap.stretch += em * 2 / 25;
+    gap.tag = PB_TAG_CJKGLUE;
+  } else if (p->cjk_text && ((lpunct && rlat) || (llat && rpunct)) &&
+             !pb_fixed_neighbour(lk) && !pb_fixed_neighbour(rk)) {
+    /* §5 expansion step 3: every remaining gap between characters takes
+     * its share, also between a Latin word and a full-width mark
+     * ("Zaremba）"); never inside a word, nor at connectors and solidi. */
     gap.stretch += em * 2 / 25;
     gap.tag = PB_TAG_CJKGLUE;
   }
