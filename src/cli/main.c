@@ -48,6 +48,8 @@ typedef struct pb_batch {
   size_t njobs;
   char *stdin_text;       /* standard input, read once before the workers */
   size_t stdin_len;
+  size_t *order;          /* owned: the order the pool hands jobs out in
+                             (pb_batch_order); NULL: 0, 1, 2, ... */
 } pb_batch;
 
 static double pb_now_ms(void) {
@@ -278,7 +280,9 @@ static int pb_render_epub(const pb_cli *cli, const pb_job *job,
                 "an EPUB is not written to standard output; give -o FILE");
     return 1;
   }
-  if (pb_epub_write(doc, s, fs, job->output, d) != PB_OK || d->errors) return 1;
+  if (pb_epub_write_cached(doc, s, fs, cli->cache, job->output, d) != PB_OK ||
+      d->errors)
+    return 1;
   if (!cli->quiet)
     fprintf(stderr, "%s%s: EPUB, %.0f ms\n", pb_clear, job->output,
             pb_now_ms() - t0);
@@ -324,6 +328,7 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
     wst = pb_write_dump(cli, &out, &doc, &s, fs, &lo, &d);
   } else {
     pb_pdf_options po = {.compress = true, .cache = cli->cache,
+                         .threads = cli->font_threads,
                          .use_fd = out.fd >= 0, .fd = out.fd};
     wst = pb_pdf_write(&lo, fs, &po, out.name, &d);
   }
@@ -441,16 +446,90 @@ static int pb_expand_dir(const char *dir, char ***list, size_t *n, size_t *cap) 
 
 /* ---- the batch, on worker processes (src/cli/pool.c) ------------------ */
 
-static int pb_job_run(void *ctx, size_t i) {
-  pb_batch *b = ctx;
-  if (b->cli->tty && b->njobs > 1 && !b->cli->quiet)
-    fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, b->njobs, b->jobs[i].input);
-  return pb_render(b, &b->jobs[i]);
+/* The threads each of workers renders may make font programs on: the
+ * cores shared out, so two workers on two cores do not start four. */
+static int pb_font_threads(int workers) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  long t = workers > 0 && cores > 0 ? cores / workers : 1;
+  return t < 1 ? 1 : (int)t;
 }
 
+/* Loads, in the parent before it forks the workers, what the jobs share:
+ * each input's font sets (pb_cached_fontset), its OpenCC converter and
+ * hyphenation dictionary (include/paiban/preload.h).  The workers inherit
+ * them, so none loads them again (issue 13: each worker used to redo every
+ * font-set load).  Errors are not reported here: the job that meets them
+ * reports them, at their position. */
+static void pb_batch_preload(const pb_batch *b) {
+  pb_doc doc = {0};
+  const char *parsed = NULL; /* the input doc holds, when it parsed */
+  for (size_t i = 0; i < b->njobs; i++) {
+    const pb_job *job = &b->jobs[i];
+    pb_diags d;
+    pb_diags_init(&d, job->input);
+    if (!parsed || strcmp(parsed, job->input) != 0) {
+      pb_doc_free(&doc);
+      doc = (pb_doc){0};
+      parsed = NULL;
+      size_t len = 0;
+      char *src = pb_read_manuscript(b, job->input, &len, &d);
+      if (src && pb_doc_parse(src, len, job->input, &doc, &d) == PB_OK &&
+          !d.errors) {
+        /* The settings come from the edition's own front matter: no
+         * need to derive (convert) its text here. */
+        if (pb_meta_has(&doc.meta, PB_KEY_CONVERT))
+          pb_preload_opencc(pb_meta_enum_name(PB_KEY_CONVERT, (int)doc.meta.convert));
+        parsed = job->input;
+      }
+      free(src);
+    }
+    pb_overrides ov = pb_job_overrides(b->cli, job);
+    pb_settings s;
+    if (parsed && pb_settings_from_meta(&doc.meta, &ov, &s, &d) == PB_OK &&
+        !d.errors) {
+      pb_fontset *fs = pb_cached_fontset(b->cli, doc.meta.fonts, s.lang, &d);
+      if (fs && !pb_is_cached(fs)) pb_fontset_free(fs);
+      if (s.hyphen_dict[0]) pb_preload_hyphenation(s.hyphen_dict);
+    }
+    pb_diags_free(&d);
+  }
+  pb_doc_free(&doc);
+}
+
+/* With several workers, the jobs go out profile by profile (every print
+ * edition, then every ebook, then every EPUB) rather than manuscript by
+ * manuscript: the print and ebook editions of one manuscript mostly embed
+ * the same font subsets, and the ebook, started after the print edition,
+ * finds them in the persistent cache instead of making them at the same
+ * time on the other core.  NULL (the given order) with one worker, or when
+ * out of memory. */
+static size_t *pb_batch_order(const pb_batch *b, int workers) {
+  size_t nprof = b->ninputs ? b->njobs / b->ninputs : 1;
+  if (workers < 2 || nprof < 2) return NULL;
+  size_t *order = malloc(b->njobs * sizeof *order);
+  for (size_t k = 0; order && k < b->njobs; k++)
+    order[k] = (k % b->ninputs) * nprof + k / b->ninputs;
+  return order;
+}
+
+static const pb_job *pb_batch_job(const pb_batch *b, size_t i) {
+  return &b->jobs[b->order ? b->order[i] : i];
+}
+
+static int pb_job_run(void *ctx, size_t i) {
+  pb_batch *b = ctx;
+  const pb_job *job = pb_batch_job(b, i);
+  if (b->cli->tty && b->njobs > 1 && !b->cli->quiet)
+    fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, b->njobs, job->input);
+  return pb_render(b, job);
+}
+
+/* Frees the font sets and the preloaded converters and dictionaries. */
 static void pb_job_worker_exit(void *ctx) {
   (void)ctx;
   pb_fontset_cache_free();
+  pb_unload_opencc();
+  pb_unload_hyphenation();
 }
 
 static void pb_job_finished(void *ctx, size_t i, size_t done, size_t total) {
@@ -462,7 +541,8 @@ static void pb_job_finished(void *ctx, size_t i, size_t done, size_t total) {
 
 static void pb_job_lost(void *ctx, size_t i, int ws, int err) {
   pb_batch *b = ctx;
-  const char *in = strcmp(b->jobs[i].input, "-") == 0 ? PB_STDIN_NAME : b->jobs[i].input;
+  const pb_job *job = pb_batch_job(b, i);
+  const char *in = strcmp(job->input, "-") == 0 ? PB_STDIN_NAME : job->input;
   char why[256];
   if (ws < 0)
     snprintf(why, sizeof why, "not rendered: no worker process could be started (%s)",
@@ -792,13 +872,19 @@ int main(int argc, char **argv) {
     char cache_dir[4096];
     if (!cli.no_cache)
       cli.cache = pb_cache_open(pb_cache_default_dir(cache_dir, sizeof cache_dir), 0);
+    int workers = batch.njobs < (size_t)cli.jobs ? (int)batch.njobs : cli.jobs;
+    cli.font_threads = pb_font_threads(workers);
+    batch.order = pb_batch_order(&batch, workers);
+    if (batch.njobs > 1) pb_batch_preload(&batch);
     if (batch.njobs) rc |= pb_pool_run(batch.njobs, cli.jobs, &ops);
+    pb_job_worker_exit(&batch);
     pb_cache_close(cli.cache);
     if (*pb_clear) fputs(pb_clear, stderr);
   }
   for (size_t i = 0; batch.jobs && i < batch.njobs; i++) free(batch.jobs[i].output);
   for (size_t i = 0; i < batch.ninputs; i++) free(batch.inputs[i]);
   free(batch.jobs);
+  free(batch.order);
   free(batch.inputs);
   free(batch.stdin_text);
   return rc;
