@@ -532,6 +532,22 @@ static void pb_job_worker_exit(void *ctx) {
   pb_unload_hyphenation();
 }
 
+int pb_render_file(const pb_cli *cli, const char *input, const char *output,
+                   const char *profile) {
+  pb_job job = {.input = (char *)input, .output = (char *)output,
+                .profile = profile};
+  pb_batch b = {.cli = cli, .jobs = &job, .njobs = 1};
+  return pb_render(&b, &job);
+}
+
+void pb_render_preload(const pb_cli *cli, const char *input, const char *profile) {
+  pb_job job = {.input = (char *)input, .profile = profile};
+  pb_batch b = {.cli = cli, .jobs = &job, .njobs = 1};
+  pb_batch_preload(&b);
+}
+
+void pb_render_unload(void) { pb_job_worker_exit(NULL); }
+
 static void pb_job_finished(void *ctx, size_t i, size_t done, size_t total) {
   (void)ctx;
   (void)i;
@@ -860,6 +876,9 @@ int main(int argc, char **argv) {
   /* `paiban fonts ...` (a manuscript called "fonts" is ./fonts). */
   if (strcmp(argv[optind], "fonts") == 0)
     return pb_fonts_command(&cli, argc - optind - 1, argv + optind + 1);
+  /* `paiban watch INPUT.md` (likewise ./watch for a manuscript). */
+  if (strcmp(argv[optind], "watch") == 0)
+    return pb_watch_command(&cli, argc - optind - 1, argv + optind + 1);
   pb_batch batch = {.cli = &cli};
   rc = pb_collect_inputs(&batch, argc - optind, argv + optind);
   if (!rc) rc = pb_make_jobs(&batch);
