@@ -36,6 +36,10 @@ cmp -s first.pdf fresh.pdf && pass || fail "watch's first PDF differs from a ren
 printf '\n山水人天大小多少。\n' >>w/e.md
 until_ok 20 has_text out.pdf "山水人天大小多少" && pass || fail "the edit is not in the PDF: $(cat log)"
 until_ok 20 has_text w/s.pdf "山水人天大小多少" && pass || fail "the original's edit is not in the derived PDF: $(cat slog)"
+# Paragraphs copied from the paragraph cache: the same bytes as a fresh
+# render of the edited manuscript.
+"$PAIBAN" -q -o edited.pdf w/e.md 2>/dev/null
+cmp -s out.pdf edited.pdf && pass || fail "watch's PDF after an edit differs from a fresh render"
 # An editor's save (a new file renamed over the manuscript), then the
 # revert: the same bytes as the first render.
 cp e.orig w/e.md.new && mv w/e.md.new w/e.md

@@ -26,4 +26,14 @@ void pb_unload_opencc(void);
 pb_status pb_preload_hyphenation(const char *dict_name);
 void pb_unload_hyphenation(void);
 
+/* The paragraph cache (src/galley/parcache.h): while it is on, each run
+ * of text a render sets is kept with the lines it made, and a later render
+ * that sets a run with the same text, positions, styles, options,
+ * settings and font set copies them instead of shaping and breaking it
+ * again (paiban watch).  The output and diagnostics are those of a fresh
+ * render.  The font sets used must stay loaded while it is on.  A render
+ * frees the entries the previous one did not use; disable frees all. */
+pb_status pb_paragraph_cache_enable(void);
+void pb_paragraph_cache_disable(void);
+
 #endif

@@ -151,6 +151,8 @@ int pb_watch_command(pb_cli *cli, int argc, char **argv) {
   if (!cli->no_cache)
     cli->cache = pb_cache_open(pb_cache_default_dir(cache_dir, sizeof cache_dir), 0);
   pb_render_preload(cli, input, profile);
+  /* Paragraphs a save did not change are copied, not set again. */
+  pb_paragraph_cache_enable();
   pb_watched w[2];
   int shown = 0; /* files the last "watching" line named */
   do {
@@ -173,6 +175,7 @@ int pb_watch_command(pb_cli *cli, int argc, char **argv) {
     if (!pb_watch_wait(fd, w, nw)) break;
   } while (!pb_watch_stop);
   close(fd);
+  pb_paragraph_cache_disable();
   pb_render_unload();
   pb_cache_close(cli->cache);
   cli->cache = NULL;
