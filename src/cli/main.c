@@ -19,6 +19,7 @@
 
 #include <dirent.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -454,13 +455,45 @@ static int pb_font_threads(int workers) {
   return t < 1 ? 1 : (int)t;
 }
 
-/* Loads, in the parent before it forks the workers, what the jobs share:
- * each input's font sets (pb_cached_fontset), its OpenCC converter and
- * hyphenation dictionary (include/paiban/preload.h).  The workers inherit
- * them, so none loads them again (issue 13: each worker used to redo every
- * font-set load).  Errors are not reported here: the job that meets them
- * reports them, at their position. */
-static void pb_batch_preload(const pb_batch *b) {
+/* What the jobs of a batch share, named in their front matter. */
+#define PB_PRELOAD_MAX 16
+typedef struct pb_preload_list {
+  char opencc[PB_PRELOAD_MAX][32];   /* OpenCC configurations */
+  size_t nopencc;
+  char hyphen[PB_PRELOAD_MAX][64];   /* hyphenation dictionaries */
+  size_t nhyphen;
+  struct {
+    char *fonts;                     /* owned: the profile name, or NULL */
+    char lang[24];
+  } fontset[PB_PRELOAD_MAX];
+  size_t nfontset;
+} pb_preload_list;
+
+/* Adds name to list (n entries of size bytes) unless it is there. */
+static void pb_preload_name(char *list, size_t *n, size_t size, const char *name) {
+  if (!name || !*name || strlen(name) >= size) return;
+  for (size_t i = 0; i < *n; i++)
+    if (strcmp(list + i * size, name) == 0) return;
+  if (*n < PB_PRELOAD_MAX) strcpy(list + (*n)++ * size, name);
+}
+
+static void pb_preload_fontset(pb_preload_list *l, const char *fonts, const char *lang) {
+  for (size_t i = 0; i < l->nfontset; i++)
+    if (strcmp(l->fontset[i].lang, lang) == 0 &&
+        (fonts ? l->fontset[i].fonts && strcmp(l->fontset[i].fonts, fonts) == 0
+               : !l->fontset[i].fonts))
+      return;
+  if (l->nfontset == PB_PRELOAD_MAX || strlen(lang) >= sizeof l->fontset[0].lang) return;
+  char *copy = fonts ? strdup(fonts) : NULL;
+  if (fonts && !copy) return;
+  l->fontset[l->nfontset].fonts = copy;
+  strcpy(l->fontset[l->nfontset++].lang, lang);
+}
+
+/* What each job needs, from the front matter alone (no derive: the
+ * settings come from the edition's own front matter).  Errors are not
+ * reported here: the job that meets them reports them, at their position. */
+static void pb_preload_collect(const pb_batch *b, pb_preload_list *l) {
   pb_doc doc = {0};
   const char *parsed = NULL; /* the input doc holds, when it parsed */
   for (size_t i = 0; i < b->njobs; i++) {
@@ -475,10 +508,9 @@ static void pb_batch_preload(const pb_batch *b) {
       char *src = pb_read_manuscript(b, job->input, &len, &d);
       if (src && pb_doc_parse(src, len, job->input, &doc, &d) == PB_OK &&
           !d.errors) {
-        /* The settings come from the edition's own front matter: no
-         * need to derive (convert) its text here. */
         if (pb_meta_has(&doc.meta, PB_KEY_CONVERT))
-          pb_preload_opencc(pb_meta_enum_name(PB_KEY_CONVERT, (int)doc.meta.convert));
+          pb_preload_name(l->opencc[0], &l->nopencc, sizeof l->opencc[0],
+                          pb_meta_enum_name(PB_KEY_CONVERT, (int)doc.meta.convert));
         parsed = job->input;
       }
       free(src);
@@ -487,13 +519,49 @@ static void pb_batch_preload(const pb_batch *b) {
     pb_settings s;
     if (parsed && pb_settings_from_meta(&doc.meta, &ov, &s, &d) == PB_OK &&
         !d.errors) {
-      pb_fontset *fs = pb_cached_fontset(b->cli, doc.meta.fonts, s.lang, &d);
-      if (fs && !pb_is_cached(fs)) pb_fontset_free(fs);
-      if (s.hyphen_dict[0]) pb_preload_hyphenation(s.hyphen_dict);
+      pb_preload_fontset(l, doc.meta.fonts, s.lang);
+      pb_preload_name(l->hyphen[0], &l->nhyphen, sizeof l->hyphen[0], s.hyphen_dict);
     }
     pb_diags_free(&d);
   }
   pb_doc_free(&doc);
+}
+
+/* On a thread of the parent: the OpenCC converters and hyphenation
+ * dictionaries (tables of their own, touched by no other thread). */
+static void *pb_preload_text_tools(void *arg) {
+  const pb_preload_list *l = arg;
+  for (size_t i = 0; i < l->nopencc; i++) pb_preload_opencc(l->opencc[i]);
+  for (size_t i = 0; i < l->nhyphen; i++) pb_preload_hyphenation(l->hyphen[i]);
+  return NULL;
+}
+
+/* Loads, in the parent before it forks the workers, what the jobs share:
+ * each input's font sets (pb_cached_fontset), its OpenCC converter and
+ * hyphenation dictionary (include/paiban/preload.h).  The workers inherit
+ * them, so none loads them again (issue 13: each worker used to redo every
+ * font-set load).  The font sets load on this thread while another loads
+ * the converters and dictionaries (about as long: 40 M and 48 M
+ * instructions for the essays); it is joined before any fork, so the
+ * workers start from a process with one thread. */
+static void pb_batch_preload(const pb_batch *b) {
+  pb_preload_list *l = calloc(1, sizeof *l);
+  if (!l) return;
+  pb_preload_collect(b, l);
+  pthread_t tid;
+  bool threaded = pthread_create(&tid, NULL, pb_preload_text_tools, l) == 0;
+  for (size_t i = 0; i < l->nfontset; i++) {
+    pb_diags d;
+    pb_diags_init(&d, "");
+    pb_fontset *fs = pb_cached_fontset(b->cli, l->fontset[i].fonts,
+                                       l->fontset[i].lang, &d);
+    if (fs && !pb_is_cached(fs)) pb_fontset_free(fs);
+    pb_diags_free(&d);
+  }
+  if (threaded) pthread_join(tid, NULL);
+  else pb_preload_text_tools(l);
+  for (size_t i = 0; i < l->nfontset; i++) free(l->fontset[i].fonts);
+  free(l);
 }
 
 /* With several workers, the jobs go out profile by profile (every print
