@@ -1,13 +1,23 @@
 #!/bin/sh
 # make bench: times paiban on
-#   essay     the essay (zh-Hant, print)
-#   editions  all manuscripts in both profiles, one parallel run (6 PDFs)
-#   book      the essay repeated to about 240 pages
+#   essay-cold, essay-warm
+#             the essay (zh-Hant, print) with an empty persistent cache
+#             (emptied before every run) and with a warm one
+#   ed-jN-cold, ed-jN-warm
+#             all manuscripts in the print and ebook profiles (8 PDFs), one
+#             run with -j 1 and -j N (N = the cores), cold and warm cache
+#   all-jN-warm
+#             the same plus the EPUBs (what `make` renders), warm cache
+#   book10, book50, book200
+#             the essay's body repeated 10, 50 and 200 times, one chapter each
 #   para200k  one paragraph of 200,000 characters
 #   word100k  one "word" of 100,000 letters (emergency breaks)
 #   paras5k   5,000 tiny paragraphs
 #   batch-jN  100 manuscripts (copies of the essay) in one run with -j N,
 #             N = 1 and the number of cores: how the batch scales
+#   watch     `paiban watch` on the essay: the render time it prints after
+#             each of RUNS one-paragraph edits (fonts, OpenCC and patterns
+#             kept in memory; inotify latency not included)
 # RUNS times each (default 11; 3 for the large inputs) and prints the median
 # wall time with min and max, pages per second and peak resident memory
 # (GNU time).  Quote medians and ratios: the machine is noisy.
@@ -17,17 +27,24 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-11}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# The benchmark's own persistent cache (src/base/cache.c).
+PAIBAN_CACHE_DIR="$TMP/cache"
+export PAIBAN_CACHE_DIR
+# Run before every timed run of a "-cold" benchmark.
+PREP=:
 
 essay="$ROOT/manuscripts/essay.zh-Hant.md"
 body=$(awk 'BEGIN{n=0} /^---$/{n++; next} n>=2' "$essay")
-{
-  printf -- '---\ntitle: 長篇基準測試\nlang: zh-Hant\n---\n\n'
-  i=1
-  while [ $i -le 100 ]; do
-    printf '## 第 %d 章\n\n%s\n\n' "$i" "$body"
-    i=$((i + 1))
-  done
-} >"$TMP/book.md"
+for n in 10 50 200; do
+  {
+    printf -- '---\ntitle: 長篇基準測試\nlang: zh-Hant\n---\n\n'
+    i=1
+    while [ $i -le $n ]; do
+      printf '## 第 %d 章\n\n%s\n\n' "$i" "$body"
+      i=$((i + 1))
+    done
+  } >"$TMP/book$n.md"
+done
 python3 -c "print('中文字句，' * 40000)" >"$TMP/para200k.md"
 python3 -c "print('a' * 100000)" >"$TMP/word100k.md"
 python3 -c "
@@ -42,6 +59,7 @@ bench() {
   rss=0
   i=0
   while [ $i -lt "$runs" ]; do
+    $PREP
     start=$(date +%s%N)
     if [ -x /usr/bin/time ]; then
       /usr/bin/time -f '%M' -o "$TMP/rss" "$@" 2>/dev/null
@@ -72,10 +90,26 @@ bench() {
 }
 
 echo "paiban $("$PAIBAN" --version | cut -d' ' -f2) on $(nproc) cores"
-bench essay "$RUNS" "$TMP/essay.pdf" -- "$PAIBAN" -q -o "$TMP/essay.pdf" "$essay"
-bench editions "$RUNS" "$TMP/editions/*.pdf" -- "$PAIBAN" -q --profile print,ebook \
-  -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
-bench book 5 "$TMP/book.pdf" -- "$PAIBAN" -q -o "$TMP/book.pdf" "$TMP/book.md"
+cold() { rm -rf "$PAIBAN_CACHE_DIR"; }
+PREP=cold
+bench essay-cold "$RUNS" "$TMP/essay.pdf" -- "$PAIBAN" -q -o "$TMP/essay.pdf" "$essay"
+PREP=:
+bench essay-warm "$RUNS" "$TMP/essay.pdf" -- "$PAIBAN" -q -o "$TMP/essay.pdf" "$essay"
+for j in 1 $(nproc); do
+  PREP=cold
+  bench "ed-j$j-cold" "$RUNS" "$TMP/editions/*.pdf" -- "$PAIBAN" -q -j "$j" \
+    --profile print,ebook -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
+  PREP=:
+  bench "ed-j$j-warm" "$RUNS" "$TMP/editions/*.pdf" -- "$PAIBAN" -q -j "$j" \
+    --profile print,ebook -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
+done
+for j in 1 $(nproc); do
+  bench "all-j$j-warm" "$RUNS" "$TMP/editions/*.pdf" -- "$PAIBAN" -q -j "$j" \
+    --profile print,ebook,epub -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
+done
+for n in 10 50 200; do
+  bench "book$n" 3 "$TMP/book$n.pdf" -- "$PAIBAN" -q -o "$TMP/book$n.pdf" "$TMP/book$n.md"
+done
 for big in para200k word100k paras5k; do
   bench $big 3 "$TMP/$big.pdf" -- "$PAIBAN" -q -o "$TMP/$big.pdf" "$TMP/$big.md"
 done
@@ -89,3 +123,31 @@ for j in 1 $(nproc); do
   bench "batch-j$j" 3 "$TMP/batch-out/*.pdf" -- "$PAIBAN" -q -j "$j" \
     -o "$TMP/batch-out/" "$TMP/batch"
 done
+
+# watch: one-paragraph edits of the essay; the render times watch prints.
+mkdir -p "$TMP/watch"
+cp "$essay" "$TMP/watch/essay.md"
+"$PAIBAN" watch -o "$TMP/watch/essay.pdf" "$TMP/watch/essay.md" 2>"$TMP/watch/log" &
+wpid=$!
+wait_renders() { # N: until watch has printed N render lines (at most 10 s)
+  k=0
+  while [ "$(grep -c ' ms$' "$TMP/watch/log")" -lt "$1" ] && [ $k -lt 100 ]; do
+    sleep 0.1
+    k=$((k + 1))
+  done
+}
+wait_renders 1
+i=1
+while [ $i -le "$RUNS" ]; do
+  # Edit the first paragraph of the body (a different word each time).
+  sed -i "0,/。/s/。/${i}。/" "$TMP/watch/essay.md"
+  wait_renders $((i + 1))
+  i=$((i + 1))
+done
+kill -INT $wpid
+wait $wpid || true
+grep ' ms$' "$TMP/watch/log" | tail -n +2 | sed -E 's/.* ([0-9]+) ms$/\1/' | sort -n |
+  awk -v runs="$RUNS" '{a[NR]=$1} END{
+    if (NR == 0) { print "watch     no re-render seen"; exit }
+    printf "watch     median %8.1f ms (min %.1f, max %.1f, %2d edits) re-render inside paiban watch\n",
+      a[int((NR+1)/2)], a[1], a[NR], NR }'

@@ -23,6 +23,9 @@ typedef struct pb_pdf_options {
   pb_cache *cache;      /* finished font programs from earlier documents,
                            and room for this one's (NULL: none); the PDF
                            is the same bytes with or without it */
+  int threads;          /* threads font programs are made on, the calling
+                           one included (0: one per core); a batch of
+                           several worker processes shares out the cores */
   bool use_fd;          /* write to fd (e.g. standard output) instead of
                            a file at path; path then only names it in
                            messages */
@@ -49,6 +52,11 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
  * path; returns PB_OK or an error status. */
 pb_status pb_epub_write(const pb_doc *doc, const pb_settings *s,
                         pb_fontset *fs, const char *path, pb_diags *diags);
+/* The same, with the font subsets taken from cache when it has them and
+ * stored there when it does not (cache may be NULL): the same bytes. */
+pb_status pb_epub_write_cached(const pb_doc *doc, const pb_settings *s,
+                               pb_fontset *fs, pb_cache *cache,
+                               const char *path, pb_diags *diags);
 
 typedef enum pb_dump_kind {
   PB_DUMP_LINES = 0,   /* one record per line: page, y, x, width, ratio, text */

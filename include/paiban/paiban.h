@@ -16,6 +16,7 @@
 #include "frontmatter.h"
 #include "layout.h"
 #include "linebreak.h"
+#include "preload.h"
 #include "settings.h"
 #include "typeset.h"
 

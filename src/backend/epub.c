@@ -510,7 +510,14 @@ static void pb_epub_free(pb_epub *e) {
 
 pb_status pb_epub_write(const pb_doc *doc, const pb_settings *s,
                         pb_fontset *fs, const char *path, pb_diags *diags) {
-  pb_epub e = {.doc = doc, .s = s, .fs = fs, .diags = diags, .path = path,
+  return pb_epub_write_cached(doc, s, fs, NULL, path, diags);
+}
+
+pb_status pb_epub_write_cached(const pb_doc *doc, const pb_settings *s,
+                               pb_fontset *fs, pb_cache *cache,
+                               const char *path, pb_diags *diags) {
+  pb_epub e = {.doc = doc, .s = s, .fs = fs, .cache = cache, .diags = diags,
+               .path = path,
                .embed = doc->meta.epub_fonts == PB_EPUB_FONTS_EMBED,
                .cjk_text = s->script != PB_TEXT_LATIN};
   char *title = pb_epub_title(&e);

@@ -48,6 +48,7 @@ typedef struct pb_epub {
   const pb_doc *doc;
   const pb_settings *s;
   pb_fontset *fs;
+  pb_cache *cache;        /* borrowed: finished font subsets (NULL: none) */
   pb_diags *diags;
   const char *path;       /* output path, for diagnostics */
   bool embed;             /* epub-fonts: embed (subsets) or none */

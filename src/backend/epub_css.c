@@ -8,6 +8,7 @@
  * files. */
 #include "backend/epub.h"
 #include "backend/font_subset.h"
+#include "base/cache.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -121,47 +122,91 @@ static const char *const pb_epub_drop[] = {"DSIG", "EBDT", "EBLC", "EBSC",
                                            "hdmx", "VDMX", "LTSH", "PCLT",
                                            "meta", "STAT"};
 
+/* Everything face f's subset depends on, as a cache key: the font file's
+ * identity and face, the characters, the language (locl) and direction
+ * (the features kept), the HarfBuzz version that subsets, and this file's
+ * format of the subset ("epub-font-1"). */
+static bool pb_epub_font_key(const pb_epub *e, const pb_face *f,
+                             const hb_set_t *chars, char hex[33]) {
+  pb_cache_key k;
+  if (!f->file || !pb_cache_key_init(&k, "epub-font-1")) return false;
+  bool ok = pb_cache_key_add_file(&k, f->file);
+  int32_t v[3] = {f->index, e->s->vertical, f->is_cff};
+  pb_cache_key_add(&k, v, sizeof v);
+  pb_cache_key_add_str(&k, e->s->lang);
+  pb_cache_key_add_str(&k, hb_version_string());
+  for (hb_codepoint_t cp = HB_SET_VALUE_INVALID; hb_set_next(chars, &cp);)
+    pb_cache_key_add(&k, &cp, sizeof cp);
+  pb_cache_key_done(&k, hex);
+  return ok && hex[0];
+}
+
+/* Adds data (len bytes, taken) as face i's font file. */
+static void pb_epub_add_font(pb_epub *e, size_t i, void *data, size_t len) {
+  char name[112];
+  char file[96];
+  pb_font_file(e, i, file, sizeof file);
+  snprintf(name, sizeof name, "EPUB/%s", file);
+  pb_epub_add(e, name, data, len, false);
+}
+
+/* Makes face i's subset with hb-subset. */
+static void pb_epub_font(pb_epub *e, size_t i, const pb_face *f) {
+  bool locl = pb_locl_matters(f, e->chars[i], e->s->lang);
+  const char *features[PB_EPUB_NFEATURES];
+  size_t nfeatures = pb_epub_feature_list(e, locl, features);
+  unsigned flags = HB_SUBSET_FLAGS_DEFAULT | HB_SUBSET_FLAGS_NO_HINTING;
+  /* Desubroutinized CFF deflates smaller (src/backend/pdf_font.c). */
+  if (f->is_cff) flags |= HB_SUBSET_FLAGS_DESUBROUTINIZE;
+  pb_subset_spec spec = {
+      .unicodes = e->chars[i],
+      .drop_tables = pb_epub_drop,
+      .ndrop = sizeof pb_epub_drop / sizeof *pb_epub_drop,
+      .features = features,
+      .nfeatures = nfeatures,
+      .flags = flags};
+  hb_subset_plan_t *plan = f->hb_face ? pb_subset_plan(f->hb_face, &spec)
+                                      : NULL;
+  hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+  hb_blob_t *blob = sub ? hb_face_reference_blob(sub) : NULL;
+  unsigned len = 0;
+  const char *data = blob ? hb_blob_get_data(blob, &len) : NULL;
+  unsigned char *copy = data && len ? malloc(len) : NULL;
+  if (copy) {
+    memcpy(copy, data, len);
+    pb_epub_add_font(e, i, copy, len);
+  } else {
+    e->st = PB_ERR_FONT;
+    pb_diag_add_at(e->diags, PB_SEV_ERROR, e->path, (pb_pos){0, 0},
+                   "cannot subset font %s (%s) for the EPUB",
+                   f->ps_name ? f->ps_name : "?", f->file ? f->file : "?");
+  }
+  hb_blob_destroy(blob);
+  hb_face_destroy(sub);
+  hb_subset_plan_destroy(plan);
+}
+
+/* Each used face's subset, from the cache when it has it (then no shaping
+ * for locl and no subsetting); the cache holds exactly the bytes
+ * pb_epub_font makes. */
 void pb_epub_write_fonts(pb_epub *e) {
   if (!e->embed) return;
   for (size_t i = 0; i < e->nfaces && e->st == PB_OK; i++) {
     if (!pb_face_used(e, i)) continue;
     const pb_face *f = pb_fontset_face(e->fs, i);
-    bool locl = pb_locl_matters(f, e->chars[i], e->s->lang);
-    const char *features[PB_EPUB_NFEATURES];
-    size_t nfeatures = pb_epub_feature_list(e, locl, features);
-    unsigned flags = HB_SUBSET_FLAGS_DEFAULT | HB_SUBSET_FLAGS_NO_HINTING;
-    /* Desubroutinized CFF deflates smaller (src/backend/pdf_font.c). */
-    if (f->is_cff) flags |= HB_SUBSET_FLAGS_DESUBROUTINIZE;
-    pb_subset_spec spec = {
-        .unicodes = e->chars[i],
-        .drop_tables = pb_epub_drop,
-        .ndrop = sizeof pb_epub_drop / sizeof *pb_epub_drop,
-        .features = features,
-        .nfeatures = nfeatures,
-        .flags = flags};
-    hb_subset_plan_t *plan = f->hb_face ? pb_subset_plan(f->hb_face, &spec)
-                                        : NULL;
-    hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
-    hb_blob_t *blob = sub ? hb_face_reference_blob(sub) : NULL;
-    unsigned len = 0;
-    const char *data = blob ? hb_blob_get_data(blob, &len) : NULL;
-    unsigned char *copy = data && len ? malloc(len) : NULL;
-    if (copy) {
-      memcpy(copy, data, len);
-      char name[112];
-      char file[96];
-      pb_font_file(e, i, file, sizeof file);
-      snprintf(name, sizeof name, "EPUB/%s", file);
-      pb_epub_add(e, name, copy, len, false);
-    } else {
-      e->st = PB_ERR_FONT;
-      pb_diag_add_at(e->diags, PB_SEV_ERROR, e->path, (pb_pos){0, 0},
-                     "cannot subset font %s (%s) for the EPUB",
-                     f->ps_name ? f->ps_name : "?", f->file ? f->file : "?");
+    char hex[33] = "";
+    bool keyed = e->cache && pb_epub_font_key(e, f, e->chars[i], hex);
+    void *data = NULL;
+    size_t len = 0;
+    if (keyed && pb_cache_get(e->cache, hex, &data, &len) && len) {
+      pb_epub_add_font(e, i, data, len);
+      continue;
     }
-    hb_blob_destroy(blob);
-    hb_face_destroy(sub);
-    hb_subset_plan_destroy(plan);
+    free(data);
+    size_t before = e->nfiles;
+    pb_epub_font(e, i, f);
+    if (keyed && e->st == PB_OK && e->nfiles == before + 1)
+      pb_cache_put(e->cache, hex, e->files[before].data, e->files[before].len);
   }
 }
 

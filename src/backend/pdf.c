@@ -721,6 +721,7 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
   }
   w.fonts = pb_pdf_fonts_new(w.pdf, fs, lo, compress, opt ? opt->cache : NULL,
                              diags, path);
+  if (w.fonts && opt) pb_pdf_fonts_set_threads(w.fonts, opt->threads);
   if (!w.fonts) {
     st = pb_w_nomem(&w);
     goto done;

@@ -365,6 +365,7 @@ struct pb_pdf_fonts {
   const pb_layout *lo;
   bool compress;
   pb_cache *cache;                       /* borrowed; NULL: none */
+  int threads;                           /* 0: one per core */
   struct libdeflate_compressor *deflater; /* owned */
   pb_diags *diags;
   const char *path;
@@ -1226,10 +1227,14 @@ static void *pb_font_worker(void *arg) {
 /* Makes every job's program, on up to as many threads as there are cores
  * (the calling thread is one of them); the order of the output does not
  * depend on which thread made what. */
+void pb_pdf_fonts_set_threads(pb_pdf_fonts *pf, int threads) {
+  pf->threads = threads > 0 ? threads : 0;
+}
+
 static void pb_make_programs(pb_pdf_fonts *pf, pb_font_job *jobs, size_t n) {
   pb_font_pool pool = {.pf = pf, .jobs = jobs, .njobs = n};
   pthread_mutex_init(&pool.lock, NULL);
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  long cores = pf->threads ? pf->threads : sysconf(_SC_NPROCESSORS_ONLN);
   size_t nthreads = cores > 1 ? (size_t)cores - 1 : 0;
   if (nthreads > n - 1) nthreads = n - 1;
   if (nthreads > 8) nthreads = 8;

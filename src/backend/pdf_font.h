@@ -75,6 +75,10 @@ pb_pdf_fonts *pb_pdf_fonts_new(HPDF_Doc pdf, const pb_fontset *fs,
                                const char *path);
 void pb_pdf_fonts_free(pb_pdf_fonts *pf);
 
+/* At most threads threads (the caller's included) make the font programs
+ * in pb_pdf_fonts_finish; 0 (the default): one per core. */
+void pb_pdf_fonts_set_threads(pb_pdf_fonts *pf, int threads);
+
 /* The font's glyph as used on a page. */
 typedef struct pb_pdf_glyph {
   HPDF_Dict font;   /* the Type0 font dict, for the page's /Font resources */

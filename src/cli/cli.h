@@ -19,6 +19,8 @@ typedef struct pb_cli {
   bool dump;
   pb_dump_kind dump_kind;
   int jobs;
+  int font_threads;       /* threads per render for font programs (the
+                             cores shared out among the workers; 0: all) */
   bool quiet, verbose;
   bool tty;               /* standard error is a terminal */
   bool allow_outside;     /* --allow-outside: derive-from anywhere */
@@ -41,6 +43,24 @@ void pb_man_page(FILE *f);
 /* `paiban fonts [MANUSCRIPT|PROFILE]`: what each role of a font profile
  * resolves to, and what is missing.  Returns the exit status. */
 int pb_fonts_command(const pb_cli *cli, int argc, char **argv);
+
+/* Renders input (a file) to output (a PDF, or NULL: beside the input) in
+ * this process, with the profile ("print", "ebook" or NULL: the front
+ * matter's), printing its diagnostics and summary; the font sets it loads
+ * stay loaded for the next call.  Returns 0, or 1 on errors (nothing is
+ * then written: the last good output stays). */
+int pb_render_file(const pb_cli *cli, const char *input, const char *output,
+                   const char *profile);
+/* Loads what renders of input share (font sets, OpenCC, hyphenation) for
+ * every later pb_render_file; errors are left to the render. */
+void pb_render_preload(const pb_cli *cli, const char *input, const char *profile);
+/* Frees what pb_render_file and pb_render_preload keep loaded. */
+void pb_render_unload(void);
+
+/* `paiban watch INPUT.md`: renders, then renders again whenever the
+ * manuscript (or the original it derives from) is saved, until SIGINT,
+ * SIGTERM or SIGHUP.  Returns the exit status. */
+int pb_watch_command(pb_cli *cli, int argc, char **argv);
 
 /* The font-profile directory: --fonts, else $PAIBAN_FONT_DIR, else
  * PREFIX/share/paiban/fonts beside the installed binary, else the build

@@ -19,6 +19,7 @@
 
 #include <dirent.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +49,8 @@ typedef struct pb_batch {
   size_t njobs;
   char *stdin_text;       /* standard input, read once before the workers */
   size_t stdin_len;
+  size_t *order;          /* owned: the order the pool hands jobs out in
+                             (pb_batch_order); NULL: 0, 1, 2, ... */
 } pb_batch;
 
 static double pb_now_ms(void) {
@@ -278,7 +281,9 @@ static int pb_render_epub(const pb_cli *cli, const pb_job *job,
                 "an EPUB is not written to standard output; give -o FILE");
     return 1;
   }
-  if (pb_epub_write(doc, s, fs, job->output, d) != PB_OK || d->errors) return 1;
+  if (pb_epub_write_cached(doc, s, fs, cli->cache, job->output, d) != PB_OK ||
+      d->errors)
+    return 1;
   if (!cli->quiet)
     fprintf(stderr, "%s%s: EPUB, %.0f ms\n", pb_clear, job->output,
             pb_now_ms() - t0);
@@ -324,6 +329,7 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
     wst = pb_write_dump(cli, &out, &doc, &s, fs, &lo, &d);
   } else {
     pb_pdf_options po = {.compress = true, .cache = cli->cache,
+                         .threads = cli->font_threads,
                          .use_fd = out.fd >= 0, .fd = out.fd};
     wst = pb_pdf_write(&lo, fs, &po, out.name, &d);
   }
@@ -441,17 +447,174 @@ static int pb_expand_dir(const char *dir, char ***list, size_t *n, size_t *cap) 
 
 /* ---- the batch, on worker processes (src/cli/pool.c) ------------------ */
 
-static int pb_job_run(void *ctx, size_t i) {
-  pb_batch *b = ctx;
-  if (b->cli->tty && b->njobs > 1 && !b->cli->quiet)
-    fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, b->njobs, b->jobs[i].input);
-  return pb_render(b, &b->jobs[i]);
+/* The threads each of workers renders may make font programs on: the
+ * cores shared out, so two workers on two cores do not start four. */
+static int pb_font_threads(int workers) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  long t = workers > 0 && cores > 0 ? cores / workers : 1;
+  return t < 1 ? 1 : (int)t;
 }
 
+/* What the jobs of a batch share, named in their front matter. */
+#define PB_PRELOAD_MAX 16
+typedef struct pb_preload_list {
+  char opencc[PB_PRELOAD_MAX][32];   /* OpenCC configurations */
+  size_t nopencc;
+  char hyphen[PB_PRELOAD_MAX][64];   /* hyphenation dictionaries */
+  size_t nhyphen;
+  struct {
+    char *fonts;                     /* owned: the profile name, or NULL */
+    char lang[24];
+  } fontset[PB_PRELOAD_MAX];
+  size_t nfontset;
+} pb_preload_list;
+
+/* Adds name to list (n entries of size bytes) unless it is there. */
+static void pb_preload_name(char *list, size_t *n, size_t size, const char *name) {
+  if (!name || !*name || strlen(name) >= size) return;
+  for (size_t i = 0; i < *n; i++)
+    if (strcmp(list + i * size, name) == 0) return;
+  if (*n < PB_PRELOAD_MAX) strcpy(list + (*n)++ * size, name);
+}
+
+static void pb_preload_fontset(pb_preload_list *l, const char *fonts, const char *lang) {
+  for (size_t i = 0; i < l->nfontset; i++)
+    if (strcmp(l->fontset[i].lang, lang) == 0 &&
+        (fonts ? l->fontset[i].fonts && strcmp(l->fontset[i].fonts, fonts) == 0
+               : !l->fontset[i].fonts))
+      return;
+  if (l->nfontset == PB_PRELOAD_MAX || strlen(lang) >= sizeof l->fontset[0].lang) return;
+  char *copy = fonts ? strdup(fonts) : NULL;
+  if (fonts && !copy) return;
+  l->fontset[l->nfontset].fonts = copy;
+  strcpy(l->fontset[l->nfontset++].lang, lang);
+}
+
+/* What each job needs, from the front matter alone (no derive: the
+ * settings come from the edition's own front matter).  Errors are not
+ * reported here: the job that meets them reports them, at their position. */
+static void pb_preload_collect(const pb_batch *b, pb_preload_list *l) {
+  pb_doc doc = {0};
+  const char *parsed = NULL; /* the input doc holds, when it parsed */
+  for (size_t i = 0; i < b->njobs; i++) {
+    const pb_job *job = &b->jobs[i];
+    pb_diags d;
+    pb_diags_init(&d, job->input);
+    if (!parsed || strcmp(parsed, job->input) != 0) {
+      pb_doc_free(&doc);
+      doc = (pb_doc){0};
+      parsed = NULL;
+      size_t len = 0;
+      char *src = pb_read_manuscript(b, job->input, &len, &d);
+      if (src && pb_doc_parse(src, len, job->input, &doc, &d) == PB_OK &&
+          !d.errors) {
+        if (pb_meta_has(&doc.meta, PB_KEY_CONVERT))
+          pb_preload_name(l->opencc[0], &l->nopencc, sizeof l->opencc[0],
+                          pb_meta_enum_name(PB_KEY_CONVERT, (int)doc.meta.convert));
+        parsed = job->input;
+      }
+      free(src);
+    }
+    pb_overrides ov = pb_job_overrides(b->cli, job);
+    pb_settings s;
+    if (parsed && pb_settings_from_meta(&doc.meta, &ov, &s, &d) == PB_OK &&
+        !d.errors) {
+      pb_preload_fontset(l, doc.meta.fonts, s.lang);
+      pb_preload_name(l->hyphen[0], &l->nhyphen, sizeof l->hyphen[0], s.hyphen_dict);
+    }
+    pb_diags_free(&d);
+  }
+  pb_doc_free(&doc);
+}
+
+/* On a thread of the parent: the OpenCC converters and hyphenation
+ * dictionaries (tables of their own, touched by no other thread). */
+static void *pb_preload_text_tools(void *arg) {
+  const pb_preload_list *l = arg;
+  for (size_t i = 0; i < l->nopencc; i++) pb_preload_opencc(l->opencc[i]);
+  for (size_t i = 0; i < l->nhyphen; i++) pb_preload_hyphenation(l->hyphen[i]);
+  return NULL;
+}
+
+/* Loads, in the parent before it forks the workers, what the jobs share:
+ * each input's font sets (pb_cached_fontset), its OpenCC converter and
+ * hyphenation dictionary (include/paiban/preload.h).  The workers inherit
+ * them, so none loads them again (issue 13: each worker used to redo every
+ * font-set load).  The font sets load on this thread while another loads
+ * the converters and dictionaries (about as long: 40 M and 48 M
+ * instructions for the essays); it is joined before any fork, so the
+ * workers start from a process with one thread. */
+static void pb_batch_preload(const pb_batch *b) {
+  pb_preload_list *l = calloc(1, sizeof *l);
+  if (!l) return;
+  pb_preload_collect(b, l);
+  pthread_t tid;
+  bool threaded = pthread_create(&tid, NULL, pb_preload_text_tools, l) == 0;
+  for (size_t i = 0; i < l->nfontset; i++) {
+    pb_diags d;
+    pb_diags_init(&d, "");
+    pb_fontset *fs = pb_cached_fontset(b->cli, l->fontset[i].fonts,
+                                       l->fontset[i].lang, &d);
+    if (fs && !pb_is_cached(fs)) pb_fontset_free(fs);
+    pb_diags_free(&d);
+  }
+  if (threaded) pthread_join(tid, NULL);
+  else pb_preload_text_tools(l);
+  for (size_t i = 0; i < l->nfontset; i++) free(l->fontset[i].fonts);
+  free(l);
+}
+
+/* With several workers, the jobs go out profile by profile (every print
+ * edition, then every ebook, then every EPUB) rather than manuscript by
+ * manuscript: the print and ebook editions of one manuscript mostly embed
+ * the same font subsets, and the ebook, started after the print edition,
+ * finds them in the persistent cache instead of making them at the same
+ * time on the other core.  NULL (the given order) with one worker, or when
+ * out of memory. */
+static size_t *pb_batch_order(const pb_batch *b, int workers) {
+  size_t nprof = b->ninputs ? b->njobs / b->ninputs : 1;
+  if (workers < 2 || nprof < 2) return NULL;
+  size_t *order = malloc(b->njobs * sizeof *order);
+  for (size_t k = 0; order && k < b->njobs; k++)
+    order[k] = (k % b->ninputs) * nprof + k / b->ninputs;
+  return order;
+}
+
+static const pb_job *pb_batch_job(const pb_batch *b, size_t i) {
+  return &b->jobs[b->order ? b->order[i] : i];
+}
+
+static int pb_job_run(void *ctx, size_t i) {
+  pb_batch *b = ctx;
+  const pb_job *job = pb_batch_job(b, i);
+  if (b->cli->tty && b->njobs > 1 && !b->cli->quiet)
+    fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, b->njobs, job->input);
+  return pb_render(b, job);
+}
+
+/* Frees the font sets and the preloaded converters and dictionaries. */
 static void pb_job_worker_exit(void *ctx) {
   (void)ctx;
   pb_fontset_cache_free();
+  pb_unload_opencc();
+  pb_unload_hyphenation();
 }
+
+int pb_render_file(const pb_cli *cli, const char *input, const char *output,
+                   const char *profile) {
+  pb_job job = {.input = (char *)input, .output = (char *)output,
+                .profile = profile};
+  pb_batch b = {.cli = cli, .jobs = &job, .njobs = 1};
+  return pb_render(&b, &job);
+}
+
+void pb_render_preload(const pb_cli *cli, const char *input, const char *profile) {
+  pb_job job = {.input = (char *)input, .profile = profile};
+  pb_batch b = {.cli = cli, .jobs = &job, .njobs = 1};
+  pb_batch_preload(&b);
+}
+
+void pb_render_unload(void) { pb_job_worker_exit(NULL); }
 
 static void pb_job_finished(void *ctx, size_t i, size_t done, size_t total) {
   (void)ctx;
@@ -462,7 +625,8 @@ static void pb_job_finished(void *ctx, size_t i, size_t done, size_t total) {
 
 static void pb_job_lost(void *ctx, size_t i, int ws, int err) {
   pb_batch *b = ctx;
-  const char *in = strcmp(b->jobs[i].input, "-") == 0 ? PB_STDIN_NAME : b->jobs[i].input;
+  const pb_job *job = pb_batch_job(b, i);
+  const char *in = strcmp(job->input, "-") == 0 ? PB_STDIN_NAME : job->input;
   char why[256];
   if (ws < 0)
     snprintf(why, sizeof why, "not rendered: no worker process could be started (%s)",
@@ -780,6 +944,9 @@ int main(int argc, char **argv) {
   /* `paiban fonts ...` (a manuscript called "fonts" is ./fonts). */
   if (strcmp(argv[optind], "fonts") == 0)
     return pb_fonts_command(&cli, argc - optind - 1, argv + optind + 1);
+  /* `paiban watch INPUT.md` (likewise ./watch for a manuscript). */
+  if (strcmp(argv[optind], "watch") == 0)
+    return pb_watch_command(&cli, argc - optind - 1, argv + optind + 1);
   pb_batch batch = {.cli = &cli};
   rc = pb_collect_inputs(&batch, argc - optind, argv + optind);
   if (!rc) rc = pb_make_jobs(&batch);
@@ -792,13 +959,19 @@ int main(int argc, char **argv) {
     char cache_dir[4096];
     if (!cli.no_cache)
       cli.cache = pb_cache_open(pb_cache_default_dir(cache_dir, sizeof cache_dir), 0);
+    int workers = batch.njobs < (size_t)cli.jobs ? (int)batch.njobs : cli.jobs;
+    cli.font_threads = pb_font_threads(workers);
+    batch.order = pb_batch_order(&batch, workers);
+    if (batch.njobs > 1) pb_batch_preload(&batch);
     if (batch.njobs) rc |= pb_pool_run(batch.njobs, cli.jobs, &ops);
+    pb_job_worker_exit(&batch);
     pb_cache_close(cli.cache);
     if (*pb_clear) fputs(pb_clear, stderr);
   }
   for (size_t i = 0; batch.jobs && i < batch.njobs; i++) free(batch.jobs[i].output);
   for (size_t i = 0; i < batch.ninputs; i++) free(batch.inputs[i]);
   free(batch.jobs);
+  free(batch.order);
   free(batch.inputs);
   free(batch.stdin_text);
   return rc;

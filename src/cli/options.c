@@ -41,6 +41,7 @@ const pb_option_doc pb_option_docs[] = {
 void pb_usage(FILE *f) {
   fputs("usage: paiban [options] INPUT.md|DIR|- ...\n"
         "       paiban fonts [MANUSCRIPT.md|PROFILE]\n"
+        "       paiban watch [-o OUT.pdf] [--profile print|ebook] INPUT.md\n"
         "Typesets Markdown manuscripts (Chinese, English, mixed) into PDF and EPUB.\n\n",
         f);
   for (const pb_option_doc *o = pb_option_docs; o->names; o++) {
@@ -64,6 +65,8 @@ void pb_usage(FILE *f) {
   }
   fputs("\n"
         "`paiban fonts` lists the fonts each role of a profile resolves to.\n"
+        "`paiban watch` renders again on every save of the manuscript (or of\n"
+        "its original), keeping fonts in memory; Ctrl-C ends it.\n"
         "Diagnostics: PATH:LINE:COL: error|warning: MESSAGE on standard error.\n"
         "Exit status: 0 success, 1 a document had errors, 2 usage error.\n\n",
         f);
@@ -129,6 +132,7 @@ void pb_man_page(FILE *f) {
   fputs(".SH NAME\npaiban \\- typeset Markdown manuscripts into print\\-ready PDF\n"
         ".SH SYNOPSIS\n.B paiban\n[\\fIoptions\\fR] \\fIINPUT.md\\fR|\\fIDIR\\fR|\\- ...\n"
         ".br\n.B paiban fonts\n[\\fIMANUSCRIPT.md\\fR|\\fIPROFILE\\fR]\n"
+        ".br\n.B paiban watch\n[\\fB\\-o\\fR \\fIOUT.pdf\\fR] \\fIINPUT.md\\fR\n"
         ".SH DESCRIPTION\n"
         "paiban turns Markdown manuscripts with YAML front matter (Traditional or\n"
         "Simplified Chinese, English) into PDF books with Chinese typography\n"

@@ -1,5 +1,6 @@
 /* Line setting: text → shape → items → breaks → galley lines (setline.h). */
 #include "galley/setline.h"
+#include "galley/parcache.h"
 #include "lines/items.h"
 #include "lines/justify.h"
 #include "text/vertical.h"
@@ -291,8 +292,10 @@ static pb_status pb_set_lines(pb_setter *st, const pb_para *p,
   return PB_OK;
 }
 
-pb_status pb_set_text(pb_setter *st, const pb_text_run *run, pb_len size,
-                      pb_role role, const pb_line_opts *o, uint32_t block) {
+/* pb_set_text without the paragraph cache. */
+static pb_status pb_set_text_fresh(pb_setter *st, const pb_text_run *run,
+                                   pb_len size, pb_role role,
+                                   const pb_line_opts *o, uint32_t block) {
   const pb_settings *s = st->s;
   pb_para p = {.text = run->text, .style = run->style, .pos = run->pos,
                .link = run->link, .fnref = run->fnref, .len = run->len,
@@ -335,6 +338,15 @@ pb_status pb_set_text(pb_setter *st, const pb_text_run *run, pb_len size,
   pb_breaks_free(&br);
   pb_items_free(&items);
   pb_para_free(&p);
+  return rc;
+}
+
+pb_status pb_set_text(pb_setter *st, const pb_text_run *run, pb_len size,
+                      pb_role role, const pb_line_opts *o, uint32_t block) {
+  pb_parcache_probe pr;
+  if (pb_parcache_lookup(&pr, st, run, size, role, o, block)) return PB_OK;
+  pb_status rc = pb_set_text_fresh(st, run, size, role, o, block);
+  pb_parcache_store(&pr, st, rc);
   return rc;
 }
 

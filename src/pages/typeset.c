@@ -2,6 +2,7 @@
  * line (src/galley/), then the page builder places them (pagebuild.c).
  * This file only wires the stages and fills the layout's document data. */
 #include "galley/blocks.h"
+#include "galley/parcache.h"
 #include "galley/furniture.h"
 #include "pages/pagebuild.h"
 #include "base/util.h"
@@ -104,6 +105,7 @@ pb_status pb_typeset_traced(const pb_doc *doc, const pb_settings *s,
   pb_page_frame fr;
   memset(out, 0, sizeof *out);
   init_linebreak();
+  pb_parcache_begin();
   pb_status st = pb_layout_frame(doc, s, out, &fr);
   if (st != PB_OK)
     pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");

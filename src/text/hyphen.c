@@ -1,5 +1,6 @@
 /* Hyphenation of Latin words with libhyphen; see hyphen.h. */
 #include "text/hyphen.h"
+#include "paiban/preload.h"
 
 #include <ctype.h>
 #include <hyphen.h>
@@ -15,7 +16,7 @@
  * buffers; such "words" are URLs or junk and get emergency breaks). */
 #define PB_HYPHEN_MAX_WORD 64
 
-static void *pb_hyphen_load(const char *dict_name) {
+static HyphenDict *pb_hyphen_load(const char *dict_name) {
   char path[512];
   if (!dict_name || !*dict_name || strchr(dict_name, '/')) return NULL;
   const char *dir = getenv("PAIBAN_HYPHEN_DIR");
@@ -24,10 +25,48 @@ static void *pb_hyphen_load(const char *dict_name) {
   return hnj_hyphen_load(path);
 }
 
+/* Dictionaries preloaded for the whole process (paiban/preload.h). */
+#define PB_HYPHEN_PRELOAD 4
+static struct {
+  char name[64];
+  HyphenDict *dict;
+} pb_hyphen_preloaded[PB_HYPHEN_PRELOAD];
+
+static HyphenDict *pb_hyphen_find(const char *dict_name) {
+  for (int i = 0; i < PB_HYPHEN_PRELOAD && pb_hyphen_preloaded[i].dict; i++)
+    if (strcmp(pb_hyphen_preloaded[i].name, dict_name) == 0)
+      return pb_hyphen_preloaded[i].dict;
+  return NULL;
+}
+
+pb_status pb_preload_hyphenation(const char *dict_name) {
+  if (!dict_name || strlen(dict_name) >= sizeof pb_hyphen_preloaded[0].name)
+    return PB_ERR_IO;
+  if (pb_hyphen_find(dict_name)) return PB_OK;
+  for (int i = 0; i < PB_HYPHEN_PRELOAD; i++)
+    if (!pb_hyphen_preloaded[i].dict) {
+      HyphenDict *d = pb_hyphen_load(dict_name);
+      if (!d) return PB_ERR_IO;
+      strcpy(pb_hyphen_preloaded[i].name, dict_name);
+      pb_hyphen_preloaded[i].dict = d;
+      return PB_OK;
+    }
+  return PB_OK; /* table full: renders load their own */
+}
+
+void pb_unload_hyphenation(void) {
+  for (int i = 0; i < PB_HYPHEN_PRELOAD && pb_hyphen_preloaded[i].dict; i++) {
+    hnj_hyphen_free(pb_hyphen_preloaded[i].dict);
+    pb_hyphen_preloaded[i].dict = NULL;
+    pb_hyphen_preloaded[i].name[0] = '\0';
+  }
+}
+
 void pb_hyphenator_free(pb_hyphenator *h) {
-  if (h->dict) hnj_hyphen_free((HyphenDict *)h->dict);
+  if (h->dict && !h->borrowed) hnj_hyphen_free((HyphenDict *)h->dict);
   h->dict = NULL;
   h->tried = false;
+  h->borrowed = false;
 }
 
 /* Parsing the patterns takes milliseconds: only when a word needs them
@@ -36,7 +75,9 @@ static bool pb_hyphenator_ready(pb_hyphenator *h, pb_pos pos,
                                 pb_diags *diags) {
   if (!h->tried) {
     h->tried = true;
-    h->dict = pb_hyphen_load(h->dict_name);
+    h->dict = h->dict_name ? pb_hyphen_find(h->dict_name) : NULL;
+    h->borrowed = h->dict != NULL;
+    if (!h->dict) h->dict = pb_hyphen_load(h->dict_name);
     if (!h->dict)
       pb_diag_add(diags, PB_SEV_WARNING, pos,
                   "hyphenation patterns '%s' not found; Latin words are not "

@@ -4,7 +4,8 @@
  * minima (2 letters before, 3 after) apply.
  *
  * Ownership: a pb_hyphenator owns its dictionary, loaded on the first word
- * that needs it; pb_hyphenator_free() frees it.
+ * that needs it; pb_hyphenator_free() frees it — unless it was preloaded
+ * for the whole process (include/paiban/preload.h), which it borrows.
  */
 #ifndef PB_HYPHEN_H
 #define PB_HYPHEN_H
@@ -15,6 +16,7 @@ typedef struct pb_hyphenator {
   const char *dict_name;  /* borrowed: e.g. "hyph_en_US.dic"; "" = none */
   void *dict;             /* HyphenDict *, NULL until loaded */
   bool tried;             /* the load was attempted (it may have failed) */
+  bool borrowed;          /* dict is the process's preloaded one */
 } pb_hyphenator;
 
 void pb_hyphenator_free(pb_hyphenator *h);

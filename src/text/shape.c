@@ -49,6 +49,12 @@ nomem:
   return PB_ERR_NOMEM;
 }
 
+const pb_fontset *pb_shaper_fontset(const pb_shaper *sh) { return sh->fs; }
+
+bool pb_shaper_reported(const pb_shaper *sh) {
+  return sh->missing != NULL || (sh->hyphenator.tried && !sh->hyphenator.dict);
+}
+
 void pb_shaper_free(pb_shaper *sh) {
   if (!sh) return;
   if (sh->buf) hb_buffer_destroy(sh->buf);

@@ -107,6 +107,14 @@ pb_status pb_shaper_new(pb_fontset *fs, const pb_settings *s, pb_diags *diags,
                         pb_shaper **out);
 void pb_shaper_free(pb_shaper *sh);
 
+/* The font set sh shapes with (borrowed). */
+const pb_fontset *pb_shaper_fontset(const pb_shaper *sh);
+
+/* Has sh reported something once per document (a character no font has,
+ * hyphenation patterns not found)?  The paragraph cache is not used then
+ * (src/galley/parcache.h). */
+bool pb_shaper_reported(const pb_shaper *sh);
+
 /* Classifies characters, chooses fonts, shapes runs with HarfBuzz, groups
  * the glyphs into units, gives full-width marks their blanks (§3) and marks
  * hyphenation points.  p's input fields must be set; its arrays are
