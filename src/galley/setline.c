@@ -293,6 +293,28 @@ static pb_status pb_set_lines(pb_setter *st, const pb_para *p,
 }
 
 /* pb_set_text without the paragraph cache. */
+/* The items of a shaped paragraph, and the breaks chosen among them. */
+static pb_status pb_break_para(pb_setter *st, const pb_para *p, pb_len size,
+                               const pb_line_opts *o, pb_items *items,
+                               pb_breaks *br) {
+  const pb_settings *s = st->s;
+  pb_item_opts io = {.indent = o->indent, .measure = o->measure,
+                     .kinsoku = s->kinsoku, .hanging = s->hanging};
+  pb_status rc = pb_para_items(p, &io, items, st->diags);
+  if (rc != PB_OK) return rc;
+  pb_break_params bp = pb_break_params_default(o->measure);
+  /* Ragged right: TeX's \rightskip 0pt plus 2em, so the breaks even out
+   * the line ends instead of the word spaces. */
+  if (o->ragged_right) bp.right_stretch = 2 * size;
+  /* Chinese text breaks almost anywhere: a tight tolerance keeps Han–Han
+   * glue near the grid.  Badness 100 is a Han–Han advance of 1.08 em
+   * (breakitems.c), the most clreq-style setting allows; a paragraph that
+   * needs more goes to the emergency pass, whose loose lines are reported
+   * (clreq-digest §5). */
+  if (s->script != PB_TEXT_LATIN) bp.pretolerance = bp.tolerance = 100;
+  return pb_linebreak(items, &bp, br);
+}
+
 static pb_status pb_set_text_fresh(pb_setter *st, const pb_text_run *run,
                                    pb_len size, pb_role role,
                                    const pb_line_opts *o, uint32_t block) {
@@ -307,23 +329,19 @@ static pb_status pb_set_text_fresh(pb_setter *st, const pb_text_run *run,
   pb_breaks br = {0};
   pb_items_init(&items);
   pb_status rc = pb_para_shape(st->sh, &p, st->diags);
-  if (rc == PB_OK) {
-    pb_item_opts io = {.indent = o->indent, .measure = o->measure,
-                       .kinsoku = s->kinsoku, .hanging = s->hanging};
-    rc = pb_para_items(&p, &io, &items, st->diags);
-  }
-  if (rc == PB_OK) {
-    pb_break_params bp = pb_break_params_default(o->measure);
-    /* Ragged right: TeX's \rightskip 0pt plus 2em, so the breaks even out
-     * the line ends instead of the word spaces. */
-    if (o->ragged_right) bp.right_stretch = 2 * size;
-    /* Chinese text breaks almost anywhere: a tight tolerance keeps Han–Han
-     * glue near the grid.  Badness 100 is a Han–Han advance of 1.08 em
-     * (breakitems.c), the most clreq-style setting allows; a paragraph
-     * that needs more goes to the emergency pass, whose loose lines are
-     * reported (clreq-digest §5). */
-    if (s->script != PB_TEXT_LATIN) bp.pretolerance = bp.tolerance = 100;
-    rc = pb_linebreak(&items, &bp, &br);
+  if (rc == PB_OK) rc = pb_break_para(st, &p, size, o, &items, &br);
+  /* The first pass never takes a hyphen: only a paragraph it cannot set
+   * needs hyphenation points (and so the patterns); with them, the items
+   * and breaks are made again. */
+  bool added = false;
+  if (rc == PB_OK && br.pass > 1)
+    rc = pb_para_hyphen_points(st->sh, &p, st->diags, &added);
+  if (rc == PB_OK && added) {
+    pb_items_free(&items);
+    pb_breaks_free(&br);
+    pb_items_init(&items);
+    br = (pb_breaks){0};
+    rc = pb_break_para(st, &p, size, o, &items, &br);
   }
   if (rc == PB_OK && st->trace && st->trace->paragraph) {
     pb_para_trace t = {.text = p.text, .len = p.len,

@@ -328,11 +328,24 @@ static pb_status pb_glyph_facts(pb_shaper *sh, pb_para *p) {
     if (pb_cclass_is_cjk_punct(p->units[i].cls))
       st = pb_punct_blanks(&sh->punct, sh->fs, sh->settings->punct, p,
                            &p->units[i]);
-  if (st == PB_OK && sh->settings->hyphenate)
-    st = pb_para_hyphenate(&sh->hyphenator, p, sh->diags);
+  return st;
+}
+
+pb_status pb_para_hyphen_points(pb_shaper *sh, pb_para *p, pb_diags *diags,
+                                bool *added) {
+  *added = false;
+  if (!sh->settings->hyphenate || p->hyphenated) return PB_OK;
+  p->hyphenated = true;
+  sh->diags = diags;
+  pb_status st = pb_para_hyphenate(&sh->hyphenator, p, diags);
   for (size_t i = 0; st == PB_OK && i < p->nunits; i++)
-    if (p->units[i].flags & PB_UNIT_HYPHEN_OK)
+    if (p->units[i].flags & PB_UNIT_HYPHEN_OK) {
+      *added = true;
       st = pb_add_hyphen_glyph(sh, p, (uint16_t)p->face[p->units[i].c0]);
+    }
+  if (st == PB_ERR_NOMEM)
+    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
+  sh->diags = NULL;
   return st;
 }
 

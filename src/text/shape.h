@@ -94,6 +94,8 @@ typedef struct pb_para {
   pb_unit *units;
   size_t nunits, units_cap;
 
+  bool hyphenated;       /* pb_para_hyphen_points has run */
+
   /* Hyphen glyphs of the faces with hyphenation points (owned). */
   pb_hyphen_glyph *hyphens;
   size_t nhyphens, hyphens_cap;
@@ -116,11 +118,20 @@ const pb_fontset *pb_shaper_fontset(const pb_shaper *sh);
 bool pb_shaper_reported(const pb_shaper *sh);
 
 /* Classifies characters, chooses fonts, shapes runs with HarfBuzz, groups
- * the glyphs into units, gives full-width marks their blanks (§3) and marks
- * hyphenation points.  p's input fields must be set; its arrays are
- * allocated here.  Characters no font has are reported once per shaper.
- * Returns PB_OK, or an error status with a diagnostic in diags. */
+ * the glyphs into units and gives full-width marks their blanks (§3).
+ * p's input fields must be set; its arrays are allocated here.  Characters
+ * no font has are reported once per shaper.  Returns PB_OK, or an error
+ * status with a diagnostic in diags. */
 pb_status pb_para_shape(pb_shaper *sh, pb_para *p, pb_diags *diags);
+
+/* Marks the hyphenation points of p's Latin words and finds the hyphen
+ * glyphs for them (once per paragraph; *added says whether there is any).
+ * Called only when a paragraph cannot be set without them — the line
+ * breaker's first pass never uses hyphens — so that most Chinese documents
+ * never load the patterns (tens of millions of instructions).  Returns
+ * PB_OK or an error status with a diagnostic. */
+pb_status pb_para_hyphen_points(pb_shaper *sh, pb_para *p, pb_diags *diags,
+                                bool *added);
 
 /* The hyphen glyph of face, or NULL if the paragraph has none for it. */
 const pb_hyphen_glyph *pb_para_hyphen(const pb_para *p, uint16_t face);

@@ -69,7 +69,9 @@ static between probe(const char *meta, const char *text, size_t left_char) {
                 .cjk_text = s.script != PB_TEXT_LATIN};
   pb_item_opts io = {.measure = s.measure, .kinsoku = s.kinsoku,
                      .hanging = s.hanging};
+  bool added = false;
   if (pb_para_shape(sh, &p, &d) != PB_OK ||
+      pb_para_hyphen_points(sh, &p, &d, &added) != PB_OK ||
       pb_para_items(&p, &io, &items, &d) != PB_OK)
     goto done;
   double em = s.font_size;
