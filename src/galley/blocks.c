@@ -14,7 +14,11 @@ typedef struct pb_block_setter {
   uint32_t nimages;     /* block images met so far (pb_layout.images) */
 } pb_block_setter;
 
+/* The run of len characters of b from start.  An empty block (an empty
+ * heading "#") has no arrays at all, and NULL + 0 is undefined in C: an
+ * empty run points nowhere. */
 static pb_text_run pb_block_run(const pb_block *b, size_t start, size_t len) {
+  if (len == 0) return (pb_text_run){.len = 0};
   return (pb_text_run){.text = b->text + start,
                        .style = b->style ? b->style + start : NULL,
                        .pos = b->pos + start,

@@ -26,7 +26,14 @@ FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 
 .PHONY: fuzz-build fuzz
 
-fuzz-build: $(FUZZ_BINS)
+fuzz-build: $(FUZZ_BINS) $(FUZZ_BUILD)/docs/.stamp
+
+# fuzz_render names its input $(FUZZ_BUILD)/docs/fuzz.md: beside it the seed
+# files (for derive-from) and the test images (for ![x](card.png)).
+$(FUZZ_BUILD)/docs/.stamp: $(wildcard tests/fuzz/corpus/*) tests/images/card.png tests/images/card.jpg
+	@mkdir -p $(dir $@)
+	@cp $^ $(dir $@)
+	@touch $@
 
 $(FUZZ_BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -40,7 +47,7 @@ $(FUZZ_BUILD)/libpaiban.a: $(FUZZ_LIB_OBJ)
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libpaiban.a $(HEADERS)
 	@echo "  LD $@"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
-	  -DPB_FUZZ_DOC_DIR='"$(CURDIR)/tests/fuzz/corpus"' -o $@ $< \
+	  -DPB_FUZZ_DOC_DIR='"$(CURDIR)/$(FUZZ_BUILD)/docs"' -o $@ $< \
 	  $(FUZZ_BUILD)/libpaiban.a $(LDLIBS)
 
 # Each target runs on its own growing corpus (seeded from FUZZ_SEEDS);

@@ -143,8 +143,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     for (size_t i = 0; i < doc.nblocks; i++) {
       const pb_block *b = &doc.blocks[i];
-      INVARIANT(b->kind >= PB_BLOCK_PARAGRAPH && b->kind <= PB_BLOCK_FOOTNOTE,
+      INVARIANT(b->kind >= PB_BLOCK_PARAGRAPH && b->kind <= PB_BLOCK_IMAGE,
                 "block %zu kind %d", i, (int)b->kind);
+      /* An image block names its target; no other block has one.  The
+       * parser does not probe the file (pb_doc_check does). */
+      INVARIANT((b->kind == PB_BLOCK_IMAGE) == (b->image != NULL),
+                "block %zu kind %d image %p", i, (int)b->kind,
+                (void *)b->image);
+      if (b->image) {
+        (void)strlen(b->image);
+        INVARIANT(b->image_format == PB_IMAGE_NONE && b->image_w == 0 &&
+                      b->image_h == 0,
+                  "block %zu image probed by the parser", i);
+      }
       if (b->kind == PB_BLOCK_HEADING)
         INVARIANT(b->level >= 1 && b->level <= 6, "block %zu level %d", i,
                   b->level);
