@@ -45,6 +45,7 @@ struct pb_fontset {
   int nmissing_fallback;
   pb_cache *cache;     /* borrowed, during pb_fontset_load_cached only */
   bool fc_ready;       /* FcInit has run (only when the cache missed) */
+  char fc_state[33];   /* pb_fc_signature's hash, made once per load */
 };
 
 static const char *const pb_role_names[PB_ROLE_COUNT] = {"body", "emph",
@@ -198,8 +199,6 @@ static int pb_add_face(pb_fontset *fs, const char *file, int index,
   return (int)fs->nfaces++;
 }
 
-/* Resolves one fontconfig pattern to a face index (deduplicated by file and
- * index).  Returns -1 when no installed font has the requested family. */
 /* The file of the face pat names exactly (a malloc'd copy, *index its
  * face index), or NULL.  An exact listing is much cheaper than
  * FcFontMatch's scoring of every font, and it never substitutes.  Without
@@ -279,7 +278,12 @@ static int pb_match_family(pb_fontset *fs, FcPattern *pat, const char *want,
  * resolutions: its configuration files and directories, its cache
  * directories (fc-cache rewrites them when fonts are installed or
  * removed), and the variables that point it elsewhere. */
-static void pb_fc_signature(pb_cache_key *k) {
+static void pb_fc_signature(char hex[33]) {
+  pb_cache_key key, *k = &key;
+  if (!pb_cache_key_init(k, "fontconfig-state")) {
+    pb_cache_key_done(k, hex);
+    return;
+  }
   static const char *const env[] = {"FONTCONFIG_FILE", "FONTCONFIG_PATH",
                                     "FONTCONFIG_SYSROOT", "XDG_CONFIG_HOME",
                                     "XDG_CACHE_HOME", "HOME"};
@@ -296,6 +300,7 @@ static void pb_fc_signature(pb_cache_key *k) {
                          user[0], user[1], user[2]};
   for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
     if (!pb_cache_key_add_file(k, paths[i])) pb_cache_key_add_str(k, "-");
+  pb_cache_key_done(k, hex);
 }
 
 static bool pb_fc_init(pb_fontset *fs) {
@@ -339,13 +344,13 @@ static int pb_resolve_fc(pb_fontset *fs, const char *pattern, char *why,
 static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
                       size_t whylen) {
   char key[33] = "";
-  if (fs->cache) {
+  if (fs->cache && fs->fc_state[0]) {
     pb_cache_key k;
     if (pb_cache_key_init(&k, "fontconfig-resolution")) {
       pb_cache_key_add_str(&k, pattern);
       int v = FcGetVersion();
       pb_cache_key_add(&k, &v, sizeof v);
-      pb_fc_signature(&k);
+      pb_cache_key_add_str(&k, fs->fc_state);
     }
     pb_cache_key_done(&k, key);
   }
@@ -360,6 +365,7 @@ static int pb_resolve(pb_fontset *fs, const char *pattern, char *why,
   return fi;
 }
 
+/* pb_resolve's work when the cache does not have it: fontconfig itself. */
 static int pb_resolve_fc(pb_fontset *fs, const char *pattern, char *why,
                          size_t whylen) {
   int result = -1;
@@ -560,6 +566,8 @@ pb_status pb_fontset_load_cached(const char *font_dir, const char *name,
     return PB_ERR_NOMEM;
   }
   fs->cache = cache;
+  /* Fontconfig's state is the same for every pattern of the profile. */
+  if (cache) pb_fc_signature(fs->fc_state);
   if (FT_Init_FreeType(&fs->ft))
     pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
                 "cannot initialise FreeType");
