@@ -19,6 +19,17 @@ bool pb_grow(void **v, size_t *cap, size_t need, size_t elem) {
   return true;
 }
 
+bool pb_text_append(uint32_t **pool, size_t *len, size_t *cap,
+                    const uint32_t *cps, size_t n, uint32_t *off) {
+  if (n > UINT32_MAX - *len ||
+      !pb_grow((void **)pool, cap, *len + n, sizeof **pool))
+    return false;
+  if (n) memcpy(*pool + *len, cps, n * sizeof *cps);
+  *off = (uint32_t)*len;
+  *len += n;
+  return true;
+}
+
 char *pb_strdup(const char *s) {
   if (!s) return NULL;
   size_t n = strlen(s) + 1;

@@ -4,12 +4,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Grows the array *v (elements of elem bytes, capacity *cap) to hold at
- * least need elements, doubling from 16.  False on allocation failure (or a size that would
- * overflow), with
- * the array unchanged. */
+ * least need elements, doubling from 16.  False on allocation failure (or
+ * a size that would overflow), with the array unchanged. */
 bool pb_grow(void **v, size_t *cap, size_t need, size_t elem);
+
+/* Appends cps[0..n) to the code-point pool *pool (*len used, *cap
+ * allocated); *off receives where they start.  False on allocation
+ * failure or when the pool would pass UINT32_MAX code points. */
+bool pb_text_append(uint32_t **pool, size_t *len, size_t *cap,
+                    const uint32_t *cps, size_t n, uint32_t *off);
 
 /* malloc'd copy of s; NULL for NULL or on allocation failure. */
 char *pb_strdup(const char *s);

@@ -23,16 +23,6 @@ static pb_len pb_xadd(pb_len x, int64_t d) {
  * 100 r^3 > 1000 for r > 2.154. */
 #define PB_UNDERFULL_WARN_RATIO 2.154
 
-static bool pb_gal_text(pb_galley *g, const uint32_t *cps, size_t n,
-                        uint32_t *off) {
-  if (!pb_grow((void **)&g->text, &g->text_cap, g->text_len + n, sizeof *g->text))
-    return false;
-  if (n) memcpy(g->text + g->text_len, cps, n * sizeof *cps);
-  *off = (uint32_t)g->text_len;
-  g->text_len += n;
-  return true;
-}
-
 /* Adds a glyph at x carrying the text [c0, c1) of the paragraph (or none). */
 static bool pb_emit_glyph(pb_galley *gal, const pb_para *p, const pb_glyph *g,
                           pb_len x, uint32_t c0, uint32_t c1, uint16_t flags) {
@@ -44,7 +34,9 @@ static bool pb_emit_glyph(pb_galley *gal, const pb_para *p, const pb_glyph *g,
                                                                  PB_GLYPH_SIDEWAYS))),
                         .size = size, .x = x + g->x_off, .y = g->y_off};
   if (c1 > c0) {
-    if (!pb_gal_text(gal, p->text + c0, c1 - c0, &pg.text_off)) return false;
+    if (!pb_text_append(&gal->text, &gal->text_len, &gal->text_cap,
+                        p->text + c0, c1 - c0, &pg.text_off))
+      return false;
     pg.text_len = c1 - c0;
   }
   if (!pb_grow((void **)&gal->glyphs, &gal->glyphs_cap, gal->nglyphs + 1,

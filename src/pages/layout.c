@@ -66,13 +66,7 @@ bool pb_page_add_link(pb_page *pg, pb_link_area a) {
 
 bool pb_layout_add_text(pb_layout *lo, const uint32_t *cps, size_t n,
                         uint32_t *off) {
-  if (!pb_grow((void **)&lo->text, &lo->text_cap, lo->text_len + n,
-               sizeof *lo->text))
-    return false;
-  if (n) memcpy(lo->text + lo->text_len, cps, n * sizeof *cps);
-  *off = (uint32_t)lo->text_len;
-  lo->text_len += n;
-  return true;
+  return pb_text_append(&lo->text, &lo->text_len, &lo->text_cap, cps, n, off);
 }
 
 bool pb_page_add_rule(pb_page *pg, pb_rule r) {
