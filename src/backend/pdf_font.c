@@ -465,8 +465,8 @@ static HPDF_Dict pb_pf_stream_raw(pb_pdf_fonts *pf, const void *data,
   return d;
 }
 
-static bool pb_pf_deflate(pb_pdf_fonts *pf, const void *data, size_t len,
-                          uint8_t **out, size_t *out_len);
+static bool pb_zdeflate(struct libdeflate_compressor *z, const void *data,
+                        size_t len, uint8_t **out, size_t *out_len);
 
 /* libharu rebuilds a stream's /Filter from its own filter flags (and
  * compresses the stream then); a stream compressed here has no flag and
@@ -485,7 +485,7 @@ static HPDF_Dict pb_pf_stream(pb_pdf_fonts *pf, const void *data, size_t len) {
   if (!pf->compress) return pb_pf_stream_raw(pf, data, len);
   uint8_t *z = NULL;
   size_t zlen = 0;
-  HPDF_Dict d = pb_pf_deflate(pf, data, len, &z, &zlen)
+  HPDF_Dict d = pb_zdeflate(pf->deflater, data, len, &z, &zlen)
                     ? pb_pf_stream_raw(pf, z, zlen)
                     : NULL;
   free(z);
@@ -871,16 +871,11 @@ static bool pb_zdeflate(struct libdeflate_compressor *z, const void *data,
   return *out_len > 0;
 }
 
-static bool pb_pf_deflate(pb_pdf_fonts *pf, const void *data, size_t len,
-                          uint8_t **out, size_t *out_len) {
-  return pb_zdeflate(pf->deflater, data, len, out, out_len);
-}
-
 bool pb_pdf_fonts_compressing(const pb_pdf_fonts *pf) { return pf->compress; }
 
 bool pb_pdf_fonts_deflate(pb_pdf_fonts *pf, const void *data, size_t len,
                           uint8_t **out, size_t *out_len) {
-  return pb_pf_deflate(pf, data, len, out, out_len);
+  return pb_zdeflate(pf->deflater, data, len, out, out_len);
 }
 
 /* Everything the subset of f over u[0..n) depends on, as a cache key:

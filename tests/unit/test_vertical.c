@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void test_char_orient(void) {
   CHECK_EQ_INT(pb_char_orient(0x4E2D, PB_CC_HAN), PB_ORIENT_UPRIGHT);   /* 中 */
@@ -72,15 +73,9 @@ static bool shape_vertical(const char *utf8, pb_para *p, pb_shaper **sh,
   s->tcy_digits = 2;
   if (!hant_fonts) (void)pb_fontset_load(NULL, NULL, "zh-Hant", &hant_fonts, &d);
   if (!hant_fonts || pb_shaper_new(hant_fonts, s, &d, sh) != PB_OK) return false;
-  size_t n = 0;
-  for (const unsigned char *u = (const unsigned char *)utf8; *u && n < 256;) {
-    uint32_t cp = *u;
-    int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-    cp = len == 1 ? cp : len == 2 ? cp & 0x1F : len == 3 ? cp & 0x0F : cp & 0x07;
-    for (int k = 1; k < len; k++) cp = (cp << 6) | (u[k] & 0x3F);
-    buf[n++] = cp;
-    u += len;
-  }
+  size_t n = 0, len = strlen(utf8);
+  for (size_t i = 0, used; i < len && n < 256; i += used ? used : 1)
+    used = pb_utf8_decode(utf8 + i, len - i, &buf[n++]);
   *p = (pb_para){.text = buf, .len = n, .size = s->font_size,
                  .role = PB_ROLE_BODY, .cjk_text = true, .vertical = true,
                  .tcy_digits = 2};
