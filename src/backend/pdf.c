@@ -293,17 +293,25 @@ static HPDF_Image pb_w_image(pb_pdfw *w, size_t k) {
 /* Block images, drawn after the text, each in its line's box: the
  * baseline is its bottom edge (include/paiban/layout.h). */
 static pb_status pb_page_images(pb_pdfw *w, HPDF_Page page, const pb_page *pg) {
+  pb_pdfbuf *b = &w->buf;
   for (size_t i = 0; i < pg->nlines; i++) {
     const pb_placed_line *l = &pg->lines[i];
     if (l->kind != PB_LINE_IMAGE || !l->image || l->image > w->lo->nimages)
       continue;
     HPDF_Image img = pb_w_image(w, l->image - 1);
     if (!img) return PB_ERR_IO;
-    if (HPDF_Page_DrawImage(page, img, (HPDF_REAL)(l->x / 65536.0),
-                            (HPDF_REAL)(l->y / 65536.0),
-                            (HPDF_REAL)(l->width / 65536.0),
-                            (HPDF_REAL)(l->height / 65536.0)) != HPDF_OK)
-      return pb_w_hpdf(w);
+    /* The image goes into our content stream like everything else on the
+     * page (libharu's DrawImage would append to it after we compress it):
+     * libharu only names the XObject in the page's resources. */
+    const char *name = HPDF_Page_GetXObjectName(page, img);
+    if (!name) return pb_w_hpdf(w);
+    pb_pdfbuf_puts(b, "q\n");
+    pb_put_xy(b, l->width, 0, " 0 ");
+    pb_put_xy(b, l->height, l->x, " ");
+    pb_pdfbuf_milli(b, pb_milli(l->y));
+    pb_pdfbuf_puts(b, " cm\n/");
+    pb_pdfbuf_puts(b, name);
+    pb_pdfbuf_puts(b, " Do\nQ\n");
   }
   return PB_OK;
 }
@@ -559,18 +567,18 @@ static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
   if (pg) pb_page_rules(w, pg);
   if (pg) pb_page_dots(w, pg);
   pb_crop_marks(w);
+  if (pg) {
+    pb_status st = pb_page_images(w, page, pg);
+    if (st != PB_OK) return st;
+  }
   if (w->buf.oom) return pb_w_nomem(w);
   HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-  if (!w->buf.len) return pg ? pb_page_images(w, page, pg) : PB_OK;
+  if (!w->buf.len) return PB_OK;
   /* The content stream is compressed here (libdeflate), as the fonts are,
-   * not by libharu at save time — unless libharu draws images into it
-   * after our text, then it compresses the whole stream itself. */
-  bool images = false;
-  for (size_t i = 0; pg && i < pg->nlines && !images; i++)
-    images = pg->lines[i].kind == PB_LINE_IMAGE;
+   * not by libharu at save time. */
   uint8_t *z = NULL;
   size_t zlen = w->buf.len;
-  if (pb_pdf_fonts_compressing(w->fonts) && !images) {
+  if (pb_pdf_fonts_compressing(w->fonts)) {
     if (!pb_pdf_fonts_deflate(w->fonts, w->buf.data, w->buf.len, &z, &zlen)) {
       free(z);
       return pb_w_nomem(w);
@@ -582,8 +590,7 @@ static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
                                      z ? z : (const HPDF_BYTE *)w->buf.data,
                                      (HPDF_UINT)zlen);
   free(z);
-  if (hs != HPDF_OK) return pb_w_hpdf(w);
-  return pg ? pb_page_images(w, page, pg) : PB_OK;
+  return hs == HPDF_OK ? PB_OK : pb_w_hpdf(w);
 }
 
 /* ---------------------------------------------------------------------- */
