@@ -13,6 +13,7 @@
 #define PAIBAN_PRELOAD_H
 
 #include "base.h"
+#include "cache.h"
 
 /* Opens OpenCC's configuration NAME.json (e.g. "tw2sp") for every later
  * pb_opencc_convert with that name.  Returns PB_OK, or PB_ERR_IO when
@@ -25,6 +26,14 @@ void pb_unload_opencc(void);
  * PB_ERR_IO when it cannot be loaded (nothing is kept). */
 pb_status pb_preload_hyphenation(const char *dict_name);
 void pb_unload_hyphenation(void);
+
+/* Hyphenation dictionaries loaded from now on, preloaded or by a render,
+ * are read from cache in their compiled form when it has them and stored
+ * there when it does not (NULL: no cache).  Parsing the patterns is 37 M
+ * instructions for English; reading them back, a few hundred thousand.
+ * The cache must stay open until the dictionaries are loaded or this is
+ * called again. */
+void pb_preload_use_cache(pb_cache *cache);
 
 /* The paragraph cache (src/galley/parcache.h): while it is on, each run
  * of text a render sets is kept with the lines it made, and a later render

@@ -3,6 +3,7 @@
  * (src/backend/pdf_font.h, docs/DESIGN.md §8, docs/pdf-fonts.md). */
 #include "backend/pdf_font.h"
 #include "backend/font_subset.h"
+#include "text/sfnt.h"
 #include "base/cache.h"
 
 #include <stdio.h>
@@ -137,192 +138,6 @@ void pb_pdf_subset_tag(const char *ps_name, const uint16_t *codes, size_t n,
     h /= 26;
   }
   out[6] = '\0';
-}
-
-/* ---------------------------------------------------------------------- */
-/* CFF charset: glyph id -> CID                                           */
-
-/* In a CIDFontType0 with a CID-keyed CFF program, a code (= CID under
- * Identity-H) selects a glyph through the CFF charset (PDF 32000 9.7.4.2),
- * and hb-subset keeps the original CIDs in the subset's charset.  So the
- * codes written are the original CIDs.  Noto CJK's charset is the identity
- * (CID = GID), but other CID-keyed fonts need not be. */
-
-typedef struct pb_cff {
-  const uint8_t *p;
-  size_t len;
-} pb_cff;
-
-static bool pb_cff_u16(const pb_cff *c, size_t off, unsigned *v) {
-  if (off + 2 > c->len) return false;
-  *v = (unsigned)c->p[off] << 8 | c->p[off + 1];
-  return true;
-}
-
-/* An INDEX at off: number of items, offset of item 0's data and of the end
- * of the INDEX.  first/last bound item 0 (when count > 0). */
-static bool pb_cff_index(const pb_cff *c, size_t off, unsigned *count,
-                         size_t *first, size_t *last, size_t *end) {
-  unsigned n;
-  if (!pb_cff_u16(c, off, &n)) return false;
-  *count = n;
-  if (n == 0) {
-    *first = *last = *end = off + 2;
-    return true;
-  }
-  if (off + 3 > c->len) return false;
-  unsigned osz = c->p[off + 2];
-  if (osz < 1 || osz > 4) return false;
-  size_t arr = off + 3;
-  if (arr + (size_t)(n + 1) * osz > c->len) return false;
-  /* Offsets are 1-based, relative to the byte before the data. */
-  size_t base = arr + (size_t)(n + 1) * osz - 1;
-  size_t o[3];
-  size_t idx[3] = {0, 1, n};
-  for (int k = 0; k < 3; k++) {
-    size_t v = 0;
-    for (unsigned j = 0; j < osz; j++) v = v << 8 | c->p[arr + idx[k] * osz + j];
-    o[k] = base + v;
-  }
-  if (o[0] > o[1] || o[1] > o[2] || o[2] > c->len) return false;
-  *first = o[0];
-  *last = o[1];
-  *end = o[2];
-  return true;
-}
-
-/* Reads the Top DICT for the charset (15) and CharStrings (17) offsets and
- * whether ROS (12 30) is present. */
-static bool pb_cff_top(const pb_cff *c, size_t a, size_t b, long *charset,
-                       long *charstrings, bool *ros) {
-  long stack[48];
-  int sp = 0;
-  *charset = 0;
-  *charstrings = -1;
-  *ros = false;
-  while (a < b) {
-    unsigned b0 = c->p[a++];
-    if (b0 <= 21) {
-      unsigned op = b0;
-      if (b0 == 12) {
-        if (a >= b) return false;
-        op = 1200 + c->p[a++];
-      }
-      if (op == 15 && sp > 0) *charset = stack[sp - 1];
-      if (op == 17 && sp > 0) *charstrings = stack[sp - 1];
-      if (op == 1230) *ros = true;
-      sp = 0;
-      continue;
-    }
-    long v;
-    if (b0 >= 32 && b0 <= 246) {
-      v = (long)b0 - 139;
-    } else if (b0 >= 247 && b0 <= 250) {
-      if (a >= b) return false;
-      v = ((long)b0 - 247) * 256 + c->p[a++] + 108;
-    } else if (b0 >= 251 && b0 <= 254) {
-      if (a >= b) return false;
-      v = -((long)b0 - 251) * 256 - c->p[a++] - 108;
-    } else if (b0 == 28) {
-      if (a + 2 > b) return false;
-      v = (int16_t)(c->p[a] << 8 | c->p[a + 1]);
-      a += 2;
-    } else if (b0 == 29) {
-      if (a + 4 > b) return false;
-      v = (int32_t)((uint32_t)c->p[a] << 24 | (uint32_t)c->p[a + 1] << 16 |
-                    (uint32_t)c->p[a + 2] << 8 | c->p[a + 3]);
-      a += 4;
-    } else if (b0 == 30) {
-      /* A real: nibbles up to the 0xf terminator; its value is unused. */
-      v = 0;
-      for (;;) {
-        if (a >= b) return false;
-        unsigned x = c->p[a++];
-        if ((x & 0x0F) == 0x0F || (x >> 4) == 0x0F) break;
-      }
-    } else {
-      return false;
-    }
-    if (sp == 48) return false;
-    stack[sp++] = v;
-  }
-  return true;
-}
-
-int pb_pdf_cff_cids(hb_face_t *face, unsigned nglyphs, uint16_t **cid) {
-  *cid = NULL;
-  hb_blob_t *blob = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
-  unsigned blen = 0;
-  pb_cff c = {(const uint8_t *)hb_blob_get_data(blob, &blen), 0};
-  c.len = blen;
-  int ok = -1;
-  uint16_t *map = NULL;
-  unsigned cnt, ncs;
-  size_t first, last, end, top_a, top_b;
-  long charset, charstrings;
-  bool ros;
-  if (c.len < 4) goto done;
-  /* Header: major, minor, hdrSize, offSize; then the Name INDEX. */
-  if (!pb_cff_index(&c, c.p[2], &cnt, &first, &last, &end)) goto done;
-  if (!pb_cff_index(&c, end, &cnt, &top_a, &top_b, &end) || cnt < 1)
-    goto done;
-  if (!pb_cff_top(&c, top_a, top_b, &charset, &charstrings, &ros)) goto done;
-  if (!ros) {
-    ok = 0; /* not CID-keyed: codes are glyph ids */
-    goto done;
-  }
-  if (charstrings <= 0 || (size_t)charstrings >= c.len || charset <= 2 ||
-      (size_t)charset >= c.len)
-    goto done;
-  if (!pb_cff_index(&c, (size_t)charstrings, &ncs, &first, &last, &end))
-    goto done;
-  if (ncs > nglyphs) ncs = nglyphs;
-  map = calloc(nglyphs ? nglyphs : 1, sizeof *map);
-  if (!map) {
-    ok = -2;
-    goto done;
-  }
-  /* Glyphs beyond the charset keep CID = GID (a malformed font). */
-  for (unsigned g = 0; g < nglyphs; g++) map[g] = (uint16_t)g;
-  size_t off = (size_t)charset;
-  unsigned fmt = c.p[off++];
-  unsigned g = 1;
-  if (fmt == 0) {
-    for (; g < ncs; g++, off += 2) {
-      unsigned v;
-      if (!pb_cff_u16(&c, off, &v)) goto done;
-      map[g] = (uint16_t)v;
-    }
-  } else if (fmt == 1 || fmt == 2) {
-    while (g < ncs) {
-      unsigned f, left;
-      if (!pb_cff_u16(&c, off, &f)) goto done;
-      off += 2;
-      if (fmt == 1) {
-        if (off >= c.len) goto done;
-        left = c.p[off++];
-      } else {
-        if (!pb_cff_u16(&c, off, &left)) goto done;
-        off += 2;
-      }
-      for (unsigned k = 0; k <= left && g < ncs; k++, g++)
-        map[g] = (uint16_t)(f + k);
-    }
-  } else {
-    goto done;
-  }
-  ok = 0;
-  bool identity = true;
-  for (unsigned i = 0; i < nglyphs && identity; i++)
-    identity = map[i] == i;
-  if (!identity) {
-    *cid = map;
-    map = NULL;
-  }
-done:
-  free(map);
-  hb_blob_destroy(blob);
-  return ok;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -521,7 +336,7 @@ static pb_pdf_font *pb_pf_open(pb_pdf_fonts *pf, size_t fi, bool vertical,
   f->gi = calloc(f->nglyphs ? f->nglyphs : 1, sizeof *f->gi);
   int r = f->gi ? 0 : -2;
   if (!r && f->kind == PB_KIND_CFF_CID)
-    r = pb_pdf_cff_cids(face->hb_face, f->nglyphs, &f->cid);
+    r = pb_cff_cids(face->hb_face, f->nglyphs, &f->cid);
   if (r == -1) {
     pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
                    "cannot embed font %s: cannot read its CFF table",
@@ -591,7 +406,7 @@ pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
     }
     f->used[f->nused++] = (uint16_t)g->gid;
     gi->used = true;
-    hb_font_t *hf = f->vertical ? f->face->hb_vfont : f->face->hb_font;
+    hb_font_t *hf = f->face->hb_font;
     if (f->vertical) {
       /* The vertical advance (HarfBuzz: negative, downward) and origin,
        * exactly as /W2 will say (docs/pdf-fonts.md). */

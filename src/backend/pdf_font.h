@@ -53,14 +53,6 @@ size_t pb_pdf_utf16_hex(const uint32_t *cps, size_t n, char *out);
 void pb_pdf_subset_tag(const char *ps_name, const uint16_t *codes, size_t n,
                        char out[7]);
 
-/* The CFF charset of a CID-keyed font as a glyph id -> CID table.  In a
- * CIDFontType0 the code (CID) selects a glyph through the charset, so the
- * content stream must carry CIDs.  Sets *cid to a malloc'd table of nglyphs
- * entries, or NULL when the charset is the identity (Noto CJK) or the font
- * is not CID-keyed.  Returns 0, -1 if the CFF table cannot be read, -2 when
- * out of memory. */
-int pb_pdf_cff_cids(hb_face_t *face, unsigned nglyphs, uint16_t **cid);
-
 /* Marks a stream dict whose data is Flate-compressed already: libharu
  * writes it as it is and /Filter /FlateDecode is named. */
 void pb_pdf_mark_deflated(HPDF_Dict d);

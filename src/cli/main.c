@@ -959,12 +959,14 @@ int main(int argc, char **argv) {
     char cache_dir[4096];
     if (!cli.no_cache)
       cli.cache = pb_cache_open(pb_cache_default_dir(cache_dir, sizeof cache_dir), 0);
+    pb_preload_use_cache(cli.cache); /* compiled hyphenation patterns */
     int workers = batch.njobs < (size_t)cli.jobs ? (int)batch.njobs : cli.jobs;
     cli.font_threads = pb_font_threads(workers);
     batch.order = pb_batch_order(&batch, workers);
     if (batch.njobs > 1) pb_batch_preload(&batch);
     if (batch.njobs) rc |= pb_pool_run(batch.njobs, cli.jobs, &ops);
     pb_job_worker_exit(&batch);
+    pb_preload_use_cache(NULL);
     pb_cache_close(cli.cache);
     if (*pb_clear) fputs(pb_clear, stderr);
   }

@@ -150,6 +150,7 @@ int pb_watch_command(pb_cli *cli, int argc, char **argv) {
   char cache_dir[4096];
   if (!cli->no_cache)
     cli->cache = pb_cache_open(pb_cache_default_dir(cache_dir, sizeof cache_dir), 0);
+  pb_preload_use_cache(cli->cache);
   pb_render_preload(cli, input, profile);
   /* Paragraphs a save did not change are copied, not set again. */
   pb_paragraph_cache_enable();
@@ -177,6 +178,7 @@ int pb_watch_command(pb_cli *cli, int argc, char **argv) {
   close(fd);
   pb_paragraph_cache_disable();
   pb_render_unload();
+  pb_preload_use_cache(NULL);
   pb_cache_close(cli->cache);
   cli->cache = NULL;
   free(output);

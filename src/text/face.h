@@ -1,5 +1,5 @@
 /* The font face behind the opaque pb_face of paiban/font.h: what the
- * shape stage and the PDF backend need of HarfBuzz and FreeType.  Private
+ * shape stage and the PDF backend need of HarfBuzz.  Private
  * to the library.
  *
  * Ownership: the pb_fontset owns every pb_face and everything in it.
@@ -18,14 +18,13 @@ struct pb_face {
   char *ps_name;       /* owned: PostScript name (for /BaseFont) */
   hb_blob_t *blob;     /* the whole font file (referenced) */
   hb_face_t *hb_face;  /* the face inside it */
-  hb_font_t *hb_font;  /* HarfBuzz font on the FreeType face, scale = upem */
-  hb_font_t *hb_vfont; /* the same with HarfBuzz's own OpenType functions,
-                          for vertical text: vmtx and VORG are read from
-                          the tables (FreeType would load every glyph's
-                          outline for its vertical origin); same scale */
-  void *ft_face;       /* FT_Face (void* so this header needs no FreeType) */
+  hb_font_t *hb_font;  /* HarfBuzz's own OpenType font functions (hmtx,
+                          vmtx, VORG: both directions), scale = upem * 64;
+                          immutable, so threads may share it */
   unsigned upem;
-  bool is_cff;         /* outlines in a CFF table (else glyf) */
+  bool is_sfnt;        /* the file has a 'head' table */
+  bool is_cff;         /* outlines in a 'CFF ' table */
+  bool has_glyf;       /* outlines in a 'glyf' table */
   bool cff_cid_keyed;  /* the CFF Top DICT has ROS (Noto CJK) */
   bool is_cjk;         /* covers U+4E00 and U+3002 (a CJK face) */
   /* Metrics in font units, for the PDF FontDescriptor. */

@@ -1,6 +1,7 @@
-/* Fonts: profiles, fontconfig lookup, FreeType faces under HarfBuzz
+/* Fonts: profiles, fontconfig lookup, HarfBuzz faces
  * (include/paiban/font.h, docs/DESIGN.md §4). */
 #include "text/face.h"
+#include "text/sfnt.h"
 #include "base/cache.h"
 #include "base/util.h"
 #include "paiban/file.h"
@@ -15,10 +16,8 @@
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include FT_CID_H
 #include FT_FONT_FORMATS_H
-#include FT_TRUETYPE_TABLES_H
-#include <hb-ft.h>
+#include <hb-ot.h>
 
 #ifndef PB_DEFAULT_FONT_DIR
 #define PB_DEFAULT_FONT_DIR "fonts"
@@ -35,7 +34,6 @@ typedef struct pb_chain {
 } pb_chain;
 
 struct pb_fontset {
-  FT_Library ft;
   pb_face faces[PB_MAX_FACES];
   bool loaded[PB_MAX_FACES];
   size_t nfaces;
@@ -52,10 +50,8 @@ static const char *const pb_role_names[PB_ROLE_COUNT] = {"body", "emph",
                                                          "strong", "code"};
 
 static void pb_face_close(pb_face *f) {
-  if (f->hb_vfont) hb_font_destroy(f->hb_vfont);
   if (f->hb_font) hb_font_destroy(f->hb_font);
   if (f->hb_face) hb_face_destroy(f->hb_face);
-  if (f->ft_face) FT_Done_Face((FT_Face)f->ft_face);
   if (f->blob) hb_blob_destroy(f->blob);
   free(f->family);
   free(f->file);
@@ -67,7 +63,6 @@ void pb_fontset_free(pb_fontset *fs) {
   if (!fs) return;
   for (size_t i = 0; i < fs->nfaces; i++) pb_face_close(&fs->faces[i]);
   for (int i = 0; i < fs->nmissing_fallback; i++) free(fs->missing_fallback[i]);
-  if (fs->ft) FT_Done_FreeType(fs->ft);
   free(fs);
 }
 
@@ -77,53 +72,51 @@ const pb_face *pb_fontset_face(const pb_fontset *fs, size_t i) {
   return i < fs->nfaces ? &fs->faces[i] : NULL;
 }
 
-/* Opens the font file behind face f: the bytes are mapped once (hb_blob),
- * FreeType reads the face from them, HarfBuzz shapes with FreeType's glyph
- * metrics (hb_ft_font_set_funcs) at a scale of upem*64 (26.6 font units). */
+/* Opens the font file behind face f: the bytes are mapped once (hb_blob)
+ * and HarfBuzz reads the face from them, shaping with its own OpenType
+ * font functions (hmtx, vmtx, VORG, glyf/CFF extents) at a scale of
+ * upem*64, so positions come out in 26.6 font units.  The fields HarfBuzz
+ * has no query for come from the tables (text/sfnt.h says why not
+ * FreeType).  A file that is no sfnt opens with no tables; the
+ * embeddability check names what it is. */
 static bool pb_face_open(pb_fontset *fs, pb_face *f) {
+  (void)fs;
   f->blob = hb_blob_create_from_file_or_fail(f->file);
   if (!f->blob) return false;
-  unsigned len = 0;
-  const char *data = hb_blob_get_data(f->blob, &len);
-  FT_Face ft = NULL;
-  if (FT_New_Memory_Face(fs->ft, (const FT_Byte *)data, (FT_Long)len,
-                         f->index, &ft))
-    return false;
-  f->ft_face = ft;
-  f->upem = ft->units_per_EM ? ft->units_per_EM : 1000;
-  /* The subsetter reads the face from the file's bytes (hb_face); shaping
-   * uses a HarfBuzz font on this FreeType face, at ppem = upem so that
-   * positions come out in 26.6 font units (scale upem * 64). */
   f->hb_face = hb_face_create(f->blob, (unsigned)f->index);
-  if (FT_Set_Char_Size(ft, 0, (FT_F26Dot6)f->upem * 64, 72, 72)) return false;
-  f->hb_font = hb_ft_font_create_referenced(ft);
+  f->upem = hb_face_get_upem(f->hb_face);
+  if (!f->upem) f->upem = 1000;
+  f->hb_font = hb_font_create(f->hb_face);
   if (!f->hb_font || hb_font_get_empty() == f->hb_font) return false;
-  hb_ft_font_set_load_flags(f->hb_font, FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
-  f->hb_vfont = hb_font_create(f->hb_face);
-  hb_font_set_scale(f->hb_vfont, (int)f->upem * 64, (int)f->upem * 64);
+  hb_font_set_scale(f->hb_font, (int)f->upem * 64, (int)f->upem * 64);
+  hb_font_make_immutable(f->hb_font);
 
-  const char *ps = FT_Get_Postscript_Name(ft);
-  f->ps_name = pb_strdup(ps ? ps : "Unnamed");
-  const char *fmt = FT_Get_Font_Format(ft);
-  f->is_cff = fmt && strcmp(fmt, "CFF") == 0;
-  FT_Bool cid = 0;
-  if (f->is_cff && FT_Get_CID_Is_Internally_CID_Keyed(ft, &cid) == 0)
-    f->cff_cid_keyed = cid != 0;
-  f->is_cjk = FT_Get_Char_Index(ft, 0x4E00) && FT_Get_Char_Index(ft, 0x3002);
-  f->ascent = ft->ascender;
-  f->descent = ft->descender;
-  f->x_min = (int)ft->bbox.xMin;
-  f->y_min = (int)ft->bbox.yMin;
-  f->x_max = (int)ft->bbox.xMax;
-  f->y_max = (int)ft->bbox.yMax;
-  f->italic = (ft->style_flags & FT_STYLE_FLAG_ITALIC) != 0;
-  f->fixed_pitch = FT_IS_FIXED_WIDTH(ft);
-  TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
-  f->cap_height = os2 && os2->version >= 2 ? os2->sCapHeight : f->ascent;
+  pb_sfnt_facts facts;
+  f->is_sfnt = pb_sfnt_read(f->hb_face, &facts);
+  char ps[128];
+  unsigned pslen = sizeof ps;
+  if (!hb_ot_name_get_utf8(f->hb_face, HB_OT_NAME_ID_POSTSCRIPT_NAME,
+                           HB_LANGUAGE_INVALID, &pslen, ps))
+    strcpy(ps, "Unnamed");
+  f->ps_name = pb_strdup(ps);
+  f->is_cff = facts.has_cff;
+  f->has_glyf = facts.has_glyf;
+  f->cff_cid_keyed = facts.cff_cid_keyed;
+  hb_codepoint_t g;
+  f->is_cjk = hb_font_get_nominal_glyph(f->hb_font, 0x4E00, &g) &&
+              hb_font_get_nominal_glyph(f->hb_font, 0x3002, &g);
+  f->ascent = facts.ascent;
+  f->descent = facts.descent;
+  f->x_min = facts.x_min;
+  f->y_min = facts.y_min;
+  f->x_max = facts.x_max;
+  f->y_max = facts.y_max;
+  f->italic = facts.italic;
+  f->fixed_pitch = facts.fixed_pitch;
+  f->cap_height = facts.cap_height;
   /* PANOSE serif style 11..13 are sans; families named "Sans" likewise. */
   f->serif = !(f->family && strstr(f->family, "Sans"));
-  TT_Postscript *post = FT_Get_Sfnt_Table(ft, FT_SFNT_POST);
-  f->italic_angle = post ? (double)post->italicAngle / 65536.0 : 0.0;
+  f->italic_angle = facts.italic_angle;
   return f->ps_name != NULL;
 }
 
@@ -134,15 +127,11 @@ static bool pb_face_ready(pb_fontset *fs, int i) {
   if (!pb_face_open(fs, &fs->faces[i])) {
     /* Keep the names for messages; drop the rest. */
     pb_face *f = &fs->faces[i];
-    if (f->hb_vfont) hb_font_destroy(f->hb_vfont);
-    f->hb_vfont = NULL;
     if (f->hb_font) hb_font_destroy(f->hb_font);
     if (f->hb_face) hb_face_destroy(f->hb_face);
-    if (f->ft_face) FT_Done_Face((FT_Face)f->ft_face);
     if (f->blob) hb_blob_destroy(f->blob);
     f->hb_font = NULL;
     f->hb_face = NULL;
-    f->ft_face = NULL;
     f->blob = NULL;
     return false;
   }
@@ -162,8 +151,9 @@ const char *pb_face_ps_name(const pb_face *f) {
 }
 
 uint32_t pb_face_glyph(const pb_face *f, uint32_t cp) {
-  if (!f->ft_face) return 0;
-  return FT_Get_Char_Index((FT_Face)f->ft_face, cp);
+  hb_codepoint_t g = 0;
+  if (!f->hb_font || !hb_font_get_nominal_glyph(f->hb_font, cp, &g)) return 0;
+  return g;
 }
 
 /* Case-insensitive equality of a requested family and one fontconfig gives. */
@@ -388,6 +378,24 @@ static int pb_resolve_fc(pb_fontset *fs, const char *pattern, char *why,
   return result;
 }
 
+/* FreeType's name for the format of a file that holds no OpenType face
+ * ("Type 1", "PCF", ...), or NULL if FreeType cannot read it either.  For
+ * the message only: this error path is the one place FreeType opens a
+ * face (text/sfnt.h says why). */
+static const char *pb_font_format_name(const pb_face *f, char *out, size_t len) {
+  FT_Library ft = NULL;
+  FT_Face face = NULL;
+  const char *name = NULL;
+  if (FT_Init_FreeType(&ft) == 0 && FT_New_Face(ft, f->file, f->index, &face) == 0) {
+    const char *fmt = FT_Get_Font_Format(face);
+    snprintf(out, len, "%s", fmt ? fmt : "unknown");
+    name = out;
+  }
+  if (face) FT_Done_Face(face);
+  if (ft) FT_Done_FreeType(ft);
+  return name;
+}
+
 /* Can face i be shaped and embedded?  The PDF writer embeds TrueType and
  * CFF (OpenType) outlines only, and a face HarfBuzz sees no glyphs in
  * (a Type 1 font, a bitmap font) would fail at the very end.  Opens the
@@ -399,12 +407,17 @@ static bool pb_face_embeddable(pb_fontset *fs, int i, char *why, size_t whylen) 
     return false;
   }
   const pb_face *f = &fs->faces[i];
-  const char *fmt = FT_Get_Font_Format((FT_Face)f->ft_face);
-  if (!fmt || (strcmp(fmt, "TrueType") != 0 && strcmp(fmt, "CFF") != 0)) {
-    snprintf(why, whylen,
-             "'%s' is a %s font; paiban embeds only OpenType and TrueType "
-             "fonts",
-             f->file, fmt ? fmt : "unknown");
+  if (!f->is_cff && !f->has_glyf) {
+    char buf[32];
+    const char *fmt = f->is_sfnt ? "CFF2 or bitmap-only"
+                                 : pb_font_format_name(f, buf, sizeof buf);
+    if (!fmt)
+      snprintf(why, whylen, "its file '%s' cannot be read as a font", f->file);
+    else
+      snprintf(why, whylen,
+               "'%s' is a %s font; paiban embeds only OpenType and TrueType "
+               "fonts",
+               f->file, fmt);
     return false;
   }
   if (hb_face_get_glyph_count(f->hb_face) == 0) {
@@ -568,10 +581,7 @@ pb_status pb_fontset_load_cached(const char *font_dir, const char *name,
   fs->cache = cache;
   /* Fontconfig's state is the same for every pattern of the profile. */
   if (cache) pb_fc_signature(fs->fc_state);
-  if (FT_Init_FreeType(&fs->ft))
-    pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0},
-                "cannot initialise FreeType");
-  else if ((st = pb_profile_read(fs, path, name, diags)) == PB_OK)
+  if ((st = pb_profile_read(fs, path, name, diags)) == PB_OK)
     st = pb_profile_check(fs, path, diags);
   fs->cache = NULL;
   if (st != PB_OK) {

@@ -1,5 +1,6 @@
 /* Hyphenation of Latin words with libhyphen; see hyphen.h. */
 #include "text/hyphen.h"
+#include "text/hyphdict.h"
 #include "paiban/preload.h"
 
 #include <ctype.h>
@@ -16,23 +17,29 @@
  * buffers; such "words" are URLs or junk and get emergency breaks). */
 #define PB_HYPHEN_MAX_WORD 64
 
-static HyphenDict *pb_hyphen_load(const char *dict_name) {
+/* The persistent cache compiled dictionaries go through (hyphdict.h), or
+ * NULL: set for the whole process by pb_preload_use_cache. */
+static pb_cache *pb_hyphen_cache;
+
+void pb_preload_use_cache(pb_cache *cache) { pb_hyphen_cache = cache; }
+
+static pb_hyphdict *pb_hyphen_load(const char *dict_name) {
   char path[512];
   if (!dict_name || !*dict_name || strchr(dict_name, '/')) return NULL;
   const char *dir = getenv("PAIBAN_HYPHEN_DIR");
   snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : PB_HYPHEN_DIR,
            dict_name);
-  return hnj_hyphen_load(path);
+  return pb_hyphdict_load(path, pb_hyphen_cache);
 }
 
 /* Dictionaries preloaded for the whole process (paiban/preload.h). */
 #define PB_HYPHEN_PRELOAD 4
 static struct {
   char name[64];
-  HyphenDict *dict;
+  pb_hyphdict *dict;
 } pb_hyphen_preloaded[PB_HYPHEN_PRELOAD];
 
-static HyphenDict *pb_hyphen_find(const char *dict_name) {
+static pb_hyphdict *pb_hyphen_find(const char *dict_name) {
   for (int i = 0; i < PB_HYPHEN_PRELOAD && pb_hyphen_preloaded[i].dict; i++)
     if (strcmp(pb_hyphen_preloaded[i].name, dict_name) == 0)
       return pb_hyphen_preloaded[i].dict;
@@ -45,7 +52,7 @@ pb_status pb_preload_hyphenation(const char *dict_name) {
   if (pb_hyphen_find(dict_name)) return PB_OK;
   for (int i = 0; i < PB_HYPHEN_PRELOAD; i++)
     if (!pb_hyphen_preloaded[i].dict) {
-      HyphenDict *d = pb_hyphen_load(dict_name);
+      pb_hyphdict *d = pb_hyphen_load(dict_name);
       if (!d) return PB_ERR_IO;
       strcpy(pb_hyphen_preloaded[i].name, dict_name);
       pb_hyphen_preloaded[i].dict = d;
@@ -56,14 +63,14 @@ pb_status pb_preload_hyphenation(const char *dict_name) {
 
 void pb_unload_hyphenation(void) {
   for (int i = 0; i < PB_HYPHEN_PRELOAD && pb_hyphen_preloaded[i].dict; i++) {
-    hnj_hyphen_free(pb_hyphen_preloaded[i].dict);
+    pb_hyphdict_free(pb_hyphen_preloaded[i].dict);
     pb_hyphen_preloaded[i].dict = NULL;
     pb_hyphen_preloaded[i].name[0] = '\0';
   }
 }
 
 void pb_hyphenator_free(pb_hyphenator *h) {
-  if (h->dict && !h->borrowed) hnj_hyphen_free((HyphenDict *)h->dict);
+  if (h->dict && !h->borrowed) pb_hyphdict_free(h->dict);
   h->dict = NULL;
   h->tried = false;
   h->borrowed = false;
@@ -177,7 +184,7 @@ bool pb_hyphenate_word(pb_hyphenator *h, const uint32_t *word, size_t n,
   char hyphens[PB_HYPHEN_MAX_WORD * 4 + 5];
   char **rep = NULL;
   int *pos = NULL, *cut = NULL;
-  if (hnj_hyphen_hyphenate2((HyphenDict *)h->dict, buf, (int)b, hyphens, NULL,
+  if (hnj_hyphen_hyphenate2(h->dict->dict, buf, (int)b, hyphens, NULL,
                             &rep, &pos, &cut) == 0) {
     /* hyphens[k] odd: a hyphen may follow byte k.  Only plain breaks
      * (no replacement rules) are used.  TeX's English minima: 2 and 3. */

@@ -14,7 +14,7 @@
 
 typedef struct pb_hyphenator {
   const char *dict_name;  /* borrowed: e.g. "hyph_en_US.dic"; "" = none */
-  void *dict;             /* HyphenDict *, NULL until loaded */
+  struct pb_hyphdict *dict; /* NULL until loaded (text/hyphdict.h) */
   bool tried;             /* the load was attempted (it may have failed) */
   bool borrowed;          /* dict is the process's preloaded one */
 } pb_hyphenator;

@@ -30,7 +30,7 @@ static struct pb_halt_entry pb_halt_measure(const pb_face *f, hb_language_t lang
     hb_buffer_set_direction(b, vertical ? HB_DIRECTION_TTB : HB_DIRECTION_LTR);
     hb_buffer_set_language(b, lang);
     hb_buffer_guess_segment_properties(b);
-    hb_shape(vertical ? f->hb_vfont : f->hb_font, b, k ? &halt : NULL, k ? 1 : 0);
+    hb_shape(f->hb_font, b, k ? &halt : NULL, k ? 1 : 0);
     unsigned n = 0;
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, &n);
     if (n == 1) {

@@ -227,9 +227,7 @@ static pb_status pb_shape_run(pb_shaper *sh, pb_para *p, size_t start,
   /* Tate-chu-yoko digits take the font's half-width forms (two fill an em). */
   hb_feature_t hwid = {HB_TAG('h', 'w', 'i', 'd'), 1, 0, (unsigned)-1};
   bool tcy = p->vertical && orient == PB_ORIENT_TCY;
-  bool upright = p->vertical && orient == PB_ORIENT_UPRIGHT;
-  hb_font_t *font = upright ? f->hb_vfont : f->hb_font;
-  hb_shape(font, buf, tcy ? &hwid : NULL, tcy ? 1 : 0);
+  hb_shape(f->hb_font, buf, tcy ? &hwid : NULL, tcy ? 1 : 0);
   if (!hb_buffer_allocation_successful(buf)) return PB_ERR_NOMEM;
   unsigned n = 0;
   hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
@@ -253,7 +251,7 @@ static pb_status pb_shape_run(pb_shaper *sh, pb_para *p, size_t start,
     if (!p->vertical || orient == PB_ORIENT_SIDEWAYS)
       pb_place_h(g, &pos[k], size, scale_x, p->vertical);
     else if (orient == PB_ORIENT_UPRIGHT)
-      pb_place_v(g, font, &pos[k], size, scale_x);
+      pb_place_v(g, f->hb_font, &pos[k], size, scale_x);
   }
   if (tcy) pb_place_tcy(first, pos, n, size, scale_x);
   /* A footnote reference is a superscript: 0.6 of the size, raised (in a

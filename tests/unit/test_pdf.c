@@ -23,6 +23,7 @@
 #include "paiban/font.h"
 #include "paiban/layout.h"
 #include "backend/pdf_font.h"
+#include "text/sfnt.h"
 
 static char tmpdir[64];
 
@@ -280,7 +281,7 @@ static void test_cff_charset(void) {
   const uint8_t fmt2[] = {2, 0, 100, 0, 2, 0, 5, 0, 0};
   hb_face_t *f = cff_face(true, fmt2, sizeof fmt2, 0);
   uint16_t *cid = NULL;
-  CHECK_EQ_INT(pb_pdf_cff_cids(f, 5, &cid), 0);
+  CHECK_EQ_INT(pb_cff_cids(f, 5, &cid), 0);
   CHECK(cid != NULL);
   if (cid) {
     CHECK_EQ_INT(cid[0], 0);
@@ -293,25 +294,25 @@ static void test_cff_charset(void) {
   /* format 1 (8-bit counts), identity: no table needed */
   const uint8_t fmt1[] = {1, 0, 1, 3};
   f = cff_face(true, fmt1, sizeof fmt1, 0);
-  CHECK_EQ_INT(pb_pdf_cff_cids(f, 5, &cid), 0);
+  CHECK_EQ_INT(pb_cff_cids(f, 5, &cid), 0);
   CHECK(cid == NULL);
   hb_face_destroy(f);
   /* format 0 */
   const uint8_t fmt0[] = {0, 0, 7, 0, 2, 0, 3, 0, 4};
   f = cff_face(true, fmt0, sizeof fmt0, 0);
-  CHECK_EQ_INT(pb_pdf_cff_cids(f, 5, &cid), 0);
+  CHECK_EQ_INT(pb_cff_cids(f, 5, &cid), 0);
   CHECK(cid && cid[1] == 7 && cid[2] == 2 && cid[4] == 4);
   free(cid);
   hb_face_destroy(f);
   /* name-keyed (no ROS): glyph ids are the codes */
   f = cff_face(false, fmt2, sizeof fmt2, 0);
   cid = NULL;
-  CHECK_EQ_INT(pb_pdf_cff_cids(f, 5, &cid), 0);
+  CHECK_EQ_INT(pb_cff_cids(f, 5, &cid), 0);
   CHECK(cid == NULL);
   hb_face_destroy(f);
   /* cut short inside the Top DICT */
   f = cff_face(true, fmt2, sizeof fmt2, 17);
-  CHECK_EQ_INT(pb_pdf_cff_cids(f, 5, &cid), -1);
+  CHECK_EQ_INT(pb_cff_cids(f, 5, &cid), -1);
   CHECK(cid == NULL);
   hb_face_destroy(f);
 }
