@@ -16,11 +16,23 @@ OPT     ?= -O2 -g
 FONT_DIR = $(CURDIR)/fonts
 HYPH_DIR = /usr/share/hyphen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# OpenCC is loaded with dlopen when an edition converts (src/doc/opencc.c):
+# not linked, so that its C++ runtime is not mapped by every process.
+# So are libxml2 and libzip when the first EPUB is written
+# (src/backend/epub_libs.c): they bring ICU, the C++ runtime and libcrypto.
+DLOPEN_PKGS = opencc libxml-2.0 libzip
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(DLOPEN_PKGS),$(PKGS)) 2>/dev/null)
+# soname PKG LIB: the SONAME of libLIB.so in PKG's libdir (what dlopen asks for).
+soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so 2>/dev/null | awk '/SONAME/{print $$2}')
+OPENCC_SONAME  := $(call soname,opencc,opencc)
+LIBXML2_SONAME := $(call soname,libxml-2.0,xml2)
+LIBZIP_SONAME  := $(call soname,libzip,zip)
+DLOPEN_DEFS := $(foreach v,OPENCC LIBXML2 LIBZIP,$(if $($(v)_SONAME),-DPB_$(v)_SONAME='"$($(v)_SONAME)"'))
 # The CLI sees only the public headers (include/) and its own (src/cli/).
 PRIVATE_INC = -Isrc
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude $(PRIVATE_INC) $(PKG_CFLAGS) \
-           -DPB_DEFAULT_FONT_DIR='"$(FONT_DIR)"' -DPB_HYPHEN_DIR='"$(HYPH_DIR)"'
+           -DPB_DEFAULT_FONT_DIR='"$(FONT_DIR)"' -DPB_HYPHEN_DIR='"$(HYPH_DIR)"' \
+           $(DLOPEN_DEFS)
 LDLIBS  += $(PKG_LIBS) -lcmark-gfm-extensions -lhpdf -lhyphen -lm -lpthread
 
 BUILD   ?= build

@@ -55,7 +55,35 @@ if command -v strace >/dev/null 2>&1; then
     -o trace2.txt "$PAIBAN" -q -o w3.pdf "$ms/essay.zh-Hant.md" 2>/dev/null
   grep -q "fonts.conf" trace2.txt && pass || fail "a changed fontconfig setup still uses old resolutions"
   cmp -s w1.pdf w3.pdf && pass || fail "re-resolved fonts change the PDF"
+  # A warm cache holds the compiled hyphenation patterns and the OpenCC
+  # conversion: the Simplified edition (converted, with English names to
+  # hyphenate) reads neither pattern file nor OpenCC's dictionaries, and
+  # loads no libopencc; the bytes are those of a cold render.
+  PAIBAN_CACHE_DIR=$W strace -f -e trace=open,openat -o trace3.txt \
+    "$PAIBAN" -q -o h1.pdf "$ms/essay.zh-Hans.md" 2>/dev/null
+  grep -q "libopencc" trace3.txt && pass || fail "a cold render does not convert with OpenCC"
+  PAIBAN_CACHE_DIR=$W strace -f -e trace=open,openat -o trace4.txt \
+    "$PAIBAN" -q -o h2.pdf "$ms/essay.zh-Hans.md" 2>/dev/null
+  grep -Eq "libopencc|\.ocd2" trace4.txt && fail "a warm cache still loads OpenCC" || pass
+  grep -q "hyph_en_US.dic" trace4.txt && fail "a warm cache still parses the hyphenation patterns" || pass
+  "$PAIBAN" -q --no-cache -o h3.pdf "$ms/essay.zh-Hans.md" 2>/dev/null
+  cmp -s h1.pdf h2.pdf && cmp -s h1.pdf h3.pdf && pass ||
+    fail "cached patterns or conversions change the PDF"
+  # A changed original is converted anew, not taken from the cache.
+  mkdir -p edit
+  sed 's/美國/美利堅/' "$ms/essay.zh-Hant.md" >edit/essay.zh-Hant.md
+  cp "$ms/essay.zh-Hans.md" edit/
+  PAIBAN_CACHE_DIR=$W "$PAIBAN" -q -o e1.pdf edit/essay.zh-Hans.md 2>/dev/null
+  pdftotext e1.pdf - 2>/dev/null | grep -q "美利坚" && pass ||
+    fail "an edited original is not converted anew"
 else
   echo "SKIP: strace is not installed (fontconfig-free warm renders not checked)"
+fi
+# Start-up maps only what every render needs: OpenCC, libxml2 and libzip
+# (and the C++ runtime, ICU and libcrypto they bring) are loaded with
+# dlopen by the editions that convert and the EPUBs.
+if command -v ldd >/dev/null 2>&1; then
+  libs=$(ldd "$PAIBAN" | grep -Eo 'lib(opencc|xml2|zip|stdc\+\+|icuuc|crypto)[^ ]*' | tr '\n' ' ')
+  [ -z "$libs" ] && pass || fail "paiban links at start-up: $libs"
 fi
 summary cache

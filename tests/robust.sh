@@ -112,11 +112,18 @@ for j in 1 2; do
   pid=$!
   w=""
   i=0
-  while [ -z "$w" ] && [ $i -lt 500 ]; do
-    w=$(ps -o pid= --ppid $pid 2>/dev/null | head -n 1 | tr -d ' ')
+  # With -j1 the only worker starts with the huge manuscript (job 0).  With
+  # -j2 either worker may take it (they take jobs from a shared counter):
+  # the other renders the three small ones and exits, and the worker left
+  # is the one on the huge manuscript.
+  while [ $j = 2 ] && [ "$(ls bout/doc*.pdf 2>/dev/null | wc -l)" -lt 3 ] && [ $i -lt 1000 ]; do
     i=$((i + 1)); sleep 0.01
   done
-  # With -j2 the first worker has the huge manuscript (job 0).
+  i=0
+  while [ -z "$w" ] && [ $i -lt 500 ]; do
+    w=$(ps -o pid=,stat= --ppid $pid 2>/dev/null | awk '$2 !~ /^Z/ {print $1; exit}')
+    i=$((i + 1)); sleep 0.01
+  done
   [ -n "$w" ] && kill -SEGV "$w"
   wait $pid
   st=$?

@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zip.h>
 
 static const pb_pos pb_nopos = {0, 0};
 
@@ -520,6 +519,11 @@ pb_status pb_epub_write_cached(const pb_doc *doc, const pb_settings *s,
                .path = path,
                .embed = doc->meta.epub_fonts == PB_EPUB_FONTS_EMBED,
                .cjk_text = s->script != PB_TEXT_LATIN};
+  char why[512];
+  if (!pb_epub_libs_load(why, sizeof why)) {
+    pb_epub_fail(&e, PB_ERR_IO, why);
+    return e.st;
+  }
   char *title = pb_epub_title(&e);
   unsigned char *zip = NULL, *mt = NULL;
   size_t zip_len = 0;

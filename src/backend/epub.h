@@ -20,7 +20,9 @@
 #include "text/face.h"
 
 #include <hb.h>
-#include <libxml/xmlwriter.h>
+
+/* libxml2 and libzip, through the table dlopen fills. */
+#include "backend/epub_libs.h"
 
 /* One file of the container, in the order it is written. */
 typedef struct pb_epub_file {

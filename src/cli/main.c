@@ -537,17 +537,21 @@ static void *pb_preload_text_tools(void *arg) {
 }
 
 /* Loads, in the parent before it forks the workers, what the jobs share:
- * each input's font sets (pb_cached_fontset), its OpenCC converter and
- * hyphenation dictionary (include/paiban/preload.h).  The workers inherit
- * them, so none loads them again (issue 13: each worker used to redo every
- * font-set load).  The font sets load on this thread while another loads
- * the converters and dictionaries (about as long: 40 M and 48 M
- * instructions for the essays); it is joined before any fork, so the
- * workers start from a process with one thread. */
-static void pb_batch_preload(const pb_batch *b) {
+ * each input's font sets (pb_cached_fontset) and hyphenation dictionary,
+ * and with converters its OpenCC converter (include/paiban/preload.h).
+ * The workers inherit them, so none loads them again (issue 13: each
+ * worker used to redo every font-set load).  A batch leaves OpenCC to the
+ * jobs that convert: the persistent cache usually has their conversions,
+ * and opening it here (12 M instructions) would hold every worker back;
+ * a watch loop, which converts again on every save of the original,
+ * preloads it.  The font sets load on this thread while another loads the
+ * rest; it is joined before any fork, so the workers start from a process
+ * with one thread. */
+static void pb_batch_preload(const pb_batch *b, bool with_converters) {
   pb_preload_list *l = calloc(1, sizeof *l);
   if (!l) return;
   pb_preload_collect(b, l);
+  if (!with_converters) l->nopencc = 0;
   pthread_t tid;
   bool threaded = pthread_create(&tid, NULL, pb_preload_text_tools, l) == 0;
   for (size_t i = 0; i < l->nfontset; i++) {
@@ -611,7 +615,7 @@ int pb_render_file(const pb_cli *cli, const char *input, const char *output,
 void pb_render_preload(const pb_cli *cli, const char *input, const char *profile) {
   pb_job job = {.input = (char *)input, .profile = profile};
   pb_batch b = {.cli = cli, .jobs = &job, .njobs = 1};
-  pb_batch_preload(&b);
+  pb_batch_preload(&b, true);
 }
 
 void pb_render_unload(void) { pb_job_worker_exit(NULL); }
@@ -962,8 +966,8 @@ int main(int argc, char **argv) {
     pb_preload_use_cache(cli.cache); /* compiled hyphenation patterns */
     int workers = batch.njobs < (size_t)cli.jobs ? (int)batch.njobs : cli.jobs;
     cli.font_threads = pb_font_threads(workers);
+    if (batch.njobs > 1) pb_batch_preload(&batch, false);
     batch.order = pb_batch_order(&batch, workers);
-    if (batch.njobs > 1) pb_batch_preload(&batch);
     if (batch.njobs) rc |= pb_pool_run(batch.njobs, cli.jobs, &ops);
     pb_job_worker_exit(&batch);
     pb_preload_use_cache(NULL);

@@ -13,9 +13,10 @@ const pb_option_doc pb_option_docs[] = {
                     "(an ebook is written as NAME.ebook.pdf, an EPUB 3\n"
                     "as NAME.epub; default: the front matter's\n"
                     "profile, else print)"},
-    {"--no-cache", "make every font subset anew (default: keep them\n"
-                   "in $PAIBAN_CACHE_DIR, else $XDG_CACHE_HOME/paiban\n"
-                   "or ~/.cache/paiban)"},
+    {"--no-cache", "make every font subset, font resolution,\n"
+                   "hyphenation table and OpenCC conversion anew\n"
+                   "(default: keep them in $PAIBAN_CACHE_DIR, else\n"
+                   "$XDG_CACHE_HOME/paiban or ~/.cache/paiban)"},
     {"--writing-mode M", "horizontal-tb or vertical-rl (columns right\n"
                          "to left); default: the front matter's"},
     {"--dump KIND", "write a text dump instead of a PDF: the layout\n"

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,58 +63,74 @@ void pb_pool_install_signals(void) {
 
 typedef struct pb_slot {
   pid_t pid;     /* 0: no worker */
-  int cmd, res;  /* pipes to and from the worker; -1 when closed */
-  long job;      /* job the worker is on, -1 when none */
+  int res;       /* the pipe results come back on; -1 when closed */
 } pb_slot;
+
+/* What the parent and the workers share (an anonymous MAP_SHARED page):
+ * the next job to take, and the job each worker slot is on (-1: none).
+ * A worker takes its next job itself, without a round trip through the
+ * parent: on a busy two-core machine the parent, woken to hand out a job,
+ * could wait milliseconds for a core while the worker idled. */
+typedef struct pb_pool_shm {
+  _Atomic uint32_t next;
+  _Atomic int64_t job[PB_POOL_MAX];
+} pb_pool_shm;
+
+static pb_pool_shm *pb_shm;
 
 static void pb_close(int *fd) {
   if (*fd >= 0) close(*fd);
   *fd = -1;
 }
 
-static bool pb_write_u32(int fd, uint32_t v) {
+/* A result: the job and its status (8 bytes: one atomic pipe write). */
+typedef struct pb_result {
+  uint32_t job, status;
+} pb_result;
+
+static bool pb_write_result(int fd, pb_result r) {
   ssize_t n;
-  do n = write(fd, &v, sizeof v);
+  do n = write(fd, &r, sizeof r);
   while (n < 0 && errno == EINTR);
-  return n == (ssize_t)sizeof v;
+  return n == (ssize_t)sizeof r;
 }
 
-/* 1: a value, 0: end of file, -1: error. */
-static int pb_read_u32(int fd, uint32_t *v) {
+/* 1: a result, 0: end of file, -1: error. */
+static int pb_read_result(int fd, pb_result *r) {
   ssize_t n;
-  do n = read(fd, v, sizeof *v);
+  do n = read(fd, r, sizeof *r);
   while (n < 0 && errno == EINTR);
-  if (n == (ssize_t)sizeof *v) return 1;
+  if (n == (ssize_t)sizeof *r) return 1;
   return n == 0 ? 0 : -1;
 }
 
-static void pb_worker_loop(const pb_pool_ops *ops, int cmd, int res,
+/* A worker in slot w: takes jobs until none is left. */
+static void pb_worker_loop(const pb_pool_ops *ops, int w, size_t njobs, int res,
                            pid_t parent) {
   /* Die with the parent, however it dies. */
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != parent) _exit(1);
-  uint32_t job;
-  while (pb_read_u32(cmd, &job) == 1) {
+  for (;;) {
+    uint32_t job = atomic_fetch_add(&pb_shm->next, 1);
+    if (job >= njobs) break;
+    atomic_store(&pb_shm->job[w], (int64_t)job);
     uint32_t rc = (uint32_t)ops->run(ops->ctx, job);
     fflush(NULL);
-    if (!pb_write_u32(res, rc)) break;
+    if (!pb_write_result(res, (pb_result){job, rc})) break;
+    atomic_store(&pb_shm->job[w], -1);
   }
   if (ops->worker_exit) ops->worker_exit(ops->ctx);
   _exit(0);
 }
 
 /* Starts a worker in slot w; returns 0 or an errno value. */
-static int pb_spawn(pb_slot *slots, int nslots, int w, const pb_pool_ops *ops) {
-  int cmd[2], res[2];
-  if (pipe(cmd) != 0) return errno;
-  if (pipe(res) != 0) {
-    int e = errno;
-    close(cmd[0]);
-    close(cmd[1]);
-    return e;
-  }
+static int pb_spawn(pb_slot *slots, int nslots, int w, size_t njobs,
+                    const pb_pool_ops *ops) {
+  int res[2];
+  if (pipe(res) != 0) return errno;
   fflush(NULL);
   pid_t parent = getpid();
+  atomic_store(&pb_shm->job[w], -1);
   /* The handler must not see a worker it cannot yet name. */
   sigset_t block, old;
   sigemptyset(&block);
@@ -126,63 +143,74 @@ static int pb_spawn(pb_slot *slots, int nslots, int w, const pb_pool_ops *ops) {
     /* A worker has no workers of its own and holds no other pipes (a
      * stray write end would hide another worker's death). */
     for (int i = 0; i < PB_POOL_MAX; i++) pb_worker_pids[i] = 0;
-    for (int i = 0; i < nslots; i++) {
-      pb_close(&slots[i].cmd);
-      pb_close(&slots[i].res);
-    }
-    close(cmd[1]);
+    for (int i = 0; i < nslots; i++) pb_close(&slots[i].res);
     close(res[0]);
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (pb_pending) pb_atomic_pending_buffer(pb_pending[w], sizeof pb_pending[w]);
-    pb_worker_loop(ops, cmd[0], res[1], parent);
+    pb_worker_loop(ops, w, njobs, res[1], parent);
   }
   int e = pid < 0 ? errno : 0;
   if (pid > 0) pb_worker_pids[w] = pid;
   sigprocmask(SIG_SETMASK, &old, NULL);
-  close(cmd[0]);
   close(res[1]);
   if (pid < 0) {
-    close(cmd[1]);
     close(res[0]);
     return e;
   }
-  slots[w] = (pb_slot){.pid = pid, .cmd = cmd[1], .res = res[0], .job = -1};
+  slots[w] = (pb_slot){.pid = pid, .res = res[0]};
   return 0;
 }
 
-/* Gives slot w its next job, or closes its command pipe (the worker then
- * exits) when none is left. */
-static void pb_assign(pb_slot *s, size_t *next, size_t njobs) {
-  if (*next < njobs && pb_write_u32(s->cmd, (uint32_t)*next)) {
-    s->job = (long)(*next)++;
-    return;
-  }
-  s->job = -1;
-  pb_close(&s->cmd);
+/* The parent's side of a run: which jobs reported back, and how. */
+typedef struct pb_pool_run_state {
+  const pb_pool_ops *ops;
+  size_t njobs, done;
+  bool *reported;  /* per job */
+  int rc, spawn_err;
+  int last_death;  /* wait status of the last worker that died, or -1 */
+} pb_pool_run_state;
+
+static void pb_pool_result(pb_pool_run_state *st, pb_result r) {
+  if (r.job >= st->njobs || st->reported[r.job]) return;
+  st->reported[r.job] = true;
+  if (r.status) st->rc = 1;
+  st->done++;
+  if (st->ops->finished) st->ops->finished(st->ops->ctx, r.job, st->done, st->njobs);
 }
 
-int pb_pool_run(size_t njobs, int nworkers, const pb_pool_ops *ops) {
-  if (njobs == 0) return 0;
-  if (nworkers < 1) nworkers = 1;
-  if (nworkers > PB_POOL_MAX) nworkers = PB_POOL_MAX;
-  if ((size_t)nworkers > njobs) nworkers = (int)njobs;
-  if (njobs > UINT32_MAX) njobs = UINT32_MAX;
-  pb_slot slots[PB_POOL_MAX];
+/* Worker w is gone (end of its pipe): reap it, name the job it was on if
+ * that job never reported, and start a replacement while jobs remain. */
+static void pb_pool_reap(pb_pool_run_state *st, pb_slot *slots, int nslots, int w) {
+  pb_slot *s = &slots[w];
+  int ws = 0;
+  while (waitpid(s->pid, &ws, 0) < 0 && errno == EINTR) {
+  }
+  pb_worker_pids[w] = 0;
+  if (pb_pending && pb_pending[w][0]) {
+    unlink(pb_pending[w]);
+    pb_pending[w][0] = '\0';
+  }
+  pb_close(&s->res);
+  s->pid = 0;
+  bool died = !(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+  if (died) st->last_death = ws;
+  int64_t job = atomic_load(&pb_shm->job[w]);
+  if (job >= 0 && (size_t)job < st->njobs && !st->reported[job]) {
+    st->reported[job] = true;
+    st->rc = 1;
+    st->done++;
+    st->ops->lost(st->ops->ctx, (size_t)job, ws, 0);
+  }
+  if (atomic_load(&pb_shm->next) < st->njobs) {
+    int e = pb_spawn(slots, nslots, w, st->njobs, st->ops);
+    if (e) st->spawn_err = e;
+  }
+}
+
+/* Waits for results and deaths until every worker is gone. */
+static void pb_pool_collect(pb_pool_run_state *st, pb_slot *slots, int nworkers) {
   struct pollfd pfd[PB_POOL_MAX];
   int idx[PB_POOL_MAX];
-  for (int w = 0; w < nworkers; w++)
-    slots[w] = (pb_slot){.pid = 0, .cmd = -1, .res = -1, .job = -1};
-  size_t next = 0, done = 0;
-  int rc = 0, spawn_err = 0;
-  void *shared = mmap(NULL, (size_t)nworkers * sizeof *pb_pending,
-                      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  pb_pending = shared == MAP_FAILED ? NULL : shared;
-  if (pb_pending) memset(pb_pending, 0, (size_t)nworkers * sizeof *pb_pending);
-  for (int w = 0; w < nworkers; w++) {
-    int e = pb_spawn(slots, nworkers, w, ops);
-    if (e) spawn_err = e;
-    else pb_assign(&slots[w], &next, njobs);
-  }
   for (;;) {
     int np = 0;
     for (int w = 0; w < nworkers; w++)
@@ -197,47 +225,54 @@ int pb_pool_run(size_t njobs, int nworkers, const pb_pool_ops *ops) {
     }
     for (int k = 0; k < np; k++) {
       if (!pfd[k].revents) continue;
-      pb_slot *s = &slots[idx[k]];
-      uint32_t status;
-      if (pb_read_u32(s->res, &status) == 1 && s->job >= 0) {
-        size_t job = (size_t)s->job;
-        if (status) rc = 1;
-        done++;
-        if (ops->finished) ops->finished(ops->ctx, job, done, njobs);
-        pb_assign(s, &next, njobs);
-        continue;
-      }
-      /* End of file: the worker is gone. */
-      int ws = 0;
-      while (waitpid(s->pid, &ws, 0) < 0 && errno == EINTR) {
-      }
-      pb_worker_pids[idx[k]] = 0;
-      if (pb_pending && pb_pending[idx[k]][0]) {
-        unlink(pb_pending[idx[k]]);
-        pb_pending[idx[k]][0] = '\0';
-      }
-      pb_close(&s->cmd);
-      pb_close(&s->res);
-      s->pid = 0;
-      if (s->job >= 0) {
-        rc = 1;
-        done++;
-        ops->lost(ops->ctx, (size_t)s->job, ws, 0);
-        s->job = -1;
-      }
-      if (next < njobs) {
-        int e = pb_spawn(slots, nworkers, idx[k], ops);
-        if (e) spawn_err = e;
-        else pb_assign(s, &next, njobs);
-      }
+      pb_result r;
+      if (pb_read_result(slots[idx[k]].res, &r) == 1)
+        pb_pool_result(st, r);
+      else
+        pb_pool_reap(st, slots, nworkers, idx[k]);
     }
   }
-  /* Jobs no worker could be started for. */
-  for (; next < njobs; next++) {
-    rc = 1;
-    ops->lost(ops->ctx, next, -1, spawn_err ? spawn_err : EAGAIN);
+}
+
+int pb_pool_run(size_t njobs, int nworkers, const pb_pool_ops *ops) {
+  if (njobs == 0) return 0;
+  if (nworkers < 1) nworkers = 1;
+  if (nworkers > PB_POOL_MAX) nworkers = PB_POOL_MAX;
+  if ((size_t)nworkers > njobs) nworkers = (int)njobs;
+  if (njobs > UINT32_MAX - PB_POOL_MAX) njobs = UINT32_MAX - PB_POOL_MAX;
+  pb_slot slots[PB_POOL_MAX];
+  for (int w = 0; w < nworkers; w++) slots[w] = (pb_slot){.pid = 0, .res = -1};
+  pb_pool_run_state st = {.ops = ops, .njobs = njobs, .last_death = -1};
+  st.reported = calloc(njobs, sizeof *st.reported);
+  void *shm = mmap(NULL, sizeof *pb_shm, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  void *shared = mmap(NULL, (size_t)nworkers * sizeof *pb_pending,
+                      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  pb_pending = shared == MAP_FAILED ? NULL : shared;
+  if (pb_pending) memset(pb_pending, 0, (size_t)nworkers * sizeof *pb_pending);
+  if (shm == MAP_FAILED || !st.reported) {
+    st.spawn_err = errno ? errno : ENOMEM;
+  } else {
+    pb_shm = shm;
+    atomic_store(&pb_shm->next, 0);
+    for (int w = 0; w < nworkers; w++) {
+      int e = pb_spawn(slots, nworkers, w, njobs, ops);
+      if (e) st.spawn_err = e;
+    }
+    pb_pool_collect(&st, slots, nworkers);
   }
+  /* Jobs that never reported: no worker could be started for them, or
+   * one died between taking a job and naming it. */
+  for (size_t j = 0; j < njobs; j++)
+    if (!st.reported || !st.reported[j]) {
+      st.rc = 1;
+      ops->lost(ops->ctx, j, st.last_death,
+                st.spawn_err ? st.spawn_err : EAGAIN);
+    }
+  free(st.reported);
+  if (pb_shm) munmap(pb_shm, sizeof *pb_shm);
+  pb_shm = NULL;
   if (pb_pending) munmap(pb_pending, (size_t)nworkers * sizeof *pb_pending);
   pb_pending = NULL;
-  return rc;
+  return st.rc;
 }

@@ -2,9 +2,11 @@
  *
  * Every job runs in a child process, with -j1 too, so a crash (a worker
  * killed by a signal) loses only the job it was on: the parent names that
- * job, starts a replacement worker, and the batch goes on.  The parent
- * hands out jobs one at a time over a pipe per worker and reads each
- * result back, so it always knows which job a dead worker had.
+ * job, starts a replacement worker, and the batch goes on.  Workers take
+ * their next job themselves from a counter in shared memory, note there
+ * which job they are on, and send each result back over a pipe; so the
+ * parent always knows which job a dead worker had, and a worker never
+ * waits for the parent between jobs.
  *
  * SIGTERM, SIGINT and SIGHUP to the parent are forwarded to the workers
  * (which also get SIGTERM through PR_SET_PDEATHSIG should the parent die

@@ -7,80 +7,11 @@
 #include "doc/paths.h"
 #include "paiban/cjk.h"
 #include "base/utf8.h"
-#include "paiban/preload.h"
 
 #include <errno.h>
-#include <opencc/opencc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Converters preloaded for the whole process (include/paiban/preload.h),
- * by configuration name: opening one parses its dictionaries (~2 ms). */
-#define PB_OPENCC_PRELOAD 8
-static struct {
-  char name[64];
-  opencc_t cc;
-} pb_opencc_preloaded[PB_OPENCC_PRELOAD];
-
-static opencc_t pb_opencc_find(const char *name) {
-  for (int i = 0; i < PB_OPENCC_PRELOAD && pb_opencc_preloaded[i].name[0]; i++)
-    if (strcmp(pb_opencc_preloaded[i].name, name) == 0)
-      return pb_opencc_preloaded[i].cc;
-  return (opencc_t)-1;
-}
-
-pb_status pb_preload_opencc(const char *config) {
-  char name[64];
-  snprintf(name, sizeof name, "%s.json", config);
-  if (pb_opencc_find(name) != (opencc_t)-1) return PB_OK;
-  for (int i = 0; i < PB_OPENCC_PRELOAD; i++)
-    if (!pb_opencc_preloaded[i].name[0]) {
-      opencc_t cc = opencc_open(name);
-      if (cc == (opencc_t)-1) return PB_ERR_IO;
-      memcpy(pb_opencc_preloaded[i].name, name, sizeof name);
-      pb_opencc_preloaded[i].cc = cc;
-      return PB_OK;
-    }
-  return PB_OK; /* table full: renders open their own */
-}
-
-void pb_unload_opencc(void) {
-  for (int i = 0; i < PB_OPENCC_PRELOAD && pb_opencc_preloaded[i].name[0]; i++) {
-    opencc_close(pb_opencc_preloaded[i].cc);
-    pb_opencc_preloaded[i].name[0] = '\0';
-  }
-}
-
-pb_status pb_opencc_convert(const char *config, const char *in, size_t len,
-                            char **out, size_t *out_len, pb_diags *diags,
-                            pb_pos pos) {
-  char name[64];
-  snprintf(name, sizeof name, "%s.json", config);
-  opencc_t shared = pb_opencc_find(name);
-  opencc_t cc = shared != (opencc_t)-1 ? shared : opencc_open(name);
-  if (cc == (opencc_t)-1) {
-    pb_diag_add(diags, PB_SEV_ERROR, pos,
-                "OpenCC configuration '%s' cannot be opened: %s", name,
-                opencc_error());
-    return PB_ERR_IO;
-  }
-  char *res = opencc_convert_utf8(cc, in, len);
-  if (cc != shared) opencc_close(cc);
-  if (!res) {
-    pb_diag_add(diags, PB_SEV_ERROR, pos, "OpenCC conversion failed: %s",
-                opencc_error());
-    return PB_ERR_INPUT;
-  }
-  /* Copy into malloc'd memory so the caller frees it like everything else. */
-  size_t n = strlen(res);
-  *out = malloc(n + 1);
-  if (*out) memcpy(*out, res, n + 1);
-  opencc_convert_utf8_free(res);
-  if (!*out) return PB_ERR_NOMEM;
-  *out_len = n;
-  return PB_OK;
-}
 
 /* Mainland horizontal text quotes with “ ” ‘ ’, Taiwan with 「」『』
  * (clreq-digest §0 "Quote conventions").  All of them are 3 bytes in

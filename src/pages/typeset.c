@@ -6,6 +6,9 @@
 #include "galley/furniture.h"
 #include "pages/pagebuild.h"
 #include "base/util.h"
+#include "doc/opencc.h"
+#include "text/hyphen.h"
+#include "paiban/preload.h"
 
 #include <linebreak.h>
 #include <stdio.h>
@@ -90,6 +93,13 @@ static pb_status pb_layout_frame(const pb_doc *doc, const pb_settings *s,
       if (!(out->links[i] = pb_strdup(doc->links[i]))) return PB_ERR_NOMEM;
   }
   return PB_OK;
+}
+
+/* The one switch for every stage's use of the persistent cache by what
+ * it loads (paiban/preload.h). */
+void pb_preload_use_cache(pb_cache *cache) {
+  pb_hyphen_use_cache(cache);
+  pb_opencc_use_cache(cache);
 }
 
 pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,

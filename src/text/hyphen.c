@@ -21,7 +21,7 @@
  * NULL: set for the whole process by pb_preload_use_cache. */
 static pb_cache *pb_hyphen_cache;
 
-void pb_preload_use_cache(pb_cache *cache) { pb_hyphen_cache = cache; }
+void pb_hyphen_use_cache(pb_cache *cache) { pb_hyphen_cache = cache; }
 
 static pb_hyphdict *pb_hyphen_load(const char *dict_name) {
   char path[512];

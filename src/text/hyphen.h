@@ -11,6 +11,7 @@
 #define PB_HYPHEN_H
 
 #include "text/shape.h"
+#include "paiban/cache.h"
 
 typedef struct pb_hyphenator {
   const char *dict_name;  /* borrowed: e.g. "hyph_en_US.dic"; "" = none */
@@ -20,6 +21,9 @@ typedef struct pb_hyphenator {
 } pb_hyphenator;
 
 void pb_hyphenator_free(pb_hyphenator *h);
+
+/* Dictionaries loaded from now on go through cache (pb_preload_use_cache). */
+void pb_hyphen_use_cache(pb_cache *cache);
 
 /* Sets PB_UNIT_HYPHEN_OK on the units of p's Latin words where a hyphen
  * may go.  Capitalised names inside Chinese text get PB_UNIT_HYPHEN_CAP
