@@ -37,7 +37,7 @@ for t in "$BUILD"/tests/*; do
     echo "FAIL: $t exited with status $rc" >&2
   fi
 done
-for s in tests/docs.sh tests/golden.sh tests/cache.sh tests/batch.sh tests/watch.sh tests/cli.sh tests/robust.sh tests/images.sh tests/e2e.sh tests/epub.sh tests/fuzz/regress.sh; do
+for s in tests/docs.sh tests/golden.sh tests/cache.sh tests/threads.sh tests/batch.sh tests/watch.sh tests/cli.sh tests/robust.sh tests/images.sh tests/e2e.sh tests/epub.sh tests/fuzz/regress.sh; do
   [ -f "$s" ] || continue
   sh "$s" >"$log" 2>&1
   grep -E '^(FAIL|SKIP)' "$log" >&2

@@ -108,6 +108,11 @@ typedef struct pb_doc {
  * Returns PB_ERR_INPUT if any error was reported. */
 pb_status pb_doc_parse(const char *src, size_t len, const char *path,
                        pb_doc *doc, pb_diags *diags);
+
+/* The same up to the front matter: doc gets its path and meta, no blocks
+ * (what a batch reads to know which fonts and patterns its jobs share). */
+pb_status pb_doc_parse_front_matter(const char *src, size_t len, const char *path,
+                                    pb_doc *doc, pb_diags *diags);
 void pb_doc_free(pb_doc *doc);
 
 /* The text of a block as UTF-8 (for bookmarks and running heads), without

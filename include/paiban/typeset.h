@@ -53,4 +53,16 @@ pb_status pb_typeset_traced(const pb_doc *doc, const pb_settings *s,
                             pb_fontset *fs, const pb_trace *trace,
                             pb_layout *out, pb_diags *diags);
 
+typedef struct pb_typeset_options {
+  const pb_trace *trace; /* NULL: no stage trace */
+  int threads;           /* threads that shape and break paragraphs (this
+                            one included); 0 or 1: this one only.  The
+                            layout is the same with any number. */
+} pb_typeset_options;
+
+/* pb_typeset with options (opt may be NULL: the defaults). */
+pb_status pb_typeset_with(const pb_doc *doc, const pb_settings *s,
+                          pb_fontset *fs, const pb_typeset_options *opt,
+                          pb_layout *out, pb_diags *diags);
+
 #endif

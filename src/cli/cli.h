@@ -19,8 +19,9 @@ typedef struct pb_cli {
   bool dump;
   pb_dump_kind dump_kind;
   int jobs;
-  int font_threads;       /* threads per render for font programs (the
-                             cores shared out among the workers; 0: all) */
+  int render_threads;     /* threads per render, for its paragraphs and font
+                             programs (the cores shared out among the
+                             workers, or PAIBAN_THREADS; 0: all) */
   bool quiet, verbose;
   bool tty;               /* standard error is a terminal */
   bool allow_outside;     /* --allow-outside: derive-from anywhere */

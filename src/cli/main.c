@@ -320,7 +320,9 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
     rc = pb_render_epub(cli, job, &doc, &s, fs, &d, t0);
     goto done;
   }
-  if (pb_typeset(&doc, &s, fs, &lo, &d) != PB_OK || d.errors) goto done;
+  /* Paragraphs are shaped and broken on the render's threads too. */
+  pb_typeset_options to = {.threads = cli->render_threads};
+  if (pb_typeset_with(&doc, &s, fs, &to, &lo, &d) != PB_OK || d.errors) goto done;
   t_layout = pb_now_ms();
   pb_out out;
   if (!pb_out_open(job, &out, &d)) goto done;
@@ -329,7 +331,7 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
     wst = pb_write_dump(cli, &out, &doc, &s, fs, &lo, &d);
   } else {
     pb_pdf_options po = {.compress = true, .cache = cli->cache,
-                         .threads = cli->font_threads,
+                         .threads = cli->render_threads,
                          .use_fd = out.fd >= 0, .fd = out.fd};
     wst = pb_pdf_write(&lo, fs, &po, out.name, &d);
   }
@@ -447,9 +449,17 @@ static int pb_expand_dir(const char *dir, char ***list, size_t *n, size_t *cap) 
 
 /* ---- the batch, on worker processes (src/cli/pool.c) ------------------ */
 
-/* The threads each of workers renders may make font programs on: the
- * cores shared out, so two workers on two cores do not start four. */
-static int pb_font_threads(int workers) {
+/* The threads each of workers renders on (paragraphs shaped and broken,
+ * font programs made): the cores shared out, so two workers on two cores
+ * do not start four. */
+static int pb_render_threads(int workers) {
+  /* PAIBAN_THREADS sets it (the tests compare 1 with many). */
+  const char *env = getenv("PAIBAN_THREADS");
+  if (env && *env) {
+    char *end;
+    long n = strtol(env, &end, 10);
+    if (*end == '\0' && n >= 1 && n <= 64) return (int)n;
+  }
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   long t = workers > 0 && cores > 0 ? cores / workers : 1;
   return t < 1 ? 1 : (int)t;
@@ -506,7 +516,7 @@ static void pb_preload_collect(const pb_batch *b, pb_preload_list *l) {
       parsed = NULL;
       size_t len = 0;
       char *src = pb_read_manuscript(b, job->input, &len, &d);
-      if (src && pb_doc_parse(src, len, job->input, &doc, &d) == PB_OK &&
+      if (src && pb_doc_parse_front_matter(src, len, job->input, &doc, &d) == PB_OK &&
           !d.errors) {
         if (pb_meta_has(&doc.meta, PB_KEY_CONVERT))
           pb_preload_name(l->opencc[0], &l->nopencc, sizeof l->opencc[0],
@@ -949,8 +959,10 @@ int main(int argc, char **argv) {
   if (strcmp(argv[optind], "fonts") == 0)
     return pb_fonts_command(&cli, argc - optind - 1, argv + optind + 1);
   /* `paiban watch INPUT.md` (likewise ./watch for a manuscript). */
-  if (strcmp(argv[optind], "watch") == 0)
+  if (strcmp(argv[optind], "watch") == 0) {
+    cli.render_threads = pb_render_threads(1);
     return pb_watch_command(&cli, argc - optind - 1, argv + optind + 1);
+  }
   pb_batch batch = {.cli = &cli};
   rc = pb_collect_inputs(&batch, argc - optind, argv + optind);
   if (!rc) rc = pb_make_jobs(&batch);
@@ -965,7 +977,7 @@ int main(int argc, char **argv) {
       cli.cache = pb_cache_open(pb_cache_default_dir(cache_dir, sizeof cache_dir), 0);
     pb_preload_use_cache(cli.cache); /* compiled hyphenation patterns */
     int workers = batch.njobs < (size_t)cli.jobs ? (int)batch.njobs : cli.jobs;
-    cli.font_threads = pb_font_threads(workers);
+    cli.render_threads = pb_render_threads(workers);
     if (batch.njobs > 1) pb_batch_preload(&batch, false);
     batch.order = pb_batch_order(&batch, workers);
     if (batch.njobs) rc |= pb_pool_run(batch.njobs, cli.jobs, &ops);

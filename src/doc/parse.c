@@ -987,8 +987,8 @@ done:
 /* ---------------------------------------------------------------------- */
 /* Entry points                                                            */
 
-pb_status pb_doc_parse(const char *src, size_t len, const char *path,
-                       pb_doc *doc, pb_diags *diags) {
+static pb_status pb_doc_parse_part(const char *src, size_t len, const char *path,
+                                   pb_doc *doc, pb_diags *diags, bool body) {
   ctx c;
   memset(&c, 0, sizeof c);
   memset(doc, 0, sizeof *doc);
@@ -1010,7 +1010,8 @@ pb_status pb_doc_parse(const char *src, size_t len, const char *path,
   doc->body_line = c.body_line;
   if (fm == PB_ERR_NOMEM || c.stop)
     goto done;
-  parse_body(&c);
+  if (body)
+    parse_body(&c);
 
 done:
   free(c.buf);
@@ -1025,6 +1026,16 @@ done:
     return PB_ERR_NOMEM;
   }
   return diags->errors > errors0 ? PB_ERR_INPUT : PB_OK;
+}
+
+pb_status pb_doc_parse(const char *src, size_t len, const char *path,
+                       pb_doc *doc, pb_diags *diags) {
+  return pb_doc_parse_part(src, len, path, doc, diags, true);
+}
+
+pb_status pb_doc_parse_front_matter(const char *src, size_t len, const char *path,
+                                    pb_doc *doc, pb_diags *diags) {
+  return pb_doc_parse_part(src, len, path, doc, diags, false);
 }
 
 void pb_doc_free(pb_doc *doc) {

@@ -264,15 +264,21 @@ static void pb_nesting_indent(const pb_block_setter *c, size_t bi,
 /* A paragraph (or a list item's): clreq-digest §5's 2 em indent on every
  * Chinese paragraph; English 1 em, none right after a heading; none for a
  * list item's paragraphs, whose first one hangs its marker. */
-static pb_status pb_paragraph(pb_block_setter *c, size_t bi, pb_line_opts *o) {
+static void pb_paragraph_opts(const pb_block_setter *c, size_t bi, pb_line_opts *o) {
   const pb_block *b = &c->doc->blocks[bi];
   const pb_settings *s = c->set.s;
-  if (!b->len && !b->list_item_start) return PB_OK;
   o->indent = s->indent;
   if (s->script == PB_TEXT_LATIN && c->after_heading) o->indent = 0;
   if (b->list_depth > 0) o->indent = 0;
   pb_nesting_indent(c, bi, o);
   o->ragged = o->ragged_right = s->ragged_right;
+}
+
+static pb_status pb_paragraph(pb_block_setter *c, size_t bi, pb_line_opts *o) {
+  const pb_block *b = &c->doc->blocks[bi];
+  const pb_settings *s = c->set.s;
+  if (!b->len && !b->list_item_start) return PB_OK;
+  pb_paragraph_opts(c, bi, o);
   c->after_heading = false;
   pb_status st = PB_OK;
   if (b->list_item_start) {
@@ -321,17 +327,43 @@ static pb_status pb_image(pb_block_setter *c, size_t bi, pb_line_opts *o) {
   return PB_OK;
 }
 
+/* A block's options before its kind adds its own: the measure less the
+ * inset of its quotations and lists. */
+static pb_line_opts pb_block_opts(const pb_block_setter *c, size_t bi,
+                                  pb_len *inset_out) {
+  const pb_block *b = &c->doc->blocks[bi];
+  const pb_settings *s = c->set.s;
+  pb_len em = s->font_size;
+  pb_len inset = (pb_len)(b->quote_depth + b->list_depth) * 2 * em;
+  if (inset > s->measure - 8 * em) inset = s->measure - 8 * em;
+  if (inset < 0) inset = 0;
+  *inset_out = inset;
+  return (pb_line_opts){.measure = s->measure - inset, .x = inset,
+                        .advance = s->line_pitch, .kind = PB_LINE_BODY,
+                        .marker_g0 = PB_NO_GLYPH};
+}
+
+bool pb_galley_paragraph_opts(const pb_doc *doc, const pb_settings *s, size_t bi,
+                              pb_line_opts *o) {
+  const pb_block *b = &doc->blocks[bi];
+  if (b->kind != PB_BLOCK_PARAGRAPH || !b->len) return false;
+  const pb_block *prev = pb_prev_text_block(doc, bi);
+  pb_block_setter c = {.set = {.s = s}, .doc = doc,
+                       .after_heading = prev && prev->kind == PB_BLOCK_HEADING};
+  pb_len inset;
+  *o = pb_block_opts(&c, bi, &inset);
+  pb_nesting_space(&c, bi, o);
+  pb_paragraph_opts(&c, bi, o);
+  return true;
+}
+
 static pb_status pb_set_block(pb_block_setter *c, size_t bi) {
   const pb_block *b = &c->doc->blocks[bi];
   const pb_settings *s = c->set.s;
   pb_galley *gal = c->set.gal;
   pb_len em = s->font_size;
-  pb_len inset = (pb_len)(b->quote_depth + b->list_depth) * 2 * em;
-  if (inset > s->measure - 8 * em) inset = s->measure - 8 * em;
-  if (inset < 0) inset = 0;
-  pb_line_opts o = {.measure = s->measure - inset, .x = inset,
-                    .advance = s->line_pitch, .kind = PB_LINE_BODY,
-                    .marker_g0 = PB_NO_GLYPH};
+  pb_len inset;
+  pb_line_opts o = pb_block_opts(c, bi, &inset);
   bool first_block = gal->nlines == 0;
   if (!first_block && gal->lines[gal->nlines - 1].kind == PB_LINE_TITLE)
     o.space_before = s->line_pitch;

@@ -19,4 +19,12 @@
  * (reported in diags). */
 pb_status pb_galley_set_blocks(const pb_doc *doc, const pb_setter *set);
 
+/* The options pb_galley_set_blocks will most likely set paragraph block bi
+ * with (the prefill's guess, src/galley/prefill.h: it takes the previous
+ * text block being a heading for "right after a heading"); false for a
+ * block that is no paragraph with text.  Only the fields that shaping and
+ * breaking read are sure to be right. */
+bool pb_galley_paragraph_opts(const pb_doc *doc, const pb_settings *s, size_t bi,
+                              pb_line_opts *o);
+
 #endif

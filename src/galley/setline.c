@@ -1,6 +1,7 @@
 /* Line setting: text → shape → items → breaks → galley lines (setline.h). */
 #include "galley/setline.h"
 #include "galley/parcache.h"
+#include "galley/prefill.h"
 #include "lines/items.h"
 #include "lines/justify.h"
 #include "text/vertical.h"
@@ -284,15 +285,14 @@ static pb_status pb_set_lines(pb_setter *st, const pb_para *p,
   return PB_OK;
 }
 
-/* pb_set_text without the paragraph cache. */
 /* The items of a shaped paragraph, and the breaks chosen among them. */
-static pb_status pb_break_para(pb_setter *st, const pb_para *p, pb_len size,
+static pb_status pb_break_para(const pb_settings *s, pb_diags *diags,
+                               const pb_para *p, pb_len size,
                                const pb_line_opts *o, pb_items *items,
                                pb_breaks *br) {
-  const pb_settings *s = st->s;
   pb_item_opts io = {.indent = o->indent, .measure = o->measure,
                      .kinsoku = s->kinsoku, .hanging = s->hanging};
-  pb_status rc = pb_para_items(p, &io, items, st->diags);
+  pb_status rc = pb_para_items(p, &io, items, diags);
   if (rc != PB_OK) return rc;
   pb_break_params bp = pb_break_params_default(o->measure);
   /* Ragged right: TeX's \rightskip 0pt plus 2em, so the breaks even out
@@ -307,34 +307,48 @@ static pb_status pb_break_para(pb_setter *st, const pb_para *p, pb_len size,
   return pb_linebreak(items, &bp, br);
 }
 
-static pb_status pb_set_text_fresh(pb_setter *st, const pb_text_run *run,
-                                   pb_len size, pb_role role,
-                                   const pb_line_opts *o, uint32_t block) {
-  const pb_settings *s = st->s;
-  pb_para p = {.text = run->text, .style = run->style, .pos = run->pos,
-               .link = run->link, .fnref = run->fnref, .len = run->len,
-               .size = size, .role = role,
-               .cjk_text = s->script != PB_TEXT_LATIN,
-               .vertical = s->vertical && !o->horizontal,
-               .tcy_digits = s->tcy_digits, .quotation = o->quotation};
-  pb_items items;
-  pb_breaks br = {0};
-  pb_items_init(&items);
-  pb_status rc = pb_para_shape(st->sh, &p, st->diags);
-  if (rc == PB_OK) rc = pb_break_para(st, &p, size, o, &items, &br);
+pb_status pb_make_para(pb_shaper *sh, const pb_settings *s, pb_diags *diags,
+                       const pb_text_run *run, pb_len size, pb_role role,
+                       const pb_line_opts *o, pb_para *p, pb_items *items,
+                       pb_breaks *br) {
+  *p = (pb_para){.text = run->text, .style = run->style, .pos = run->pos,
+                 .link = run->link, .fnref = run->fnref, .len = run->len,
+                 .size = size, .role = role,
+                 .cjk_text = s->script != PB_TEXT_LATIN,
+                 .vertical = s->vertical && !o->horizontal,
+                 .tcy_digits = s->tcy_digits, .quotation = o->quotation};
+  *br = (pb_breaks){0};
+  pb_items_init(items);
+  pb_status rc = pb_para_shape(sh, p, diags);
+  if (rc == PB_OK) rc = pb_break_para(s, diags, p, size, o, items, br);
   /* The first pass never takes a hyphen: only a paragraph it cannot set
    * needs hyphenation points (and so the patterns); with them, the items
    * and breaks are made again. */
   bool added = false;
-  if (rc == PB_OK && br.pass > 1)
-    rc = pb_para_hyphen_points(st->sh, &p, st->diags, &added);
+  if (rc == PB_OK && br->pass > 1)
+    rc = pb_para_hyphen_points(sh, p, diags, &added);
   if (rc == PB_OK && added) {
-    pb_items_free(&items);
-    pb_breaks_free(&br);
-    pb_items_init(&items);
-    br = (pb_breaks){0};
-    rc = pb_break_para(st, &p, size, o, &items, &br);
+    pb_items_free(items);
+    pb_breaks_free(br);
+    pb_items_init(items);
+    *br = (pb_breaks){0};
+    rc = pb_break_para(s, diags, p, size, o, items, br);
   }
+  return rc;
+}
+
+/* pb_set_text without the paragraph cache: the paragraph from the
+ * prefill (galley/prefill.h) when it has it, else made here. */
+static pb_status pb_set_text_fresh(pb_setter *st, const pb_text_run *run,
+                                   pb_len size, pb_role role,
+                                   const pb_line_opts *o, uint32_t block) {
+  pb_para p;
+  pb_items items;
+  pb_breaks br;
+  pb_status rc = PB_OK;
+  if (!st->prefill ||
+      !pb_prefill_take(st->prefill, run, size, role, o, block, &p, &items, &br))
+    rc = pb_make_para(st->sh, st->s, st->diags, run, size, role, o, &p, &items, &br);
   if (rc == PB_OK && st->trace && st->trace->paragraph) {
     pb_para_trace t = {.text = p.text, .len = p.len,
                        .pos = p.pos && p.len ? p.pos[0] : (pb_pos){0, 0},

@@ -12,6 +12,9 @@
 
 #include "galley/galley.h"
 #include "text/shape.h"
+#include "lines/items.h"
+
+struct pb_prefill;
 
 typedef struct pb_setter {
   const pb_settings *s;
@@ -19,6 +22,8 @@ typedef struct pb_setter {
   pb_galley *gal;
   pb_diags *diags;
   const pb_trace *trace;   /* borrowed; NULL: no stage trace */
+  struct pb_prefill *prefill; /* borrowed; NULL: every paragraph is shaped
+                                 and broken here (galley/prefill.h) */
 } pb_setter;
 
 /* How a run of text is set. */
@@ -57,6 +62,13 @@ typedef struct pb_text_run {
   const uint16_t *fnref;
   size_t len;
 } pb_text_run;
+
+/* Shapes and breaks one run as a paragraph at size in role with sh (p,
+ * items and br are made for the caller to free, also on failure). */
+pb_status pb_make_para(pb_shaper *sh, const pb_settings *s, pb_diags *diags,
+                       const pb_text_run *run, pb_len size, pb_role role,
+                       const pb_line_opts *o, pb_para *p, pb_items *items,
+                       pb_breaks *br);
 
 /* Shapes, breaks and sets one run as a paragraph at size in role; its
  * lines record block (UINT32_MAX for text that is no block's).  Returns

@@ -4,6 +4,7 @@
 #include "galley/blocks.h"
 #include "galley/parcache.h"
 #include "galley/furniture.h"
+#include "galley/prefill.h"
 #include "pages/pagebuild.h"
 #include "base/util.h"
 #include "doc/opencc.h"
@@ -104,12 +105,19 @@ void pb_preload_use_cache(pb_cache *cache) {
 
 pb_status pb_typeset(const pb_doc *doc, const pb_settings *s, pb_fontset *fs,
                      pb_layout *out, pb_diags *diags) {
-  return pb_typeset_traced(doc, s, fs, NULL, out, diags);
+  return pb_typeset_with(doc, s, fs, NULL, out, diags);
 }
 
 pb_status pb_typeset_traced(const pb_doc *doc, const pb_settings *s,
                             pb_fontset *fs, const pb_trace *trace,
                             pb_layout *out, pb_diags *diags) {
+  pb_typeset_options opt = {.trace = trace};
+  return pb_typeset_with(doc, s, fs, &opt, out, diags);
+}
+
+pb_status pb_typeset_with(const pb_doc *doc, const pb_settings *s,
+                          pb_fontset *fs, const pb_typeset_options *opt,
+                          pb_layout *out, pb_diags *diags) {
   pb_galley gal = {0};
   pb_shaper *sh = NULL;
   pb_page_frame fr;
@@ -120,9 +128,15 @@ pb_status pb_typeset_traced(const pb_doc *doc, const pb_settings *s,
   if (st != PB_OK)
     pb_diag_add(diags, PB_SEV_ERROR, (pb_pos){0, 0}, "out of memory");
   if (st == PB_OK) st = pb_shaper_new(fs, s, diags, &sh);
+  /* Other threads shape and break the paragraphs ahead of the galley pass
+   * (galley/prefill.h). */
+  pb_prefill *pf = st == PB_OK && opt ? pb_prefill_start(doc, s, fs, sh, opt->threads)
+                                      : NULL;
   pb_setter set = {.s = s, .sh = sh, .gal = &gal, .diags = diags,
-                   .trace = trace};
+                   .trace = opt ? opt->trace : NULL, .prefill = pf};
   if (st == PB_OK) st = pb_galley_set_blocks(doc, &set);
+  pb_prefill_end(pf);
+  set.prefill = NULL;
   if (st == PB_OK) st = pb_galley_set_furniture(doc, &set);
   if (st == PB_OK) {
     /* The layout takes the galley's text pool, which its glyphs refer to. */

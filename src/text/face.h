@@ -33,4 +33,9 @@ struct pb_face {
   bool fixed_pitch, serif, italic;
 };
 
+/* Opens every face of fs that is not open yet.  Faces open lazily, on
+ * first use, which is not thread-safe: a font set shared by threads (the
+ * paragraph prefill, src/galley/prefill.h) is opened whole first. */
+void pb_fontset_open_faces(pb_fontset *fs);
+
 #endif

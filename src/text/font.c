@@ -138,6 +138,10 @@ static bool pb_face_ready(pb_fontset *fs, int i) {
   return true;
 }
 
+void pb_fontset_open_faces(pb_fontset *fs) {
+  for (size_t i = 0; i < fs->nfaces; i++) pb_face_ready(fs, (int)i);
+}
+
 const char *pb_face_family(const pb_face *f) {
   return f && f->family ? f->family : "";
 }

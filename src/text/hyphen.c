@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <hyphen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,10 +77,55 @@ void pb_hyphenator_free(pb_hyphenator *h) {
   h->borrowed = false;
 }
 
+bool pb_hyphen_share_init(pb_hyphen_share *sh, const char *dict_name) {
+  *sh = (pb_hyphen_share){.central = {.dict_name = dict_name}};
+  pthread_mutex_t *m = malloc(sizeof *m);
+  if (!m || pthread_mutex_init(m, NULL) != 0) {
+    free(m);
+    return false;
+  }
+  sh->lock = m;
+  return true;
+}
+
+void pb_hyphen_share_end(pb_hyphen_share *sh, pb_hyphenator *h) {
+  h->share = NULL;
+  if (h->dict == sh->central.dict && h->dict) {
+    h->borrowed = sh->central.borrowed; /* h takes it over */
+    sh->central.dict = NULL;
+  } else if (!h->tried && sh->central.dict) {
+    *h = (pb_hyphenator){.dict_name = h->dict_name, .dict = sh->central.dict,
+                         .tried = true, .borrowed = sh->central.borrowed};
+    sh->central.dict = NULL;
+  }
+  pb_hyphenator_free(&sh->central);
+  if (sh->lock) pthread_mutex_destroy(sh->lock);
+  free(sh->lock);
+  sh->lock = NULL;
+}
+
+static bool pb_hyphenator_ready(pb_hyphenator *h, pb_pos pos, pb_diags *diags);
+
+/* pb_hyphenator_ready through h's share. */
+static bool pb_hyphenator_ready_shared(pb_hyphenator *h, pb_pos pos,
+                                       pb_diags *diags) {
+  if (h->tried) return h->dict != NULL;
+  pthread_mutex_lock(h->share->lock);
+  pb_hyphenator *c = &h->share->central;
+  bool ok = pb_hyphenator_ready(c, pos, diags);
+  if (!ok) c->tried = false; /* the render's own pass reports it */
+  h->dict = c->dict;
+  h->borrowed = true;
+  h->tried = true;
+  pthread_mutex_unlock(h->share->lock);
+  return ok;
+}
+
 /* Parsing the patterns takes milliseconds: only when a word needs them
  * (Chinese text with only names never does). */
 static bool pb_hyphenator_ready(pb_hyphenator *h, pb_pos pos,
                                 pb_diags *diags) {
+  if (h->share) return pb_hyphenator_ready_shared(h, pos, diags);
   if (!h->tried) {
     h->tried = true;
     h->dict = h->dict_name ? pb_hyphen_find(h->dict_name) : NULL;

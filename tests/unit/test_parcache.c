@@ -6,50 +6,23 @@
 #include "check.h"
 #include "galley/parcache.h"
 #include "paiban/paiban.h"
+#include "render_dump.h"
 
 #include <stdlib.h>
 
-/* The layout dumps and diagnostics of one render of md, as one string. */
-static char *render(const char *md, pb_fontset **fs) {
-  char *out = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&out, &len);
-  pb_diags d;
-  pb_diags_init(&d, "t.md");
-  pb_doc doc = {0};
-  pb_layout lo = {0};
-  pb_settings s;
-  if (pb_doc_parse(md, strlen(md), "t.md", &doc, &d) == PB_OK &&
-      pb_settings_from_meta(&doc.meta, NULL, &s, &d) == PB_OK) {
-    if (!*fs) pb_fontset_load(NULL, doc.meta.fonts, s.lang, fs, &d);
-    if (*fs && pb_typeset(&doc, &s, *fs, &lo, &d) == PB_OK) {
-      pb_dump_write(&lo, *fs, PB_DUMP_LINES, f);
-      pb_dump_write(&lo, *fs, PB_DUMP_GLYPHS, f);
-      pb_dump_write(&lo, *fs, PB_DUMP_PAGES, f);
-    }
-  }
-  for (size_t i = 0; i < d.count; i++)
-    fprintf(f, "%d:%d %d %s\n", d.items[i].pos.line, d.items[i].pos.col,
-            (int)d.items[i].severity, d.items[i].message);
-  fclose(f);
-  pb_layout_free(&lo);
-  pb_doc_free(&doc);
-  pb_diags_free(&d);
-  return out;
-}
 
 /* Renders a, b (a edited) and a again with the cache on, each compared
  * with a fresh render. */
 static void check_doc(const char *a, const char *b) {
   pb_fontset *fs = NULL;
-  char *fresh_a = render(a, &fs), *fresh_b = render(b, &fs);
+  char *fresh_a = pb_t_render(a, &fs, 1), *fresh_b = pb_t_render(b, &fs, 1);
   CHECK(fresh_a && strlen(fresh_a) > 1000);
   CHECK(pb_paragraph_cache_enable() == PB_OK);
   size_t hits = pb_parcache_hits();
   const char *seq[4] = {a, a, b, a};
   const char *want[4] = {fresh_a, fresh_a, fresh_b, fresh_a};
   for (int k = 0; k < 4; k++) {
-    char *got = render(seq[k], &fs);
+    char *got = pb_t_render(seq[k], &fs, 1);
     CHECK(got && strcmp(got, want[k]) == 0);
     if (k == 0) CHECK_EQ_INT(pb_parcache_hits(), hits); /* empty at first */
     free(got);
@@ -58,7 +31,7 @@ static void check_doc(const char *a, const char *b) {
   pb_paragraph_cache_disable();
   /* Off again: no more hits. */
   hits = pb_parcache_hits();
-  char *off = render(a, &fs);
+  char *off = pb_t_render(a, &fs, 1);
   CHECK(off && strcmp(off, fresh_a) == 0);
   CHECK_EQ_INT(pb_parcache_hits(), hits);
   free(off);
