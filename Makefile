@@ -100,10 +100,14 @@ deps-test:
 	@scripts/deps.sh --test
 
 # The whole suite again with AddressSanitizer + UndefinedBehaviorSanitizer.
+# ASan resolves its C++ exception interceptor when it starts: OpenCC (C++,
+# loaded later with dlopen) throws, so the sanitizer build links the C++
+# runtime from the start.
+ASAN_CXX = -Wl,--no-as-needed -lstdc++ -Wl,--as-needed
 test-asan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
 	  OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
-	  LDFLAGS='-fsanitize=address,undefined' build-asan/paiban $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	  LDFLAGS='-fsanitize=address,undefined $(ASAN_CXX)' build-asan/paiban $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh

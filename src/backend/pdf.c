@@ -553,7 +553,9 @@ static pb_status pb_page_links(pb_pdfw *w, HPDF_Page page, const pb_page *pg,
   return PB_OK;
 }
 
-static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
+/* Page pi: its object, boxes and resources in the document, its content
+ * stream's bytes in w->buf (written by pb_put_content). */
+static pb_status pb_build_page(pb_pdfw *w, size_t pi) {
   HPDF_Page page = HPDF_AddPage(w->pdf);
   if (!page) return pb_w_hpdf(w);
   w->pages[pi] = page;
@@ -571,26 +573,92 @@ static pb_status pb_write_page(pb_pdfw *w, size_t pi) {
     pb_status st = pb_page_images(w, page, pg);
     if (st != PB_OK) return st;
   }
-  if (w->buf.oom) return pb_w_nomem(w);
-  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-  if (!w->buf.len) return PB_OK;
-  /* The content stream is compressed here (libdeflate), as the fonts are,
-   * not by libharu at save time. */
-  uint8_t *z = NULL;
-  size_t zlen = w->buf.len;
-  if (pb_pdf_fonts_compressing(w->fonts)) {
-    if (!pb_pdf_fonts_deflate(w->fonts, w->buf.data, w->buf.len, &z, &zlen)) {
-      free(z);
-      return pb_w_nomem(w);
-    }
+  return w->buf.oom ? pb_w_nomem(w) : PB_OK;
+}
+
+/* Page pi's content stream: data[0..len), already deflated when z. */
+static pb_status pb_put_content(pb_pdfw *w, size_t pi, const void *data,
+                                size_t len, bool z) {
+  if (!len) return PB_OK;
+  HPDF_PageAttr attr = (HPDF_PageAttr)w->pages[pi]->attr;
+  if (z) {
+    /* Compressed here (libdeflate), as the fonts are, not by libharu at
+     * save time. */
     attr->contents->filter = HPDF_STREAM_FILTER_NONE;
     pb_pdf_mark_deflated(attr->contents);
   }
-  HPDF_STATUS hs = HPDF_Stream_Write(attr->stream,
-                                     z ? z : (const HPDF_BYTE *)w->buf.data,
-                                     (HPDF_UINT)zlen);
-  free(z);
+  HPDF_STATUS hs = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)data,
+                                     (HPDF_UINT)len);
   return hs == HPDF_OK ? PB_OK : pb_w_hpdf(w);
+}
+
+/* Pages are built PB_PAGE_BATCH at a time (libharu's objects, one thread),
+ * their content streams compressed in parallel (pb_pdf_parallel: each on
+ * one thread, so the bytes do not depend on the threads), then written in
+ * page order.  A batch keeps memory bounded on long books. */
+#define PB_PAGE_BATCH 32
+
+typedef struct pb_page_batch {
+  pb_pdfbuf raw[PB_PAGE_BATCH];
+  uint8_t *z[PB_PAGE_BATCH];
+  size_t zlen[PB_PAGE_BATCH];
+  bool ok[PB_PAGE_BATCH];
+} pb_page_batch;
+
+static void pb_deflate_page(void *ctx, size_t i, struct libdeflate_compressor *z) {
+  pb_page_batch *b = ctx;
+  b->ok[i] = !b->raw[i].len ||
+             pb_pdf_deflate_with(z, b->raw[i].data, b->raw[i].len, &b->z[i], &b->zlen[i]);
+}
+
+/* Pages [i0, i0 + n) through batch b. */
+static pb_status pb_write_batch(pb_pdfw *w, pb_page_batch *b, size_t i0, size_t n) {
+  pb_status st = PB_OK;
+  size_t bytes = 0;
+  for (size_t j = 0; j < n && st == PB_OK; j++) {
+    st = pb_build_page(w, i0 + j);
+    pb_pdfbuf t = b->raw[j]; /* keep both buffers' memory for reuse */
+    b->raw[j] = w->buf;
+    w->buf = t;
+    w->buf.len = 0;
+    bytes += b->raw[j].len;
+  }
+  bool compress = pb_pdf_fonts_compressing(w->fonts);
+  if (st == PB_OK && compress) {
+    memset(b->z, 0, sizeof b->z);
+    /* Threads pay off from a few pages of text on. */
+    if (n > 1 && bytes > 64 * 1024) {
+      pb_pdf_parallel(w->fonts, n, pb_deflate_page, b);
+    } else {
+      for (size_t j = 0; j < n; j++)
+        b->ok[j] = !b->raw[j].len ||
+                   pb_pdf_fonts_deflate(w->fonts, b->raw[j].data, b->raw[j].len,
+                                        &b->z[j], &b->zlen[j]);
+    }
+  }
+  for (size_t j = 0; j < n && st == PB_OK; j++) {
+    if (compress && !b->ok[j]) st = pb_w_nomem(w);
+    else if (compress) st = pb_put_content(w, i0 + j, b->z[j], b->zlen[j], true);
+    else st = pb_put_content(w, i0 + j, b->raw[j].data, b->raw[j].len, false);
+  }
+  for (size_t j = 0; compress && j < n; j++) {
+    free(b->z[j]);
+    b->z[j] = NULL;
+  }
+  return st;
+}
+
+static pb_status pb_write_pages(pb_pdfw *w) {
+  pb_page_batch *b = calloc(1, sizeof *b);
+  if (!b) return pb_w_nomem(w);
+  pb_status st = PB_OK;
+  for (size_t i0 = 0; i0 < w->npages && st == PB_OK; i0 += PB_PAGE_BATCH) {
+    size_t n = w->npages - i0 < PB_PAGE_BATCH ? w->npages - i0 : PB_PAGE_BATCH;
+    st = pb_write_batch(w, b, i0, n);
+  }
+  for (size_t j = 0; j < PB_PAGE_BATCH; j++) pb_pdfbuf_free(&b->raw[j]);
+  free(b);
+  return st;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -733,7 +801,7 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
     st = pb_w_nomem(&w);
     goto done;
   }
-  for (size_t i = 0; i < w.npages && st == PB_OK; i++) st = pb_write_page(&w, i);
+  st = pb_write_pages(&w);
   /* Links after every page exists, so they may point forward. */
   for (size_t i = 0; i < w.npages && i < lo->npages && st == PB_OK; i++)
     st = pb_page_links(&w, w.pages[i], &lo->pages[i], i);

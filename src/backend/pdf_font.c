@@ -1008,41 +1008,39 @@ done:
   return st;
 }
 
-/* Worker threads take font jobs from a shared counter; each has its own
+/* Worker threads take items from a shared counter; each has its own
  * compressor (libdeflate's are not shared). */
-typedef struct pb_font_pool {
-  const pb_pdf_fonts *pf;
-  pb_font_job *jobs;
-  size_t njobs;
-  size_t next;          /* the next job to take (under lock) */
+typedef struct pb_par_pool {
+  size_t n;
+  size_t next;          /* the next item to take (under lock) */
   pthread_mutex_t lock;
-} pb_font_pool;
+  pb_pdf_par_fn fn;
+  void *ctx;
+} pb_par_pool;
 
-static void *pb_font_worker(void *arg) {
-  pb_font_pool *p = arg;
+static void *pb_par_worker(void *arg) {
+  pb_par_pool *p = arg;
   struct libdeflate_compressor *z = libdeflate_alloc_compressor(9);
   for (;;) {
     pthread_mutex_lock(&p->lock);
     size_t i = p->next++;
     pthread_mutex_unlock(&p->lock);
-    if (i >= p->njobs) break;
-    pb_font_job *j = &p->jobs[i];
-    j->st = z ? pb_pf_program(p->pf, j->f, j->u, j->n, z, &j->prog)
-              : PB_ERR_NOMEM;
+    if (i >= p->n) break;
+    p->fn(p->ctx, i, z); /* z may be NULL: fn reports the lack of memory */
   }
   if (z) libdeflate_free_compressor(z);
   return NULL;
 }
 
-/* Makes every job's program, on up to as many threads as there are cores
- * (the calling thread is one of them); the order of the output does not
- * depend on which thread made what. */
+/* Work for up to as many threads as there are cores (or as
+ * pb_pdf_fonts_set_threads said), the calling thread one of them. */
 void pb_pdf_fonts_set_threads(pb_pdf_fonts *pf, int threads) {
   pf->threads = threads > 0 ? threads : 0;
 }
 
-static void pb_make_programs(pb_pdf_fonts *pf, pb_font_job *jobs, size_t n) {
-  pb_font_pool pool = {.pf = pf, .jobs = jobs, .njobs = n};
+void pb_pdf_parallel(const pb_pdf_fonts *pf, size_t n, pb_pdf_par_fn fn, void *ctx) {
+  if (n == 0) return;
+  pb_par_pool pool = {.n = n, .fn = fn, .ctx = ctx};
   pthread_mutex_init(&pool.lock, NULL);
   long cores = pf->threads ? pf->threads : sysconf(_SC_NPROCESSORS_ONLN);
   size_t nthreads = cores > 1 ? (size_t)cores - 1 : 0;
@@ -1051,10 +1049,34 @@ static void pb_make_programs(pb_pdf_fonts *pf, pb_font_job *jobs, size_t n) {
   pthread_t tid[8];
   size_t started = 0;
   for (; started < nthreads; started++)
-    if (pthread_create(&tid[started], NULL, pb_font_worker, &pool) != 0) break;
-  pb_font_worker(&pool);
+    if (pthread_create(&tid[started], NULL, pb_par_worker, &pool) != 0) break;
+  pb_par_worker(&pool);
   for (size_t i = 0; i < started; i++) pthread_join(tid[i], NULL);
   pthread_mutex_destroy(&pool.lock);
+}
+
+bool pb_pdf_deflate_with(struct libdeflate_compressor *z, const void *data,
+                         size_t len, uint8_t **out, size_t *out_len) {
+  *out = NULL;
+  return z && pb_zdeflate(z, data, len, out, out_len);
+}
+
+typedef struct pb_font_jobs {
+  const pb_pdf_fonts *pf;
+  pb_font_job *jobs;
+} pb_font_jobs;
+
+static void pb_font_job_run(void *ctx, size_t i, struct libdeflate_compressor *z) {
+  pb_font_jobs *fj = ctx;
+  pb_font_job *j = &fj->jobs[i];
+  j->st = z ? pb_pf_program(fj->pf, j->f, j->u, j->n, z, &j->prog) : PB_ERR_NOMEM;
+}
+
+/* Makes every job's program in parallel; the order of the output does not
+ * depend on which thread made what. */
+static void pb_make_programs(pb_pdf_fonts *pf, pb_font_job *jobs, size_t n) {
+  pb_font_jobs fj = {.pf = pf, .jobs = jobs};
+  pb_pdf_parallel(pf, n, pb_font_job_run, &fj);
 }
 
 pb_status pb_pdf_fonts_finish(pb_pdf_fonts *pf) {

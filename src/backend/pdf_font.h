@@ -68,8 +68,21 @@ pb_pdf_fonts *pb_pdf_fonts_new(HPDF_Doc pdf, const pb_fontset *fs,
 void pb_pdf_fonts_free(pb_pdf_fonts *pf);
 
 /* At most threads threads (the caller's included) make the font programs
- * in pb_pdf_fonts_finish; 0 (the default): one per core. */
+ * in pb_pdf_fonts_finish and run pb_pdf_parallel; 0 (the default): one per
+ * core. */
 void pb_pdf_fonts_set_threads(pb_pdf_fonts *pf, int threads);
+
+/* fn(ctx, i, z) for every i in [0, n), on pf's threads (the calling one
+ * among them) in any order; z is the thread's own compressor, NULL when
+ * it could not be made. */
+struct libdeflate_compressor;
+typedef void (*pb_pdf_par_fn)(void *ctx, size_t i, struct libdeflate_compressor *z);
+void pb_pdf_parallel(const pb_pdf_fonts *pf, size_t n, pb_pdf_par_fn fn, void *ctx);
+
+/* pb_pdf_fonts_deflate with compressor z (false when z is NULL or out of
+ * memory); *out is malloc'd, NULL on failure. */
+bool pb_pdf_deflate_with(struct libdeflate_compressor *z, const void *data,
+                         size_t len, uint8_t **out, size_t *out_len);
 
 /* The font's glyph as used on a page. */
 typedef struct pb_pdf_glyph {
