@@ -1,15 +1,19 @@
 #!/bin/sh
 # make bench: times paiban on
+#   startup   `paiban --version` (exec, dynamic linking, exit)
 #   essay-cold, essay-warm
 #             the essay (zh-Hant, print) with an empty persistent cache
 #             (emptied before every run) and with a warm one
 #   ed-jN-cold, ed-jN-warm
 #             all manuscripts in the print and ebook profiles (8 PDFs), one
-#             run with -j 1 and -j N (N = the cores), cold and warm cache
+#             run with -j 1 and -j N (N = the cores), cold and warm cache;
+#             ed-j1-1t-warm: -j 1 on one thread (PAIBAN_THREADS=1), one core
 #   all-jN-warm
 #             the same plus the EPUBs (what `make` renders), warm cache
 #   book10, book50, book200
-#             the essay's body repeated 10, 50 and 200 times, one chapter each
+#             the essay's body repeated 10, 50 and 200 times, one chapter each;
+#             book200-1t on one thread (paragraphs and streams not in
+#             parallel)
 #   para200k  one paragraph of 200,000 characters
 #   word100k  one "word" of 100,000 letters (emergency breaks)
 #   paras5k   5,000 tiny paragraphs
@@ -77,7 +81,8 @@ bench() {
     p=$(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/{print $2}')
     pages=$((pages + ${p:-0}))
   done
-  bytes=$(cat $pdf | wc -c)
+  bytes=0
+  [ -n "$pdf" ] && bytes=$(cat $pdf | wc -c)
   sorted=$(echo $times | tr ' ' '\n' | sort -n)
   median=$(echo "$sorted" | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
   min=$(echo "$sorted" | head -n 1)
@@ -91,6 +96,7 @@ bench() {
 
 echo "paiban $("$PAIBAN" --version | cut -d' ' -f2) on $(nproc) cores"
 cold() { rm -rf "$PAIBAN_CACHE_DIR"; }
+bench startup "$RUNS" "" -- "$PAIBAN" --version
 PREP=cold
 bench essay-cold "$RUNS" "$TMP/essay.pdf" -- "$PAIBAN" -q -o "$TMP/essay.pdf" "$essay"
 PREP=:
@@ -103,6 +109,8 @@ for j in 1 $(nproc); do
   bench "ed-j$j-warm" "$RUNS" "$TMP/editions/*.pdf" -- "$PAIBAN" -q -j "$j" \
     --profile print,ebook -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
 done
+bench ed-j1-1t-warm "$RUNS" "$TMP/editions/*.pdf" -- env PAIBAN_THREADS=1 "$PAIBAN" -q -j 1 \
+  --profile print,ebook -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
 for j in 1 $(nproc); do
   bench "all-j$j-warm" "$RUNS" "$TMP/editions/*.pdf" -- "$PAIBAN" -q -j "$j" \
     --profile print,ebook,epub -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
@@ -110,6 +118,7 @@ done
 for n in 10 50 200; do
   bench "book$n" 3 "$TMP/book$n.pdf" -- "$PAIBAN" -q -o "$TMP/book$n.pdf" "$TMP/book$n.md"
 done
+bench book200-1t 3 "$TMP/book200.pdf" -- env PAIBAN_THREADS=1 "$PAIBAN" -q -o "$TMP/book200.pdf" "$TMP/book200.md"
 for big in para200k word100k paras5k; do
   bench $big 3 "$TMP/$big.pdf" -- "$PAIBAN" -q -o "$TMP/$big.pdf" "$TMP/$big.md"
 done

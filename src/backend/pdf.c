@@ -737,28 +737,54 @@ static pb_status pb_write_outline(pb_pdfw *w) {
   return PB_OK;
 }
 
-/* Copies libharu's finished memory stream into the temporary file. */
-static pb_status pb_w_copy_stream(pb_pdfw *w, pb_atomic_file *af) {
-  HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf), got = size;
-  HPDF_BYTE *bytes = malloc(size ? size : 1);
-  if (!bytes) return pb_w_nomem(w);
-  HPDF_STATUS r = HPDF_ReadFromStream(w->pdf, bytes, &got);
-  pb_status st = PB_OK;
-  if ((r != HPDF_OK && r != HPDF_STREAM_EOF) || got != size) {
-    st = pb_w_hpdf(w);
-  } else {
-    /* Reaching the stream's end is no error: forget it if reported. */
-    if (w->err.error == HPDF_STREAM_EOF) w->err.error = w->err.detail = 0;
-    HPDF_ResetError(w->pdf);
-    if (!af) {
-      st = pb_write_all(w->fd, w->path, bytes, size, w->diags);
-    } else {
-      st = pb_atomic_write(af, bytes, size, w->diags);
-    }
-    if (st != PB_OK) w->reported = true;
+/* The finished document goes from libharu straight to the file: its
+ * writer is a callback stream (HPDF_CallbackWriter_New) whose bytes gather
+ * here and reach the temporary file (or the caller's descriptor) in large
+ * writes through our own descriptor, where every write, the fsync and the
+ * close are checked — libharu's own file handle's fclose result is lost.
+ * (Saving into libharu's memory stream and reading it back copied every
+ * byte twice more, one byte at a time.) */
+typedef struct pb_sink {
+  pb_pdfw *w;
+  pb_atomic_file *af; /* NULL: w->fd */
+  pb_pdfbuf buf;
+  pb_status st;
+} pb_sink;
+
+static void pb_sink_flush(pb_sink *k) {
+  if (k->st != PB_OK || !k->buf.len) return;
+  k->st = k->af ? pb_atomic_write(k->af, k->buf.data, k->buf.len, k->w->diags)
+                : pb_write_all(k->w->fd, k->w->path, k->buf.data, k->buf.len,
+                               k->w->diags);
+  if (k->st != PB_OK) k->w->reported = true;
+  k->buf.len = 0;
+}
+
+static HPDF_STATUS pb_sink_write(HPDF_Stream stream, const HPDF_BYTE *ptr,
+                                 HPDF_UINT siz) {
+  pb_sink *k = stream->attr;
+  if (k->st != PB_OK) return HPDF_FILE_IO_ERROR;
+  pb_pdfbuf_put(&k->buf, (const char *)ptr, siz);
+  if (k->buf.oom) {
+    k->st = pb_w_nomem(k->w);
+    return HPDF_FAILD_TO_ALLOC_MEM;
   }
-  free(bytes);
-  return st;
+  if (k->buf.len >= 256 * 1024) pb_sink_flush(k);
+  return k->st == PB_OK ? HPDF_OK : HPDF_FILE_IO_ERROR;
+}
+
+/* Saves the document through a pb_sink. */
+static pb_status pb_w_save(pb_pdfw *w, pb_atomic_file *af) {
+  pb_sink k = {.w = w, .af = af};
+  /* HPDF_SaveToStream writes into pdf->stream when there is one (it frees
+   * the data only of a memory stream), and HPDF_Free frees it. */
+  w->pdf->stream = HPDF_CallbackWriter_New(w->pdf->mmgr, pb_sink_write, &k);
+  if (!w->pdf->stream) return pb_w_nomem(w);
+  HPDF_STATUS hs = HPDF_SaveToStream(w->pdf);
+  pb_sink_flush(&k);
+  pb_pdfbuf_free(&k.buf);
+  if (k.st != PB_OK) return k.st; /* reported where it happened */
+  return hs == HPDF_OK ? PB_OK : pb_w_hpdf(w);
 }
 
 pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
@@ -816,11 +842,7 @@ pb_status pb_pdf_write(const pb_layout *lo, const pb_fontset *fs,
     /* libharu writes the header from this field, which starts at 1.3 and
      * has no setter in 2.3.0.  PDF 1.6 is our baseline (docs/DESIGN.md §8). */
     w.pdf->pdf_version = HPDF_VER_16;
-    /* libharu writes into its memory stream; the bytes reach the file
-     * through our own descriptor, where every write, the fsync and the
-     * close are checked (its own file handle's fclose result is lost). */
-    if (HPDF_SaveToStream(w.pdf) != HPDF_OK) st = pb_w_hpdf(&w);
-    else st = pb_w_copy_stream(&w, to_fd ? NULL : &af);
+    st = pb_w_save(&w, to_fd ? NULL : &af);
   }
   if (st == PB_OK && (w.err.error || HPDF_GetError(w.pdf) != HPDF_OK))
     st = pb_w_hpdf(&w);

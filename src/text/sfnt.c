@@ -143,6 +143,46 @@ static bool pb_cff_top(const pb_cff *c, size_t a, size_t b, long *charset,
   return true;
 }
 
+/* Walks the charset at off (glyphs 1..ncs-1): with map, writes each
+ * glyph's CID into it; without, only finds out whether every CID is its
+ * glyph id (*identity), which takes one step per range in formats 1 and 2
+ * (Noto CJK: one range for 65,535 glyphs).  False if the charset cannot
+ * be read. */
+static bool pb_cff_charset(const pb_cff *c, size_t off, unsigned ncs,
+                           uint16_t *map, bool *identity) {
+  if (off >= c->len) return false;
+  unsigned fmt = c->p[off++];
+  unsigned g = 1;
+  *identity = true;
+  if (fmt == 0) {
+    for (; g < ncs; g++, off += 2) {
+      unsigned v;
+      if (!pb_cff_u16(c, off, &v)) return false;
+      if (map) map[g] = (uint16_t)v;
+      if (v != g) *identity = false;
+    }
+    return true;
+  }
+  if (fmt != 1 && fmt != 2) return false;
+  while (g < ncs) {
+    unsigned f, left;
+    if (!pb_cff_u16(c, off, &f)) return false;
+    off += 2;
+    if (fmt == 1) {
+      if (off >= c->len) return false;
+      left = c->p[off++];
+    } else {
+      if (!pb_cff_u16(c, off, &left)) return false;
+      off += 2;
+    }
+    if (f != g) *identity = false;
+    unsigned n = left + 1 < ncs - g ? left + 1 : ncs - g;
+    for (unsigned k = 0; map && k < n; k++) map[g + k] = (uint16_t)(f + k);
+    g += n;
+  }
+  return true;
+}
+
 int pb_cff_cids(hb_face_t *face, unsigned nglyphs, uint16_t **cid) {
   *cid = NULL;
   hb_blob_t *blob = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
@@ -154,7 +194,7 @@ int pb_cff_cids(hb_face_t *face, unsigned nglyphs, uint16_t **cid) {
   unsigned cnt, ncs;
   size_t first, last, end, top_a, top_b;
   long charset, charstrings;
-  bool ros;
+  bool ros, identity;
   if (c.len < 4) goto done;
   /* Header: major, minor, hdrSize, offSize; then the Name INDEX. */
   if (!pb_cff_index(&c, c.p[2], &cnt, &first, &last, &end)) goto done;
@@ -171,48 +211,20 @@ int pb_cff_cids(hb_face_t *face, unsigned nglyphs, uint16_t **cid) {
   if (!pb_cff_index(&c, (size_t)charstrings, &ncs, &first, &last, &end))
     goto done;
   if (ncs > nglyphs) ncs = nglyphs;
-  map = calloc(nglyphs ? nglyphs : 1, sizeof *map);
+  /* First only whether the map is the identity (then none is needed). */
+  if (!pb_cff_charset(&c, (size_t)charset, ncs, NULL, &identity)) goto done;
+  ok = 0;
+  if (identity) goto done;
+  map = malloc((nglyphs ? nglyphs : 1) * sizeof *map);
   if (!map) {
     ok = -2;
     goto done;
   }
   /* Glyphs beyond the charset keep CID = GID (a malformed font). */
   for (unsigned g = 0; g < nglyphs; g++) map[g] = (uint16_t)g;
-  size_t off = (size_t)charset;
-  unsigned fmt = c.p[off++];
-  unsigned g = 1;
-  if (fmt == 0) {
-    for (; g < ncs; g++, off += 2) {
-      unsigned v;
-      if (!pb_cff_u16(&c, off, &v)) goto done;
-      map[g] = (uint16_t)v;
-    }
-  } else if (fmt == 1 || fmt == 2) {
-    while (g < ncs) {
-      unsigned f, left;
-      if (!pb_cff_u16(&c, off, &f)) goto done;
-      off += 2;
-      if (fmt == 1) {
-        if (off >= c.len) goto done;
-        left = c.p[off++];
-      } else {
-        if (!pb_cff_u16(&c, off, &left)) goto done;
-        off += 2;
-      }
-      for (unsigned k = 0; k <= left && g < ncs; k++, g++)
-        map[g] = (uint16_t)(f + k);
-    }
-  } else {
-    goto done;
-  }
-  ok = 0;
-  bool identity = true;
-  for (unsigned i = 0; i < nglyphs && identity; i++)
-    identity = map[i] == i;
-  if (!identity) {
-    *cid = map;
-    map = NULL;
-  }
+  pb_cff_charset(&c, (size_t)charset, ncs, map, &identity);
+  *cid = map;
+  map = NULL;
 done:
   free(map);
   hb_blob_destroy(blob);
