@@ -1,13 +1,13 @@
 /* libhyphen dictionaries through the persistent cache; see hyphdict.h.
  *
- * The record, in this machine's byte order (the marker 0x01020304 tells):
- *   "PBHYD1\0\0", u32 marker, u32 levels, u32 states, u32 transitions,
- *   u32 string bytes (with their NULs), then per level
- *     i8 lhmin rhmin clhmin crhmin, i32 nohyphenl, str nohyphen,
- *     char cset[MAX_NAME], i32 utf8, i32 num_states, then per state
- *       str match, str repl, i8 replindex, i8 replcut, i32 fallback_state,
- *       i32 num_trans, num_trans x (i8 ch, i32 new_state)
- *   where str is a u32 length (UINT32_MAX: NULL) and that many bytes.
+ * The record is flat arrays, in this machine's byte order (the marker
+ * 0x01020304 tells), so that reading it back is a few block copies and
+ * one pass that turns offsets into pointers:
+ *   "PBHYD2\0\0", u32 marker, u32 levels, then per level
+ *     pb_hyd_level (counts and fields), nstates x pb_hyd_state,
+ *     ntrans x pb_hyd_trans, nchars bytes of NUL-terminated strings
+ *     (the last byte a NUL), padded to 4 bytes.
+ * A string is an offset into its level's characters, PB_HYD_NULL for none.
  */
 #include "text/hyphdict.h"
 
@@ -16,10 +16,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PB_HYD_MAGIC "PBHYD1\0\0"
+#define PB_HYD_MAGIC "PBHYD2\0\0"
 #define PB_HYD_MARKER 0x01020304u
 #define PB_HYD_NULL UINT32_MAX
 #define PB_HYD_MAX_LEVELS 8
+
+typedef struct pb_hyd_level {
+  int32_t lhmin, rhmin, clhmin, crhmin, nohyphenl, utf8;
+  uint32_t nohyphen;   /* string offset */
+  char cset[MAX_NAME];
+  uint32_t nstates, ntrans, nchars;
+} pb_hyd_level;
+
+typedef struct pb_hyd_state {
+  uint32_t match, repl; /* string offsets */
+  int32_t replindex, replcut, fallback;
+  uint32_t trans, ntrans; /* the level's transitions [trans, trans+ntrans) */
+} pb_hyd_state;
+
+typedef struct pb_hyd_trans {
+  int32_t ch, new_state;
+} pb_hyd_trans;
 
 /* ---- writing ---------------------------------------------------------- */
 
@@ -29,192 +46,177 @@ typedef struct pb_hyd_out {
   bool failed;
 } pb_hyd_out;
 
-static void pb_hyd_put(pb_hyd_out *o, const void *v, size_t n) {
-  if (o->failed) return;
+static void *pb_hyd_put(pb_hyd_out *o, const void *v, size_t n) {
+  if (o->failed) return NULL;
   if (o->len + n > o->cap) {
     size_t cap = o->cap ? o->cap * 2 : 1 << 16;
     while (cap < o->len + n) cap *= 2;
     unsigned char *p = realloc(o->p, cap);
     if (!p) {
       o->failed = true;
-      return;
+      return NULL;
     }
     o->p = p;
     o->cap = cap;
   }
-  memcpy(o->p + o->len, v, n);
+  void *at = o->p + o->len;
+  if (v) memcpy(at, v, n);
+  else memset(at, 0, n);
   o->len += n;
+  return at;
 }
 
-static void pb_hyd_put_i8(pb_hyd_out *o, int v) {
-  int8_t b = (int8_t)v;
-  pb_hyd_put(o, &b, 1);
-}
-
-static void pb_hyd_put_u32(pb_hyd_out *o, uint32_t v) { pb_hyd_put(o, &v, 4); }
-
-static void pb_hyd_put_str(pb_hyd_out *o, const char *s, uint32_t *bytes) {
-  if (!s) {
-    pb_hyd_put_u32(o, PB_HYD_NULL);
-    return;
+/* Appends s (and its NUL) to the characters being gathered; its offset. */
+static uint32_t pb_hyd_str(pb_hyd_out *chars, const char *s) {
+  if (!s) return PB_HYD_NULL;
+  size_t n = strlen(s) + 1;
+  if (chars->len + n >= PB_HYD_NULL) {
+    chars->failed = true;
+    return PB_HYD_NULL;
   }
-  size_t n = strlen(s);
-  if (n >= UINT32_MAX / 2) o->failed = true;
-  pb_hyd_put_u32(o, (uint32_t)n);
-  pb_hyd_put(o, s, n);
-  *bytes += (uint32_t)n + 1;
+  uint32_t off = (uint32_t)chars->len;
+  pb_hyd_put(chars, s, n);
+  return off;
 }
 
-static void pb_hyd_put_level(pb_hyd_out *o, const HyphenDict *d, uint32_t *states,
-                             uint32_t *trans, uint32_t *bytes) {
-  pb_hyd_put_i8(o, d->lhmin);
-  pb_hyd_put_i8(o, d->rhmin);
-  pb_hyd_put_i8(o, d->clhmin);
-  pb_hyd_put_i8(o, d->crhmin);
-  pb_hyd_put_u32(o, (uint32_t)d->nohyphenl);
-  pb_hyd_put_str(o, d->nohyphen, bytes);
-  /* libhyphen fills cset only up to its NUL: the rest is written as
-   * zeros, so that the record is the same bytes every time. */
-  char cset[MAX_NAME] = {0};
-  memcpy(cset, d->cset, strnlen(d->cset, MAX_NAME - 1));
-  pb_hyd_put(o, cset, MAX_NAME);
-  pb_hyd_put_u32(o, (uint32_t)d->utf8);
-  pb_hyd_put_u32(o, (uint32_t)d->num_states);
-  *states += (uint32_t)d->num_states;
+static void pb_hyd_put_level(pb_hyd_out *o, const HyphenDict *d) {
+  pb_hyd_out chars = {0};
+  pb_hyd_level lv;
+  memset(&lv, 0, sizeof lv); /* no stray padding in the record */
+  lv.lhmin = d->lhmin;
+  lv.rhmin = d->rhmin;
+  lv.clhmin = d->clhmin;
+  lv.crhmin = d->crhmin;
+  lv.nohyphenl = d->nohyphenl;
+  lv.utf8 = d->utf8;
+  lv.nohyphen = pb_hyd_str(&chars, d->nohyphen);
+  /* libhyphen fills cset only up to its NUL. */
+  memcpy(lv.cset, d->cset, strnlen(d->cset, MAX_NAME - 1));
+  lv.nstates = (uint32_t)d->num_states;
+  for (int i = 0; i < d->num_states; i++) lv.ntrans += (uint32_t)d->states[i].num_trans;
+  size_t at_level = o->len;
+  pb_hyd_put(o, &lv, sizeof lv);
+  uint32_t t = 0;
   for (int i = 0; i < d->num_states; i++) {
-    const HyphenState *s = &d->states[i];
-    pb_hyd_put_str(o, s->match, bytes);
-    pb_hyd_put_str(o, s->repl, bytes);
-    /* libhyphen sets these only for states with a replacement. */
-    pb_hyd_put_i8(o, s->repl ? s->replindex : 0);
-    pb_hyd_put_i8(o, s->repl ? s->replcut : 0);
-    pb_hyd_put_u32(o, (uint32_t)s->fallback_state);
-    pb_hyd_put_u32(o, (uint32_t)s->num_trans);
-    *trans += (uint32_t)s->num_trans;
-    for (int t = 0; t < s->num_trans; t++) {
-      pb_hyd_put_i8(o, s->trans[t].ch);
-      pb_hyd_put_u32(o, (uint32_t)s->trans[t].new_state);
-    }
+    const HyphenState *st = &d->states[i];
+    /* libhyphen sets replindex and replcut only with a replacement. */
+    pb_hyd_state r = {pb_hyd_str(&chars, st->match), pb_hyd_str(&chars, st->repl),
+                      st->repl ? st->replindex : 0, st->repl ? st->replcut : 0,
+                      st->fallback_state, t, (uint32_t)st->num_trans};
+    pb_hyd_put(o, &r, sizeof r);
+    t += (uint32_t)st->num_trans;
   }
+  for (int i = 0; i < d->num_states; i++)
+    for (int k = 0; k < d->states[i].num_trans; k++) {
+      pb_hyd_trans r = {d->states[i].trans[k].ch, d->states[i].trans[k].new_state};
+      pb_hyd_put(o, &r, sizeof r);
+    }
+  pb_hyd_put(&chars, "", 1); /* never empty, always NUL-terminated */
+  pb_hyd_put(o, chars.p, chars.len);
+  pb_hyd_put(o, NULL, (4 - chars.len % 4) % 4);
+  if (chars.failed) o->failed = true;
+  if (!o->failed) {
+    pb_hyd_level *w = (pb_hyd_level *)(o->p + at_level);
+    uint32_t nchars = (uint32_t)chars.len;
+    memcpy(&w->nchars, &nchars, sizeof nchars);
+  }
+  free(chars.p);
 }
 
 void *pb_hyphdict_record(const HyphenDict *dict, size_t *len) {
   pb_hyd_out o = {0};
-  uint32_t levels = 0, states = 0, trans = 0, bytes = 0;
+  uint32_t levels = 0;
   for (const HyphenDict *d = dict; d; d = d->nextlevel) levels++;
   if (levels == 0 || levels > PB_HYD_MAX_LEVELS) return NULL;
   pb_hyd_put(&o, PB_HYD_MAGIC, 8);
-  uint32_t head[5] = {PB_HYD_MARKER, levels, 0, 0, 0};
-  pb_hyd_put(&o, head, sizeof head); /* the totals are filled in below */
-  for (const HyphenDict *d = dict; d; d = d->nextlevel)
-    pb_hyd_put_level(&o, d, &states, &trans, &bytes);
+  uint32_t head[2] = {PB_HYD_MARKER, levels};
+  pb_hyd_put(&o, head, sizeof head);
+  for (const HyphenDict *d = dict; d; d = d->nextlevel) pb_hyd_put_level(&o, d);
   if (o.failed) {
     free(o.p);
     return NULL;
   }
-  head[2] = states;
-  head[3] = trans;
-  head[4] = bytes;
-  memcpy(o.p + 8, head, sizeof head);
   *len = o.len;
   return o.p;
 }
 
 /* ---- reading ---------------------------------------------------------- */
 
-typedef struct pb_hyd_in {
-  const unsigned char *p, *end;
-  bool bad;
-  /* Where the next state, transition and string byte go, and the ends
-   * of those arrays in the block. */
-  HyphenState *state, *state_end;
-  HyphenTrans *trans, *trans_end;
-  char *chars, *chars_end;
-} pb_hyd_in;
+/* A level's parts in the record: its header and arrays (not yet checked
+ * beyond their sizes). */
+typedef struct pb_hyd_part {
+  pb_hyd_level lv;
+  const unsigned char *states, *trans, *chars;
+} pb_hyd_part;
 
-static void pb_hyd_get(pb_hyd_in *in, void *v, size_t n) {
-  if (in->bad || (size_t)(in->end - in->p) < n) {
-    in->bad = true;
-    memset(v, 0, n);
-    return;
-  }
-  memcpy(v, in->p, n);
-  in->p += n;
+/* Finds the level at *pos and moves past it; false if it does not fit. */
+static bool pb_hyd_part_at(const unsigned char *data, size_t len, size_t *pos,
+                           pb_hyd_part *part) {
+  if (len - *pos < sizeof part->lv) return false;
+  memcpy(&part->lv, data + *pos, sizeof part->lv);
+  size_t at = *pos + sizeof part->lv;
+  const pb_hyd_level *lv = &part->lv;
+  uint64_t need = (uint64_t)lv->nstates * sizeof(pb_hyd_state) +
+                  (uint64_t)lv->ntrans * sizeof(pb_hyd_trans) + lv->nchars +
+                  (4 - lv->nchars % 4) % 4;
+  if (lv->nstates == 0 || lv->nchars == 0 || need > len - at) return false;
+  part->states = data + at;
+  part->trans = part->states + (size_t)lv->nstates * sizeof(pb_hyd_state);
+  part->chars = part->trans + (size_t)lv->ntrans * sizeof(pb_hyd_trans);
+  if (part->chars[lv->nchars - 1] != 0) return false;
+  *pos = at + (size_t)need;
+  return true;
 }
 
-static int pb_hyd_get_i8(pb_hyd_in *in) {
-  int8_t b;
-  pb_hyd_get(in, &b, 1);
-  return b;
+/* A string of the level: NULL, or a pointer into chars (the offset must
+ * fall inside; the last byte being a NUL ends every string). */
+static bool pb_hyd_ptr(uint32_t off, const pb_hyd_level *lv, char *chars, char **out) {
+  *out = off == PB_HYD_NULL ? NULL : chars + off;
+  return off == PB_HYD_NULL || off < lv->nchars;
 }
 
-static uint32_t pb_hyd_get_u32(pb_hyd_in *in) {
-  uint32_t v;
-  pb_hyd_get(in, &v, 4);
-  return v;
-}
-
-/* A string into the block's character area (NUL-terminated), or NULL. */
-static char *pb_hyd_get_str(pb_hyd_in *in) {
-  uint32_t n = pb_hyd_get_u32(in);
-  if (in->bad || n == PB_HYD_NULL) return NULL;
-  if ((size_t)(in->end - in->p) < n || (size_t)(in->chars_end - in->chars) < (size_t)n + 1 ||
-      memchr(in->p, 0, n)) {
-    in->bad = true;
-    return NULL;
-  }
-  char *s = in->chars;
-  memcpy(s, in->p, n);
-  s[n] = 0;
-  in->p += n;
-  in->chars += n + 1;
-  return s;
-}
-
-/* One state; its indices must lie in [-1, nstates). */
-static void pb_hyd_get_state(pb_hyd_in *in, HyphenState *s, int nstates) {
-  s->match = pb_hyd_get_str(in);
-  s->repl = pb_hyd_get_str(in);
-  s->replindex = (signed char)pb_hyd_get_i8(in);
-  s->replcut = (signed char)pb_hyd_get_i8(in);
-  s->fallback_state = (int)pb_hyd_get_u32(in);
-  uint32_t nt = pb_hyd_get_u32(in);
-  if (in->bad || s->fallback_state < -1 || s->fallback_state >= nstates ||
-      nt > (size_t)(in->trans_end - in->trans)) {
-    in->bad = true;
-    return;
-  }
-  s->num_trans = (int)nt;
-  s->trans = nt ? in->trans : NULL;
-  in->trans += nt;
-  for (uint32_t t = 0; t < nt && !in->bad; t++) {
-    s->trans[t].ch = (char)pb_hyd_get_i8(in);
-    s->trans[t].new_state = (int)pb_hyd_get_u32(in);
-    if (s->trans[t].new_state < -1 || s->trans[t].new_state >= nstates) in->bad = true;
-  }
-}
-
-static void pb_hyd_get_level(pb_hyd_in *in, HyphenDict *d) {
-  d->lhmin = (char)pb_hyd_get_i8(in);
-  d->rhmin = (char)pb_hyd_get_i8(in);
-  d->clhmin = (char)pb_hyd_get_i8(in);
-  d->crhmin = (char)pb_hyd_get_i8(in);
-  d->nohyphenl = (int)pb_hyd_get_u32(in);
-  d->nohyphen = pb_hyd_get_str(in);
-  pb_hyd_get(in, d->cset, MAX_NAME);
+/* Fills level d from part, its arrays at states, trans and chars. */
+static bool pb_hyd_fill(const pb_hyd_part *part, HyphenDict *d, HyphenState *states,
+                        HyphenTrans *trans, char *chars) {
+  const pb_hyd_level *lv = &part->lv;
+  memcpy(chars, part->chars, lv->nchars);
+  d->lhmin = (char)lv->lhmin;
+  d->rhmin = (char)lv->rhmin;
+  d->clhmin = (char)lv->clhmin;
+  d->crhmin = (char)lv->crhmin;
+  d->nohyphenl = lv->nohyphenl;
+  d->utf8 = lv->utf8;
+  memcpy(d->cset, lv->cset, MAX_NAME);
   d->cset[MAX_NAME - 1] = 0;
-  d->utf8 = (int)pb_hyd_get_u32(in);
-  uint32_t n = pb_hyd_get_u32(in);
-  if (in->bad || n == 0 || n > (size_t)(in->state_end - in->state) ||
-      d->nohyphenl < 0 || (d->nohyphenl > 0) != (d->nohyphen != NULL)) {
-    in->bad = true;
-    return;
+  d->num_states = (int)lv->nstates;
+  d->states = states;
+  if (lv->nstates > INT32_MAX || lv->nohyphenl < 0 ||
+      !pb_hyd_ptr(lv->nohyphen, lv, chars, &d->nohyphen) ||
+      (d->nohyphenl > 0) != (d->nohyphen != NULL))
+    return false;
+  int n = (int)lv->nstates;
+  for (uint32_t i = 0; i < lv->nstates; i++) {
+    pb_hyd_state r;
+    memcpy(&r, part->states + (size_t)i * sizeof r, sizeof r);
+    HyphenState *s = &states[i];
+    if (!pb_hyd_ptr(r.match, lv, chars, &s->match) ||
+        !pb_hyd_ptr(r.repl, lv, chars, &s->repl) || r.fallback < -1 ||
+        r.fallback >= n || r.trans > lv->ntrans || r.ntrans > lv->ntrans - r.trans)
+      return false;
+    s->replindex = (signed char)r.replindex;
+    s->replcut = (signed char)r.replcut;
+    s->fallback_state = r.fallback;
+    s->num_trans = (int)r.ntrans;
+    s->trans = r.ntrans ? trans + r.trans : NULL;
   }
-  d->num_states = (int)n;
-  d->states = in->state;
-  in->state += n;
-  for (uint32_t i = 0; i < n && !in->bad; i++)
-    pb_hyd_get_state(in, &d->states[i], (int)n);
+  for (uint32_t t = 0; t < lv->ntrans; t++) {
+    pb_hyd_trans r;
+    memcpy(&r, part->trans + (size_t)t * sizeof r, sizeof r);
+    if (r.new_state < -1 || r.new_state >= n) return false;
+    trans[t].ch = (char)r.ch;
+    trans[t].new_state = r.new_state;
+  }
+  return true;
 }
 
 static size_t pb_hyd_align(size_t n) {
@@ -225,38 +227,40 @@ static size_t pb_hyd_align(size_t n) {
 bool pb_hyphdict_from_record(const void *data, size_t len, pb_hyphdict *d) {
   d->dict = NULL;
   d->block = NULL;
-  pb_hyd_in in = {.p = data, .end = (const unsigned char *)data + len};
-  char magic[8];
-  uint32_t head[5];
-  pb_hyd_get(&in, magic, 8);
-  pb_hyd_get(&in, head, sizeof head);
-  if (in.bad || memcmp(magic, PB_HYD_MAGIC, 8) != 0 || head[0] != PB_HYD_MARKER ||
-      head[1] == 0 || head[1] > PB_HYD_MAX_LEVELS)
+  const unsigned char *p = data;
+  uint32_t head[2];
+  if (!p || len < 8 + sizeof head || memcmp(p, PB_HYD_MAGIC, 8) != 0) return false;
+  memcpy(head, p + 8, sizeof head);
+  if (head[0] != PB_HYD_MARKER || head[1] == 0 || head[1] > PB_HYD_MAX_LEVELS)
     return false;
-  /* Every state, transition and string byte takes at least one byte of
-   * the record: totals past its length are lies. */
-  if (head[2] > len || head[3] > len ||
-      head[4] > len + (size_t)head[2] * 2 + head[1])
-    return false;
-  size_t dicts = pb_hyd_align((size_t)head[1] * sizeof(HyphenDict));
-  size_t states = pb_hyd_align((size_t)head[2] * sizeof(HyphenState));
-  size_t trans = pb_hyd_align((size_t)head[3] * sizeof(HyphenTrans));
-  unsigned char *block = calloc(1, dicts + states + trans + head[4] + 1);
+  pb_hyd_part part[PB_HYD_MAX_LEVELS];
+  size_t pos = 8 + sizeof head, nstates = 0, ntrans = 0, nchars = 0;
+  for (uint32_t i = 0; i < head[1]; i++) {
+    if (!pb_hyd_part_at(p, len, &pos, &part[i])) return false;
+    nstates += part[i].lv.nstates;
+    ntrans += part[i].lv.ntrans;
+    nchars += part[i].lv.nchars;
+  }
+  if (pos != len) return false; /* whole: nothing after the last level */
+  size_t o_states = pb_hyd_align(head[1] * sizeof(HyphenDict));
+  size_t o_trans = o_states + pb_hyd_align(nstates * sizeof(HyphenState));
+  size_t o_chars = o_trans + pb_hyd_align(ntrans * sizeof(HyphenTrans));
+  unsigned char *block = malloc(o_chars + nchars);
   if (!block) return false;
   HyphenDict *levels = (HyphenDict *)block;
-  in.state = (HyphenState *)(block + dicts);
-  in.state_end = in.state + head[2];
-  in.trans = (HyphenTrans *)(block + dicts + states);
-  in.trans_end = in.trans + head[3];
-  in.chars = (char *)(block + dicts + states + trans);
-  in.chars_end = in.chars + head[4];
-  for (uint32_t i = 0; i < head[1] && !in.bad; i++) {
-    pb_hyd_get_level(&in, &levels[i]);
+  HyphenState *states = (HyphenState *)(block + o_states);
+  HyphenTrans *trans = (HyphenTrans *)(block + o_trans);
+  char *chars = (char *)(block + o_chars);
+  bool ok = true;
+  for (uint32_t i = 0; i < head[1] && ok; i++) {
+    memset(&levels[i], 0, sizeof levels[i]);
+    ok = pb_hyd_fill(&part[i], &levels[i], states, trans, chars);
     levels[i].nextlevel = i + 1 < head[1] ? &levels[i + 1] : NULL;
+    states += part[i].lv.nstates;
+    trans += part[i].lv.ntrans;
+    chars += part[i].lv.nchars;
   }
-  /* Whole: every byte read and every array filled exactly. */
-  if (in.bad || in.p != in.end || in.state != in.state_end ||
-      in.trans != in.trans_end || in.chars != in.chars_end) {
+  if (!ok) {
     free(block);
     return false;
   }

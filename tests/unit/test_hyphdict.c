@@ -98,9 +98,18 @@ static void test_round_trip(void) {
   CHECK_EQ_INT(accepted, 0);
   unsigned char *bad = malloc(len);
   memcpy(bad, rec, len);
+  /* The first level's header is at 16: six int32, a string offset and
+   * the 20-byte cset, then its state, transition and character counts;
+   * its first state follows at 76. */
   uint32_t huge = 0x7fffffff;
-  memcpy(bad + 16, &huge, 4); /* the number of states */
+  memcpy(bad + 64, &huge, 4); /* the number of states */
   pb_hyphdict d;
+  CHECK(!pb_hyphdict_from_record(bad, len, &d));
+  memcpy(bad, rec, len);
+  memcpy(bad + 76, &huge, 4); /* the first state's pattern string */
+  CHECK(!pb_hyphdict_from_record(bad, len, &d));
+  memcpy(bad, rec, len);
+  memcpy(bad + 76 + 16, &huge, 4); /* its fallback state */
   CHECK(!pb_hyphdict_from_record(bad, len, &d));
   memcpy(bad, rec, len);
   bad[0] = 'X';
