@@ -66,11 +66,11 @@ bench() {
     $PREP
     start=$(date +%s%N)
     if [ -x /usr/bin/time ]; then
-      /usr/bin/time -f '%M' -o "$TMP/rss" "$@" 2>/dev/null
+      /usr/bin/time -f '%M' -o "$TMP/rss" "$@" >/dev/null 2>&1
       r=$(tail -n 1 "$TMP/rss")
       [ "$r" -gt "$rss" ] && rss=$r
     else
-      "$@" 2>/dev/null
+      "$@" >/dev/null 2>&1
     fi
     end=$(date +%s%N)
     times="$times $(((end - start) / 1000))"

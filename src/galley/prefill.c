@@ -10,6 +10,9 @@
 #include <string.h>
 
 #define PB_PREFILL_MAX_HELPERS 64
+/* How far ahead of the galley pass helpers work, in paragraphs: what they
+ * made waits in memory until the pass takes it. */
+#define PB_PREFILL_WINDOW 64
 
 static _Atomic size_t pb_prefill_taken_count;
 
@@ -39,30 +42,38 @@ struct pb_prefill {
   uint32_t *entry_of;          /* per block: its entry + 1, 0 none */
   pthread_mutex_t lock;
   pthread_cond_t done;         /* an entry became PB_PF_DONE */
-  size_t next;                 /* entries [0, next) may be PB_PF_TODO */
+  pthread_cond_t moved;        /* the galley pass moved on (pass_at) */
+  size_t pass_at;              /* the entry the galley pass is at */
+  bool drain;                  /* pb_prefill_wait: no window */
   bool stop;
   pthread_t helper[PB_PREFILL_MAX_HELPERS];
   int nhelpers;
 };
 
-/* The next paragraph for a helper (marked busy), or NULL; under the lock.
- * Helpers work from the document's end backwards while the galley pass
- * works forwards, setting the paragraphs it reaches first itself: they
- * meet in the middle, and the pass then only sets what the helpers made.
- * (Helpers working forwards, just ahead of the pass, had the pass waiting
- * for each paragraph in turn.)  A paragraph the pass has claimed means
- * every one before it is the pass's too. */
+/* The next paragraph for a helper (marked busy), or NULL when none is
+ * left; under the lock.  Helpers work backwards from the end of a window
+ * of PB_PREFILL_WINDOW paragraphs that starts where the galley pass is,
+ * while the pass works forwards, setting the paragraphs it reaches first
+ * itself: they meet in the middle, the pass then only sets what the
+ * helpers made, and the window moves on.  (Helpers working forwards just
+ * ahead of the pass had it waiting for each paragraph in turn; helpers
+ * working from the document's end held half a long book in memory.)  A
+ * helper with nothing to do in the window waits for the pass to move. */
 static pb_pf_entry *pb_pf_next(pb_prefill *pf) {
-  while (!pf->stop && pf->next > 0) {
-    pb_pf_entry *e = &pf->entries[--pf->next];
-    if (e->state == PB_PF_CLAIMED) break;
-    if (e->state == PB_PF_TODO) {
-      e->state = PB_PF_BUSY;
-      return e;
+  for (;;) {
+    if (pf->stop) return NULL;
+    size_t hi = pf->pass_at + PB_PREFILL_WINDOW;
+    if (hi > pf->nentries || pf->drain) hi = pf->nentries;
+    for (size_t i = hi; i-- > pf->pass_at;) {
+      pb_pf_entry *e = &pf->entries[i];
+      if (e->state == PB_PF_TODO) {
+        e->state = PB_PF_BUSY;
+        return e;
+      }
     }
+    if (hi == pf->nentries) return NULL; /* the rest is taken */
+    pthread_cond_wait(&pf->moved, &pf->lock);
   }
-  pf->next = 0;
-  return NULL;
 }
 
 static void pb_pf_discard(pb_pf_entry *e) {
@@ -153,10 +164,16 @@ pb_prefill *pb_prefill_start(const pb_doc *doc, const pb_settings *s,
     pb_pf_free(pf);
     return NULL;
   }
+  if (pthread_cond_init(&pf->moved, NULL) != 0) {
+    pthread_cond_destroy(&pf->done);
+    pthread_mutex_destroy(&pf->lock);
+    pb_shaper_hyphen_share_end(sh, &pf->share);
+    pb_pf_free(pf);
+    return NULL;
+  }
   /* Faces open lazily, which threads may not do at once. */
   pb_fontset_open_faces(fs);
   pb_shaper_hyphen_share_begin(sh, &pf->share);
-  pf->next = pf->nentries;
   int want = threads - 1;
   if (want > PB_PREFILL_MAX_HELPERS) want = PB_PREFILL_MAX_HELPERS;
   if ((size_t)want > pf->nentries) want = (int)pf->nentries;
@@ -183,8 +200,13 @@ bool pb_prefill_take(pb_prefill *pf, const pb_text_run *run, pb_len size,
                      pb_role role, const pb_line_opts *o, uint32_t block,
                      pb_para *p, pb_items *items, pb_breaks *br) {
   if (!pf || block >= pf->doc->nblocks || !pf->entry_of[block]) return false;
-  pb_pf_entry *e = &pf->entries[pf->entry_of[block] - 1];
+  size_t at = pf->entry_of[block] - 1;
+  pb_pf_entry *e = &pf->entries[at];
   pthread_mutex_lock(&pf->lock);
+  if (at > pf->pass_at) {
+    pf->pass_at = at;
+    pthread_cond_broadcast(&pf->moved);
+  }
   if (e->state == PB_PF_TODO) e->state = PB_PF_CLAIMED; /* set it here */
   while (e->state == PB_PF_BUSY) pthread_cond_wait(&pf->done, &pf->lock);
   bool have = e->state == PB_PF_DONE && e->ok;
@@ -209,6 +231,10 @@ bool pb_prefill_take(pb_prefill *pf, const pb_text_run *run, pb_len size,
 
 void pb_prefill_wait(pb_prefill *pf) {
   if (!pf) return;
+  pthread_mutex_lock(&pf->lock);
+  pf->drain = true;
+  pthread_cond_broadcast(&pf->moved);
+  pthread_mutex_unlock(&pf->lock);
   for (int i = 0; i < pf->nhelpers; i++) pthread_join(pf->helper[i], NULL);
   pf->nhelpers = 0;
 }
@@ -217,8 +243,10 @@ void pb_prefill_end(pb_prefill *pf) {
   if (!pf) return;
   pthread_mutex_lock(&pf->lock);
   pf->stop = true;
+  pthread_cond_broadcast(&pf->moved);
   pthread_mutex_unlock(&pf->lock);
   for (int i = 0; i < pf->nhelpers; i++) pthread_join(pf->helper[i], NULL);
+  pthread_cond_destroy(&pf->moved);
   pthread_cond_destroy(&pf->done);
   pthread_mutex_destroy(&pf->lock);
   pb_shaper_hyphen_share_end(pf->sh, &pf->share);

@@ -6,7 +6,9 @@
  * options (size, role, measure, first-line indent, ragged right, Kai
  * quotation, writing direction) — not on what was set before it.  While
  * the galley pass works through the document, helper threads take its
- * paragraph blocks from the end backwards and shape and break each one
+ * paragraph blocks from the end of a window of the next 64 backwards (so
+ * what they made and the pass has not yet set stays bounded) and shape
+ * and break each one
  * with the options the block styling will most likely give it
  * (pb_galley_paragraph_opts), each with a shaper of its own over the
  * shared font set and hyphenation dictionary.  The galley pass, which
