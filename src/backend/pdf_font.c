@@ -166,13 +166,35 @@ typedef struct pb_pdf_font {
   unsigned nglyphs;
   int xscale;          /* hb_font scale: advances are in these units */
   pb_font_kind kind;
-  pb_gid_info *gi;     /* nglyphs entries (calloc: untouched pages stay
-                          unmapped, so never scan it whole) */
+  pb_gid_info *gi[256]; /* per glyph id, in pages of 256 made on first use
+                           (pb_gi_make): a CJK face has 65,535 glyphs and a
+                           book uses a few thousand; a whole array was
+                           1.5 MB of fresh pages per face and render */
   uint16_t *cid;       /* gid -> code, NULL = identity */
   uint16_t *used;      /* used glyph ids in order of first use */
   size_t nused, used_cap;
   HPDF_Dict type0;
 } pb_pdf_font;
+
+static const pb_gid_info pb_gi_none;
+
+/* The entry of glyph gid (all zero when none was made). */
+static const pb_gid_info *pb_gi_at(const pb_pdf_font *f, uint32_t gid) {
+  const pb_gid_info *page = gid < 65536 ? f->gi[gid >> 8] : NULL;
+  return page ? &page[gid & 255] : &pb_gi_none;
+}
+
+/* The entry of glyph gid, made if needed; NULL when out of memory. */
+static pb_gid_info *pb_gi_make(pb_pdf_font *f, uint32_t gid) {
+  if (gid >= 65536) return NULL;
+  pb_gid_info **page = &f->gi[gid >> 8];
+  if (!*page) *page = calloc(256, sizeof **page);
+  return *page ? &(*page)[gid & 255] : NULL;
+}
+
+static void pb_gi_free(pb_pdf_font *f) {
+  for (size_t i = 0; i < 256; i++) free(f->gi[i]);
+}
 
 struct pb_pdf_fonts {
   HPDF_Doc pdf;
@@ -244,7 +266,7 @@ pb_pdf_fonts *pb_pdf_fonts_new(HPDF_Doc pdf, const pb_fontset *fs,
 void pb_pdf_fonts_free(pb_pdf_fonts *pf) {
   if (!pf) return;
   for (size_t i = 0; i < pf->norder; i++) {
-    free(pf->order[i]->gi);
+    pb_gi_free(pf->order[i]);
     free(pf->order[i]->cid);
     free(pf->order[i]->used);
     free(pf->order[i]);
@@ -333,9 +355,8 @@ static pb_pdf_font *pb_pf_open(pb_pdf_fonts *pf, size_t fi, bool vertical,
   f->kind = !face->is_cff          ? PB_KIND_GLYF
             : face->cff_cid_keyed ? PB_KIND_CFF_CID
                                   : PB_KIND_CFF_NAME;
-  f->gi = calloc(f->nglyphs ? f->nglyphs : 1, sizeof *f->gi);
-  int r = f->gi ? 0 : -2;
-  if (!r && f->kind == PB_KIND_CFF_CID)
+  int r = 0;
+  if (f->kind == PB_KIND_CFF_CID)
     r = pb_cff_cids(face->hb_face, f->nglyphs, &f->cid);
   if (r == -1) {
     pb_diag_add_at(pf->diags, PB_SEV_ERROR, pf->path, pb_nopos,
@@ -358,7 +379,6 @@ static pb_pdf_font *pb_pf_open(pb_pdf_fonts *pf, size_t fi, bool vertical,
     if (f->type0 && hs == HPDF_OK) return f;
     *st = pb_pf_hpdf(pf);
   }
-  free(f->gi);
   free(f->cid);
   free(f);
   return NULL;
@@ -395,7 +415,8 @@ pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
                    (unsigned)g->text_off, (unsigned)g->text_len);
     return PB_ERR_INTERNAL;
   }
-  pb_gid_info *gi = &f->gi[g->gid];
+  pb_gid_info *gi = pb_gi_make(f, g->gid);
+  if (!gi) return pb_pf_nomem(pf);
   if (!gi->used) {
     if (f->nused == f->used_cap) {
       size_t cap = f->used_cap ? 2 * f->used_cap : 256;
@@ -506,9 +527,9 @@ static HPDF_STATUS pb_pf_widths(pb_pdf_fonts *pf, const pb_pdf_font *f,
   HPDF_MMgr mm = pf->pdf->mmgr;
   size_t runs = 0;
   for (size_t i = 0; i < n; i++) {
-    if (f->gi[u[i].gid].width == 1000) continue;
+    if (pb_gi_at(f, u[i].gid)->width == 1000) continue;
     if (i == 0 || u[i].code != u[i - 1].code + 1 ||
-        f->gi[u[i - 1].gid].width == 1000)
+        pb_gi_at(f, u[i - 1].gid)->width == 1000)
       runs++;
   }
   HPDF_STATUS hs = HPDF_OK;
@@ -516,7 +537,7 @@ static HPDF_STATUS pb_pf_widths(pb_pdf_fonts *pf, const pb_pdf_font *f,
     HPDF_Array sub = NULL;
     size_t sublen = 0;
     for (size_t i = 0; i < n && hs == HPDF_OK; i++) {
-      int32_t wd = f->gi[u[i].gid].width;
+      int32_t wd = pb_gi_at(f, u[i].gid)->width;
       if (wd == 1000) {
         sub = NULL;
         continue;
@@ -542,7 +563,7 @@ static HPDF_STATUS pb_pf_widths(pb_pdf_fonts *pf, const pb_pdf_font *f,
     if (hs != HPDF_OK) break;
     for (unsigned k = c; k <= hi && k < c + PB_W_MAX && hs == HPDF_OK; k++) {
       int32_t wd = 1000;
-      if (i < n && u[i].code == k) wd = f->gi[u[i++].gid].width;
+      if (i < n && u[i].code == k) wd = pb_gi_at(f, u[i++].gid)->width;
       hs |= HPDF_Array_AddNumber(sub, wd);
     }
   }
@@ -559,7 +580,7 @@ static HPDF_STATUS pb_pf_vwidths(pb_pdf_fonts *pf, const pb_pdf_font *f,
   HPDF_Array sub = NULL;
   size_t sublen = 0;
   for (size_t i = 0; i < n && hs == HPDF_OK; i++) {
-    const pb_gid_info *gi = &f->gi[u[i].gid];
+    const pb_gid_info *gi = pb_gi_at(f, u[i].gid);
     if (!sub || u[i].code != u[i - 1].code + 1 || sublen + 3 > PB_W_MAX) {
       hs |= HPDF_Array_AddNumber(w2, u[i].code);
       sub = HPDF_Array_New(mm);
@@ -590,13 +611,13 @@ static void pb_pf_tounicode(const pb_pdf_fonts *pf, const pb_pdf_font *f,
                  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
   size_t total = 0;
   for (size_t i = 0; i < n; i++)
-    if (f->gi[u[i].gid].text_len) total++;
+    if (pb_gi_at(f, u[i].gid)->text_len) total++;
   /* A destination string holds at most 512 bytes: 64 characters. */
   enum { MAXC = 64 };
   char hex[8 * MAXC + 1];
   size_t done = 0;
   for (size_t i = 0; i < n; i++) {
-    const pb_gid_info *gi = &f->gi[u[i].gid];
+    const pb_gid_info *gi = pb_gi_at(f, u[i].gid);
     if (!gi->text_len) continue;
     if (done % 100 == 0) {
       size_t blk = total - done < 100 ? total - done : 100;
@@ -647,7 +668,7 @@ static hb_subset_plan_t *pb_pf_plan(const pb_pdf_font *f, const pb_used *u,
    * Ghostscript: keep the glyph ids. */
   if (f->kind == PB_KIND_CFF_NAME) flags |= HB_SUBSET_FLAGS_RETAIN_GIDS;
   /* Draw .notdef as the font's box when the layout uses it. */
-  if (f->gi[0].used) flags |= HB_SUBSET_FLAGS_NOTDEF_OUTLINE;
+  if (pb_gi_at(f, 0)->used) flags |= HB_SUBSET_FLAGS_NOTDEF_OUTLINE;
   pb_subset_spec spec = {.glyphs = glyphs, .drop_tables = drop,
                          .ndrop = ndrop, .flags = flags,
                          .hide_cmap = f->kind != PB_KIND_GLYF};
@@ -702,7 +723,7 @@ static bool pb_pf_program_key(const pb_pdf_fonts *pf, const pb_pdf_font *f,
   bool ok = pb_cache_key_init(&k, "pdf-font-program") &&
             pb_cache_key_add_file(&k, f->face->file);
   int32_t v[5] = {f->face->index, (int32_t)f->kind, pf->compress,
-                  f->gi[0].used, (int32_t)n};
+                  pb_gi_at(f, 0)->used, (int32_t)n};
   pb_cache_key_add(&k, v, sizeof v);
   pb_cache_key_add_str(&k, hb_version_string());
   for (size_t i = 0; ok && i < n; i++) pb_cache_key_add(&k, &u[i], sizeof u[i]);
@@ -871,7 +892,7 @@ static HPDF_STATUS pb_pf_cidfont(pb_pdf_fonts *pf, const pb_pdf_font *f,
   hs |= HPDF_Dict_AddNumber(cid, "DW", 1000);
   bool narrow = false;
   for (size_t i = 0; i < n && !narrow && !f->vertical; i++)
-    narrow = f->gi[u[i].gid].width != 1000;
+    narrow = pb_gi_at(f, u[i].gid)->width != 1000;
   if (f->vertical) {
     HPDF_Array dw2 = HPDF_Array_New(mm), w2 = HPDF_Array_New(mm);
     hs |= HPDF_Dict_Add(cid, "DW2", dw2);
