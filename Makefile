@@ -2,6 +2,7 @@
 #   make              install missing Debian packages, build, render manuscripts/*.md into out/
 #   make test         build and run every test; ends with "N passed, N failed"
 #   make test-asan    the test suite under AddressSanitizer + UBSan
+#   make test-tsan    the multi-threaded parts under ThreadSanitizer
 #   make valgrind     valgrind memcheck on the essay
 #   make bench        benchmark (median wall time, pages/s, peak RSS)
 #   make update-golden  regenerate tests/golden/*.expected and
@@ -55,7 +56,7 @@ PDFS        = $(MANUSCRIPTS:manuscripts/%.md=out/%.pdf) \
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps build test test-asan valgrind bench update-golden fuzz clean \
+.PHONY: all deps build test test-asan test-tsan valgrind bench update-golden fuzz clean \
         install uninstall
 .DELETE_ON_ERROR:
 
@@ -111,6 +112,15 @@ test-asan: deps-test
 	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
+
+# ThreadSanitizer on what runs threads: the paragraph prefill and the
+# parallel streams (tests/threads.sh, which renders with 1, 2 and 5
+# threads, and the prefill's unit test).
+test-tsan: deps-test
+	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang OPT='-O1 -g -fsanitize=thread' \
+	  LDFLAGS='-fsanitize=thread' build-tsan/paiban build-tsan/tests/test_prefill
+	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_prefill && \
+	  BUILD=build-tsan TSAN_OPTIONS=halt_on_error=1:exitcode=66 sh tests/threads.sh
 
 valgrind: build
 	@tests/valgrind.sh $(BUILD)/paiban
