@@ -48,7 +48,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libpaiban.a $(HEADERS)
 	@echo "  LD $@"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
 	  -DPB_FUZZ_DOC_DIR='"$(CURDIR)/$(FUZZ_BUILD)/docs"' -o $@ $< \
-	  $(FUZZ_BUILD)/libpaiban.a $(LDLIBS)
+	  $(FUZZ_BUILD)/libpaiban.a $(LDLIBS) $(ASAN_CXX)
 
 # Each target runs on its own growing corpus (seeded from FUZZ_SEEDS);
 # crash-*, leak-*, timeout-* and oom-* files land in

@@ -60,6 +60,7 @@ typedef struct fuzz_choice {
   pb_dump_kind dump;
   bool epub;
   bool cache;
+  int threads;   /* for paragraphs and page streams: 1, 2 or 3 */
 } fuzz_choice;
 
 static fuzz_choice choose(const uint8_t *data, size_t size) {
@@ -74,13 +75,14 @@ static fuzz_choice choose(const uint8_t *data, size_t size) {
   c.dump = (pb_dump_kind)((h / 9) % 5);
   c.epub = (h >> 8) & 1;
   c.cache = ((h >> 9) & 3) == 0;
+  c.threads = 1 + (int)((h >> 11) % 3);
   if (getenv("FUZZ_RENDER_VERBOSE"))
     fprintf(stderr,
             "fuzz_render: profile %s, writing mode %s, dump %d, epub %d, "
-            "cache %d\n",
+            "cache %d, threads %d\n",
             profile == 0 ? "-" : profile == 1 ? "print" : "ebook",
             mode == 0 ? "-" : mode == 1 ? "horizontal-tb" : "vertical-rl",
-            (int)c.dump, c.epub, c.cache);
+            (int)c.dump, c.epub, c.cache, c.threads);
   return c;
 }
 
@@ -131,7 +133,7 @@ static void remove_cache_dir(void) {
 static void write_pdf(const fuzz_choice *c, const pb_layout *lo,
                       const pb_fontset *fs, pb_diags *d) {
   if (!c->cache) {
-    pb_pdf_options po = {.compress = true};
+    pb_pdf_options po = {.compress = true, .threads = c->threads};
     if (pb_pdf_write(lo, fs, &po, pdf_path, d) == PB_OK) unlink(pdf_path);
     return;
   }
@@ -141,7 +143,7 @@ static void write_pdf(const fuzz_choice *c, const pb_layout *lo,
     fprintf(stderr, "fuzz_render: cannot open the cache %s\n", cache_dir);
     abort(); /* a broken setup, not a finding */
   }
-  pb_pdf_options po = {.compress = true, .cache = cache};
+  pb_pdf_options po = {.compress = true, .cache = cache, .threads = c->threads};
   pb_status cold = pb_pdf_write(lo, fs, &po, pdf_path, d);
   pb_status warm = pb_pdf_write(lo, fs, &po, pdf_warm_path, d);
   if (cold != warm) {
@@ -247,7 +249,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!fs) goto done;
   if (c.epub && pb_epub_write(&doc, &s, fs, epub_path, &d) == PB_OK)
     unlink(epub_path);
-  if (pb_typeset(&doc, &s, fs, &lo, &d) != PB_OK || d.errors) goto done;
+  pb_typeset_options to = {.threads = c.threads};
+  if (pb_typeset_with(&doc, &s, fs, &to, &lo, &d) != PB_OK || d.errors) goto done;
   write_pdf(&c, &lo, fs, &d);
   if (c.dump == PB_DUMP_ITEMS || c.dump == PB_DUMP_BREAKS)
     (void)pb_dump_stages(&doc, &s, fs, c.dump, dev_null, &d);
