@@ -611,6 +611,13 @@ static void pb_deflate_page(void *ctx, size_t i, struct libdeflate_compressor *z
              pb_pdf_deflate_with(z, b->raw[i].data, b->raw[i].len, &b->z[i], &b->zlen[i]);
 }
 
+/* Page i0 + j's compressed stream (an empty page has none). */
+static pb_status pb_put_deflated(pb_pdfw *w, pb_page_batch *b, size_t i0, size_t j) {
+  if (!b->raw[j].len) return PB_OK;
+  if (!b->ok[j]) return pb_w_nomem(w);
+  return pb_put_content(w, i0 + j, b->z[j], b->zlen[j], true);
+}
+
 /* Pages [i0, i0 + n) through batch b. */
 static pb_status pb_write_batch(pb_pdfw *w, pb_page_batch *b, size_t i0, size_t n) {
   pb_status st = PB_OK;
@@ -636,11 +643,9 @@ static pb_status pb_write_batch(pb_pdfw *w, pb_page_batch *b, size_t i0, size_t 
                                         &b->z[j], &b->zlen[j]);
     }
   }
-  for (size_t j = 0; j < n && st == PB_OK; j++) {
-    if (compress && !b->ok[j]) st = pb_w_nomem(w);
-    else if (compress) st = pb_put_content(w, i0 + j, b->z[j], b->zlen[j], true);
-    else st = pb_put_content(w, i0 + j, b->raw[j].data, b->raw[j].len, false);
-  }
+  for (size_t j = 0; j < n && st == PB_OK; j++)
+    st = compress ? pb_put_deflated(w, b, i0, j)
+                  : pb_put_content(w, i0 + j, b->raw[j].data, b->raw[j].len, false);
   for (size_t j = 0; compress && j < n; j++) {
     free(b->z[j]);
     b->z[j] = NULL;
@@ -769,7 +774,10 @@ static HPDF_STATUS pb_sink_write(HPDF_Stream stream, const HPDF_BYTE *ptr,
     k->st = pb_w_nomem(k->w);
     return HPDF_FAILD_TO_ALLOC_MEM;
   }
-  if (k->buf.len >= 256 * 1024) pb_sink_flush(k);
+  /* A temporary file is thrown away if the save fails later, so it may
+   * take the bytes as they come; a caller's descriptor (standard output,
+   * a device) gets the document only once it is whole. */
+  if (k->af && k->buf.len >= 256 * 1024) pb_sink_flush(k);
   return k->st == PB_OK ? HPDF_OK : HPDF_FILE_IO_ERROR;
 }
 
@@ -781,7 +789,7 @@ static pb_status pb_w_save(pb_pdfw *w, pb_atomic_file *af) {
   w->pdf->stream = HPDF_CallbackWriter_New(w->pdf->mmgr, pb_sink_write, &k);
   if (!w->pdf->stream) return pb_w_nomem(w);
   HPDF_STATUS hs = HPDF_SaveToStream(w->pdf);
-  pb_sink_flush(&k);
+  if (hs == HPDF_OK) pb_sink_flush(&k);
   pb_pdfbuf_free(&k.buf);
   if (k.st != PB_OK) return k.st; /* reported where it happened */
   return hs == HPDF_OK ? PB_OK : pb_w_hpdf(w);

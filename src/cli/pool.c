@@ -252,6 +252,7 @@ int pb_pool_run(size_t njobs, int nworkers, const pb_pool_ops *ops) {
   if (pb_pending) memset(pb_pending, 0, (size_t)nworkers * sizeof *pb_pending);
   if (shm == MAP_FAILED || !st.reported) {
     st.spawn_err = errno ? errno : ENOMEM;
+    if (shm != MAP_FAILED) munmap(shm, sizeof *pb_shm);
   } else {
     pb_shm = shm;
     atomic_store(&pb_shm->next, 0);
@@ -261,12 +262,15 @@ int pb_pool_run(size_t njobs, int nworkers, const pb_pool_ops *ops) {
     }
     pb_pool_collect(&st, slots, nworkers);
   }
-  /* Jobs that never reported: no worker could be started for them, or
-   * one died between taking a job and naming it. */
+  /* Jobs that never reported: one a worker died on between taking it and
+   * naming it (below the counter: that death's status), or one no worker
+   * was left to take (at or past it: no worker could be started). */
+  size_t taken = pb_shm ? atomic_load(&pb_shm->next) : 0;
   for (size_t j = 0; j < njobs; j++)
     if (!st.reported || !st.reported[j]) {
       st.rc = 1;
-      ops->lost(ops->ctx, j, st.last_death,
+      bool died = j < taken && st.last_death != -1;
+      ops->lost(ops->ctx, j, died ? st.last_death : -1,
                 st.spawn_err ? st.spawn_err : EAGAIN);
     }
   free(st.reported);

@@ -100,13 +100,15 @@ static void *pb_pf_helper(void *arg) {
     const pb_block *b = &pf->doc->blocks[e->block];
     pb_text_run run = {.text = b->text, .style = b->style, .pos = b->pos,
                        .link = b->link, .fnref = b->fnref, .len = b->len};
-    size_t before = d.count;
+    /* Counted with those the store limit dropped: a helper may have met
+     * more than the limit, and its later reports must still count. */
+    size_t before = d.count + d.dropped;
     pb_status rc = pb_make_para(sh, pf->s, &d, &run, pf->s->font_size,
                                 PB_ROLE_BODY, &e->o, &e->p, &e->items, &e->br);
     /* A shaper that has reported something once per document (a missing
      * character) stays silent after: its later paragraphs are not the
      * render's either. */
-    e->ok = rc == PB_OK && d.count == before && !pb_shaper_reported(sh);
+    e->ok = rc == PB_OK && d.count + d.dropped == before && !pb_shaper_reported(sh);
     if (!e->ok) pb_pf_discard(e);
     pthread_mutex_lock(&pf->lock);
     e->state = PB_PF_DONE;

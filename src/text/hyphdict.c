@@ -79,6 +79,21 @@ static uint32_t pb_hyd_str(pb_hyd_out *chars, const char *s) {
   return off;
 }
 
+/* Appends the NOHYPHEN list: nohyphenl + 1 strings one after the other,
+ * each with its NUL (how libhyphen keeps it); its offset. */
+static uint32_t pb_hyd_nohyphen(pb_hyd_out *chars, const HyphenDict *d) {
+  if (!d->nohyphen) return PB_HYD_NULL;
+  size_t n = 0;
+  for (int i = 0; i <= d->nohyphenl; i++) n += strlen(d->nohyphen + n) + 1;
+  if (chars->len + n >= PB_HYD_NULL) {
+    chars->failed = true;
+    return PB_HYD_NULL;
+  }
+  uint32_t off = (uint32_t)chars->len;
+  pb_hyd_put(chars, d->nohyphen, n);
+  return off;
+}
+
 static void pb_hyd_put_level(pb_hyd_out *o, const HyphenDict *d) {
   pb_hyd_out chars = {0};
   pb_hyd_level lv;
@@ -89,7 +104,7 @@ static void pb_hyd_put_level(pb_hyd_out *o, const HyphenDict *d) {
   lv.crhmin = d->crhmin;
   lv.nohyphenl = d->nohyphenl;
   lv.utf8 = d->utf8;
-  lv.nohyphen = pb_hyd_str(&chars, d->nohyphen);
+  lv.nohyphen = pb_hyd_nohyphen(&chars, d);
   /* libhyphen fills cset only up to its NUL. */
   memcpy(lv.cset, d->cset, strnlen(d->cset, MAX_NAME - 1));
   lv.nstates = (uint32_t)d->num_states;
@@ -99,9 +114,9 @@ static void pb_hyd_put_level(pb_hyd_out *o, const HyphenDict *d) {
   uint32_t t = 0;
   for (int i = 0; i < d->num_states; i++) {
     const HyphenState *st = &d->states[i];
-    /* libhyphen sets replindex and replcut only with a replacement. */
-    pb_hyd_state r = {pb_hyd_str(&chars, st->match), pb_hyd_str(&chars, st->repl),
-                      st->repl ? st->replindex : 0, st->repl ? st->replcut : 0,
+    /* Replacement rules (non-standard hyphenation) are not recorded: such
+     * a dictionary is not cached (pb_hyphdict_record). */
+    pb_hyd_state r = {pb_hyd_str(&chars, st->match), PB_HYD_NULL, 0, 0,
                       st->fallback_state, t, (uint32_t)st->num_trans};
     pb_hyd_put(o, &r, sizeof r);
     t += (uint32_t)st->num_trans;
@@ -126,7 +141,11 @@ static void pb_hyd_put_level(pb_hyd_out *o, const HyphenDict *d) {
 void *pb_hyphdict_record(const HyphenDict *dict, size_t *len) {
   pb_hyd_out o = {0};
   uint32_t levels = 0;
-  for (const HyphenDict *d = dict; d; d = d->nextlevel) levels++;
+  for (const HyphenDict *d = dict; d; d = d->nextlevel) {
+    levels++;
+    for (int i = 0; i < d->num_states; i++)
+      if (d->states[i].repl) return NULL; /* replacement rules: not cached */
+  }
   if (levels == 0 || levels > PB_HYD_MAX_LEVELS) return NULL;
   pb_hyd_put(&o, PB_HYD_MAGIC, 8);
   uint32_t head[2] = {PB_HYD_MARKER, levels};
@@ -175,6 +194,65 @@ static bool pb_hyd_ptr(uint32_t off, const pb_hyd_level *lv, char *chars, char *
   return off == PB_HYD_NULL || off < lv->nchars;
 }
 
+/* Is the NOHYPHEN list at d->nohyphen nohyphenl + 1 non-empty strings
+ * inside chars[0..nchars)?  (libhyphen walks them all with strstr; an
+ * empty one would match everywhere.) */
+static bool pb_hyd_nohyphen_ok(const HyphenDict *d, const char *chars, uint32_t nchars) {
+  if (!d->nohyphen) return d->nohyphenl == 0;
+  size_t at = (size_t)(d->nohyphen - chars);
+  for (int i = 0; i <= d->nohyphenl; i++) {
+    if (at >= nchars || chars[at] == 0) return false;
+    at += strlen(chars + at) + 1; /* chars ends with a NUL */
+  }
+  return true;
+}
+
+/* What hnj_hyphen_hyphenate2 relies on and a record could break: the
+ * transitions form a tree from state 0 (each other state has one parent);
+ * every fallback is shallower than its state (so the walk ends), state 0's
+ * being -1; and a pattern is no longer than the letters its state can have
+ * seen, or libhyphen writes before the start of its buffer: the depth, or
+ * one more when the state's string does not start with '.' (it cannot
+ * then match at the word's start). */
+static bool pb_hyd_structure_ok(const HyphenDict *d) {
+  int n = d->num_states;
+  int *depth = malloc((size_t)n * sizeof *depth);
+  int *queue = malloc((size_t)n * sizeof *queue);
+  bool *dot = calloc((size_t)n, sizeof *dot);
+  bool ok = depth && queue && dot;
+  for (int i = 0; ok && i < n; i++) depth[i] = -1;
+  int head = 0, tail = 0;
+  if (ok) {
+    depth[0] = 0;
+    queue[tail++] = 0;
+  }
+  while (ok && head < tail) {
+    int s = queue[head++];
+    const HyphenState *st = &d->states[s];
+    for (int k = 0; ok && k < st->num_trans; k++) {
+      int t = st->trans[k].new_state;
+      ok = t >= 1 && t < n && depth[t] < 0; /* one parent each */
+      if (!ok) break;
+      depth[t] = depth[s] + 1;
+      dot[t] = s == 0 ? st->trans[k].ch == '.' : dot[s];
+      queue[tail++] = t;
+    }
+  }
+  ok = ok && tail == n && d->states[0].fallback_state == -1;
+  for (int s = 1; ok && s < n; s++) {
+    int fb = d->states[s].fallback_state;
+    ok = fb >= 0 && fb < n && depth[fb] < depth[s];
+  }
+  for (int s = 0; ok && s < n; s++) {
+    const char *m = d->states[s].match;
+    ok = !m || strlen(m) <= (size_t)depth[s] + (dot[s] ? 0 : 1);
+  }
+  free(depth);
+  free(queue);
+  free(dot);
+  return ok;
+}
+
 /* Fills level d from part, its arrays at states, trans and chars. */
 static bool pb_hyd_fill(const pb_hyd_part *part, HyphenDict *d, HyphenState *states,
                         HyphenTrans *trans, char *chars) {
@@ -192,19 +270,18 @@ static bool pb_hyd_fill(const pb_hyd_part *part, HyphenDict *d, HyphenState *sta
   d->states = states;
   if (lv->nstates > INT32_MAX || lv->nohyphenl < 0 ||
       !pb_hyd_ptr(lv->nohyphen, lv, chars, &d->nohyphen) ||
-      (d->nohyphenl > 0) != (d->nohyphen != NULL))
+      !pb_hyd_nohyphen_ok(d, chars, lv->nchars))
     return false;
-  int n = (int)lv->nstates;
   for (uint32_t i = 0; i < lv->nstates; i++) {
     pb_hyd_state r;
     memcpy(&r, part->states + (size_t)i * sizeof r, sizeof r);
     HyphenState *s = &states[i];
-    if (!pb_hyd_ptr(r.match, lv, chars, &s->match) ||
-        !pb_hyd_ptr(r.repl, lv, chars, &s->repl) || r.fallback < -1 ||
-        r.fallback >= n || r.trans > lv->ntrans || r.ntrans > lv->ntrans - r.trans)
+    if (!pb_hyd_ptr(r.match, lv, chars, &s->match) || r.repl != PB_HYD_NULL ||
+        r.trans > lv->ntrans || r.ntrans > lv->ntrans - r.trans)
       return false;
-    s->replindex = (signed char)r.replindex;
-    s->replcut = (signed char)r.replcut;
+    s->repl = NULL;
+    s->replindex = 0;
+    s->replcut = 0;
     s->fallback_state = r.fallback;
     s->num_trans = (int)r.ntrans;
     s->trans = r.ntrans ? trans + r.trans : NULL;
@@ -212,11 +289,10 @@ static bool pb_hyd_fill(const pb_hyd_part *part, HyphenDict *d, HyphenState *sta
   for (uint32_t t = 0; t < lv->ntrans; t++) {
     pb_hyd_trans r;
     memcpy(&r, part->trans + (size_t)t * sizeof r, sizeof r);
-    if (r.new_state < -1 || r.new_state >= n) return false;
     trans[t].ch = (char)r.ch;
     trans[t].new_state = r.new_state;
   }
-  return true;
+  return pb_hyd_structure_ok(d);
 }
 
 static size_t pb_hyd_align(size_t n) {

@@ -37,7 +37,9 @@ static const char *const pb_t_words[] = {
     "immigration", "administration", "international", "semiconductor",
     "typesetting", "extraordinary", "responsibilities", "incomprehensibility",
     "table", "algorithm", "characteristically", "nevertheless", "anything",
-    "reinforcement", "opportunities", "zaremba", "russakovsky"};
+    "reinforcement", "opportunities", "zaremba", "russakovsky",
+    /* The NOHYPHEN list (hyphen, apostrophes) decides these. */
+    "well-known", "don't-care", "rock’n’roll", "twenty–one"};
 
 static void test_round_trip(void) {
   HyphenDict *orig = hnj_hyphen_load(PB_T_DICT);
@@ -56,6 +58,12 @@ static void test_round_trip(void) {
   /* The same machine, level by level and state by state. */
   HyphenDict *a = orig, *b = back.dict;
   for (; a && b; a = a->nextlevel, b = b->nextlevel) {
+    CHECK_EQ_INT(a->nohyphenl, b->nohyphenl);
+    CHECK(!a->nohyphen == !b->nohyphen);
+    for (size_t off = 0, k = 0; a->nohyphen && b->nohyphen && k <= (size_t)a->nohyphenl; k++) {
+      CHECK_EQ_STR(b->nohyphen + off, a->nohyphen + off);
+      off += strlen(a->nohyphen + off) + 1;
+    }
     CHECK_EQ_INT(a->num_states, b->num_states);
     CHECK_EQ_INT(a->lhmin, b->lhmin);
     CHECK_EQ_INT(a->rhmin, b->rhmin);
@@ -119,6 +127,65 @@ static void test_round_trip(void) {
   hnj_hyphen_free(orig);
 }
 
+/* Records of dictionaries libhyphen would walk out of bounds or forever
+ * with are refused: each case breaks one invariant of a real dictionary
+ * and is recorded as it is. */
+static bool pb_t_refused(HyphenDict *dict) {
+  size_t len = 0;
+  void *rec = pb_hyphdict_record(dict, &len);
+  if (!rec) return true;
+  pb_hyphdict d;
+  bool ok = pb_hyphdict_from_record(rec, len, &d);
+  if (ok) free(d.block);
+  free(rec);
+  return !ok;
+}
+
+static void test_hostile(void) {
+  HyphenDict *dict = hnj_hyphen_load(PB_T_DICT);
+  CHECK(dict != NULL);
+  if (!dict) return;
+  HyphenDict *lv = dict->nextlevel ? dict->nextlevel : dict; /* the patterns */
+  CHECK(!pb_t_refused(lv));
+  /* A transition back to the root (libhyphen would read states[-1] for
+   * -1; a second parent breaks the tree). */
+  int saved = lv->states[0].trans[0].new_state;
+  lv->states[0].trans[0].new_state = -1;
+  CHECK(pb_t_refused(lv));
+  lv->states[0].trans[0].new_state = 0;
+  CHECK(pb_t_refused(lv));
+  lv->states[0].trans[0].new_state = saved;
+  /* A fallback to itself: the walk would never end. */
+  int s1 = lv->states[0].trans[0].new_state;
+  int fb = lv->states[s1].fallback_state;
+  lv->states[s1].fallback_state = s1;
+  CHECK(pb_t_refused(lv));
+  lv->states[s1].fallback_state = fb;
+  /* A pattern longer than its state is deep: written before the buffer. */
+  char *m = lv->states[s1].match;
+  char longer[] = "0000000001";
+  lv->states[s1].match = longer;
+  CHECK(pb_t_refused(lv));
+  lv->states[s1].match = m;
+  /* An empty string in the NOHYPHEN list. */
+  char *nh = dict->nohyphen;
+  int nhl = dict->nohyphenl;
+  char list[] = "a\0\0b";
+  dict->nohyphen = list;
+  dict->nohyphenl = 2;
+  CHECK(pb_t_refused(dict));
+  dict->nohyphen = nh;
+  dict->nohyphenl = nhl;
+  /* Replacement rules are not cached at all. */
+  char repl[] = "x=y";
+  lv->states[s1].repl = repl;
+  size_t len = 1;
+  CHECK(pb_hyphdict_record(lv, &len) == NULL);
+  lv->states[s1].repl = NULL;
+  CHECK(!pb_t_refused(dict));
+  hnj_hyphen_free(dict);
+}
+
 static void test_through_cache(void) {
   char dir[] = "/tmp/pb-hyphdict-XXXXXX";
   CHECK(mkdtemp(dir) != NULL);
@@ -148,6 +215,7 @@ static void test_through_cache(void) {
 
 int main(void) {
   test_round_trip();
+  test_hostile();
   test_through_cache();
   CHECK_DONE("hyphdict");
 }
