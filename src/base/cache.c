@@ -10,12 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #define PB_CACHE_MAGIC "PBC1"
 #define PB_CACHE_HEADER 24 /* magic 4, length 4, XXH3-128 16 */
 #define PB_CACHE_MAX_ENTRY (256u << 20)
+/* A hit refreshes the entry's mtime only when it is older than this. */
+#define PB_CACHE_TOUCH_AFTER 3600
 
 struct pb_cache {
   char *dir;
@@ -128,7 +131,7 @@ static bool pb_entry_path(const pb_cache *c, const char *hex, char *out,
 }
 
 /* Reads and checks one entry file; false for anything but a whole entry. */
-static bool pb_entry_read(int fd, void **data, size_t *len) {
+static bool pb_entry_read(int fd, void **data, size_t *len, time_t *mtime) {
   struct stat st;
   unsigned char head[PB_CACHE_HEADER];
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < PB_CACHE_HEADER ||
@@ -157,6 +160,7 @@ static bool pb_entry_read(int fd, void **data, size_t *len) {
   buf[n] = 0;
   *data = buf;
   *len = n;
+  *mtime = st.st_mtime;
   return true;
 }
 
@@ -167,10 +171,14 @@ bool pb_cache_get(pb_cache *c, const char *hex, void **data, size_t *len) {
   if (!pb_entry_path(c, hex, path, sizeof path)) return false;
   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
-  bool ok = pb_entry_read(fd, data, len);
+  time_t mtime = 0;
+  bool ok = pb_entry_read(fd, data, len, &mtime);
+  /* Recently used: the mtime orders the eviction.  An hour is fine enough
+   * for that, and a render makes dozens of hits, each of which would
+   * otherwise write the file's metadata. */
+  if (ok && time(NULL) - mtime > PB_CACHE_TOUCH_AFTER) (void)futimens(fd, NULL);
   close(fd);
   if (!ok) unlink(path); /* never trusted, replaced on the next put */
-  else utimensat(AT_FDCWD, path, NULL, 0); /* recently used */
   return ok;
 }
 

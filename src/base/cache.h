@@ -10,7 +10,8 @@
  * and removed, never trusted.  Writes go to a temporary file renamed into
  * place, so processes sharing the cache see an entry whole or not at all.
  * The cache is bounded: past its size limit the entries used least
- * recently (by mtime, refreshed on every hit) are removed.
+ * recently (by mtime, refreshed by a hit on an entry an hour old or more)
+ * are removed.
  *
  * The cache never fails a render: a directory that cannot be created or
  * written just disables it (pb_cache_open reports why in a warning only

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/paiban-cache-test.XXXXXX";
@@ -142,6 +144,31 @@ static void test_bound(void) {
   pb_cache_close(c);
 }
 
+/* A hit refreshes an entry's mtime (the eviction order) only when it is
+ * older than an hour, so a render's many hits write no metadata. */
+static void test_touch(void) {
+  pb_cache *c = pb_cache_open(dir, 0);
+  char key[33], path[600];
+  key_of("touch", "entry", key);
+  pb_cache_put(c, key, "abc", 3);
+  snprintf(path, sizeof path, "%s/%s", dir, key);
+  time_t now = time(NULL);
+  struct timespec old[2] = {{now - 2 * 86400, 0}, {now - 2 * 86400, 0}};
+  struct timespec recent[2] = {{now - 60, 0}, {now - 60, 0}};
+  void *data = NULL;
+  size_t len = 0;
+  struct stat st;
+  CHECK(utimensat(AT_FDCWD, path, old, 0) == 0);
+  CHECK(pb_cache_get(c, key, &data, &len));
+  free(data);
+  CHECK(stat(path, &st) == 0 && st.st_mtime >= now - 5);
+  CHECK(utimensat(AT_FDCWD, path, recent, 0) == 0);
+  CHECK(pb_cache_get(c, key, &data, &len));
+  free(data);
+  CHECK(stat(path, &st) == 0 && st.st_mtime == now - 60);
+  pb_cache_close(c);
+}
+
 static void test_default_dir(void) {
   char buf[512];
   setenv("PAIBAN_CACHE_DIR", "/x/y", 1);
@@ -165,6 +192,7 @@ int main(void) {
   test_round_trip();
   test_corruption();
   test_bound();
+  test_touch();
   test_default_dir();
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
