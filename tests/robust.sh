@@ -277,6 +277,33 @@ run -q -o dblout dbl/der.md; want "edition alone names the original's error" 1 "
 run -q ''; want "empty input name" 2 "an input name is empty"
 run -q -o '' good.md; want "empty output name" 2 "-o needs a file or directory name"
 
+# --- libraries loaded on demand (OpenCC, libxml2, libzip) ------------------------
+# They are found by soname when an edition needs them; one that is missing
+# or is not the library it should be is a clear error for that render, at
+# the line that asked for it, and nothing is written.  A stand-in library
+# with no functions, found first through LD_LIBRARY_PATH, plays the part.
+if command -v cc >/dev/null 2>&1; then
+  mkdir -p fakelib
+  printf 'int pb_not_the_library;\n' >fakelib/empty.c
+  for so in libopencc.so.1.1 libxml2.so.2; do
+    cc -shared -fPIC -o "fakelib/$so" fakelib/empty.c 2>/dev/null
+  done
+  mkdir -p derived
+  cp "$ROOT/manuscripts/essay.zh-Hant.md" derived/
+  printf -- '---\nlang: zh-Hans\nderive-from: essay.zh-Hant.md\nconvert: tw2sp\n---\n' >derived/hans.md
+  LD_LIBRARY_PATH="$TMP/fakelib" run --no-cache -o derived/hans.pdf derived/hans.md
+  want "OpenCC not the library" 1 "^derived/hans.md:4:10: error: libopencc.so.1.1 lacks OpenCC's C functions"
+  no_file derived/hans.pdf "OpenCC not the library"
+  LD_LIBRARY_PATH="$TMP/fakelib" run --no-cache --profile epub -o lib.epub good.md
+  want "libxml2 not the library" 1 "^lib.epub: error: cannot write the EPUB: libxml2.so.2 lacks xml"
+  no_file lib.epub "libxml2 not the library"
+  # The PDF of the same manuscript needs neither.
+  LD_LIBRARY_PATH="$TMP/fakelib" run --no-cache -o lib.pdf good.md
+  want "PDF without the on-demand libraries" 0 ""
+else
+  echo "robust: no C compiler; on-demand library errors not checked" >&2
+fi
+
 # --- man page and fonts ---------------------------------------------------------
 "$PAIBAN" --man >paiban.1 && grep -q '^\.TH PAIBAN 1' paiban.1 && grep -q 'diagnostic' paiban.1 && pass ||
   fail "--man prints a man page with every option"
