@@ -1,5 +1,6 @@
-/* paiban — fonts: profiles (fonts/NAME.conf), fontconfig lookup, FreeType
- * faces wrapped in HarfBuzz fonts, per-character font choice.
+/* paiban — fonts: profiles (fonts/NAME.conf), fontconfig lookup, faces
+ * read by HarfBuzz (mapped once, its own OpenType font functions),
+ * per-character font choice.
  *
  * A font profile lists, per role, the fontconfig patterns for CJK text, for
  * Latin text and for fallback.  Each character takes the first face of its

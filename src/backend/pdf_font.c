@@ -349,7 +349,7 @@ static pb_pdf_font *pb_pf_open(pb_pdf_fonts *pf, size_t fi, bool vertical,
   f->vertical = vertical;
   f->nglyphs = hb_face_get_glyph_count(face->hb_face);
   int ys = 0;
-  /* Advances come in the font's scale (upem * 64 with FreeType funcs). */
+  /* Advances come in the font's scale (upem * 64: 26.6 font units). */
   hb_font_get_scale(face->hb_font, &f->xscale, &ys);
   if (f->xscale <= 0) f->xscale = (int)(face->upem ? face->upem : 1000);
   f->kind = !face->is_cff          ? PB_KIND_GLYF
