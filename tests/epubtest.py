@@ -135,6 +135,12 @@ def check_epub(path, md, tcy=None):
         report("container", "mimetype is not the first, stored entry without extra field")
     elif len({i.date_time for i in infos}) != 1:
         report("container", "entries carry different dates")
+    elif any(i.compress_type != zipfile.ZIP_DEFLATED for i in infos[1:]):
+        report("container", "an entry after the mimetype is not deflated")
+    elif z.testzip() is not None:
+        # Every entry inflates to its recorded size and CRC (paiban
+        # deflates them itself and hands libzip the finished streams).
+        report("container", "entry %s fails its CRC" % z.testzip())
     else:
         report("container")
 

@@ -41,6 +41,7 @@
   X(zip, zip_close)                                                            \
   X(zip, zip_discard)                                                          \
   X(zip, zip_error_code_zip)                                                   \
+  X(zip, zip_error_to_data)                                                    \
   X(zip, zip_error_fini)                                                       \
   X(zip, zip_error_init)                                                       \
   X(zip, zip_error_set)                                                        \
@@ -54,10 +55,13 @@
   X(zip, zip_source_buffer_create)                                             \
   X(zip, zip_source_close)                                                     \
   X(zip, zip_source_free)                                                      \
+  X(zip, zip_source_function)                                                  \
   X(zip, zip_source_keep)                                                      \
+  X(zip, zip_source_make_command_bitmap)                                       \
   X(zip, zip_source_open)                                                      \
   X(zip, zip_source_read)                                                      \
-  X(zip, zip_source_stat)
+  X(zip, zip_source_stat)                                                      \
+  X(zip, zip_stat_init)
 
 #define PB_EPUB_SLOT(lib, fn) __typeof__(fn) *fn;
 typedef struct pb_epub_libs_table {
@@ -94,6 +98,7 @@ bool pb_epub_libs_load(char *why, size_t whylen);
 #define zip_close (*pb_epub_libs.zip_close)
 #define zip_discard (*pb_epub_libs.zip_discard)
 #define zip_error_code_zip (*pb_epub_libs.zip_error_code_zip)
+#define zip_error_to_data (*pb_epub_libs.zip_error_to_data)
 #define zip_error_fini (*pb_epub_libs.zip_error_fini)
 #define zip_error_init (*pb_epub_libs.zip_error_init)
 #define zip_error_set (*pb_epub_libs.zip_error_set)
@@ -107,10 +112,13 @@ bool pb_epub_libs_load(char *why, size_t whylen);
 #define zip_source_buffer_create (*pb_epub_libs.zip_source_buffer_create)
 #define zip_source_close (*pb_epub_libs.zip_source_close)
 #define zip_source_free (*pb_epub_libs.zip_source_free)
+#define zip_source_function (*pb_epub_libs.zip_source_function)
 #define zip_source_keep (*pb_epub_libs.zip_source_keep)
+#define zip_source_make_command_bitmap (*pb_epub_libs.zip_source_make_command_bitmap)
 #define zip_source_open (*pb_epub_libs.zip_source_open)
 #define zip_source_read (*pb_epub_libs.zip_source_read)
 #define zip_source_stat (*pb_epub_libs.zip_source_stat)
+#define zip_stat_init (*pb_epub_libs.zip_stat_init)
 #endif
 
 #endif
