@@ -15,6 +15,15 @@ for m in essay.zh-Hant essay.zh-Hant.vertical essay.en; do
   [ -s cold.pdf ] && cmp -s cold.pdf warm.pdf && pass || fail "$m: a warm cache changes the PDF"
   cmp -s cold.pdf none.pdf && pass || fail "$m: --no-cache changes the PDF"
 done
+# The EPUB's font subsets come from the cache already deflated: the same
+# container bytes cold, warm and without the cache.
+for m in essay.zh-Hant essay.en; do
+  PAIBAN_CACHE_DIR=$C "$PAIBAN" -q --profile epub -o cold.epub "$ms/$m.md" 2>/dev/null
+  PAIBAN_CACHE_DIR=$C "$PAIBAN" -q --profile epub -o warm.epub "$ms/$m.md" 2>/dev/null
+  "$PAIBAN" -q --no-cache --profile epub -o none.epub "$ms/$m.md" 2>/dev/null
+  [ -s cold.epub ] && cmp -s cold.epub warm.epub && cmp -s cold.epub none.epub && pass ||
+    fail "$m: the cache changes the EPUB"
+done
 n=$(find "$C" -type f | wc -l)
 [ "$n" -ge 3 ] && pass || fail "the cache holds the font programs ($n entries)"
 # Damaged entries (a flipped byte, a truncated file, garbage) are ignored,

@@ -18,10 +18,6 @@
 
 static const pb_pos pb_nopos = {0, 0};
 
-/* libdeflate's level for the container's entries: 12 is its slowest and
- * smallest; 9 is smaller than zlib's 9 at a fraction of its time. */
-#define PB_EPUB_DEFLATE_LEVEL 9
-
 void pb_epub_fail(pb_epub *e, pb_status st, const char *what) {
   if (e->st != PB_OK) return;
   e->st = st;
@@ -39,7 +35,7 @@ void pb_epub_add(pb_epub *e, const char *name, unsigned char *data, size_t len,
     pb_epub_fail(e, PB_ERR_NOMEM, "out of memory");
     return;
   }
-  e->files[e->nfiles++] = (pb_epub_file){n, data, len, store};
+  e->files[e->nfiles++] = (pb_epub_file){n, data, len, store, false, 0, 0};
 }
 
 /* ---------------------------------------------------------------------- */
@@ -439,7 +435,7 @@ static void pb_epub_package(pb_epub *e, const char *title) {
  * the essay); libdeflate makes smaller streams in a fraction of that.
  * The source owns the compressed bytes. */
 typedef struct pb_zsrc {
-  unsigned char *z;     /* owned */
+  const unsigned char *z; /* borrowed from the file (freed with e) */
   size_t zlen, pos;
   zip_uint64_t size;    /* uncompressed */
   zip_uint32_t crc;
@@ -478,7 +474,6 @@ static zip_int64_t pb_zsrc_cb(void *ud, void *data, zip_uint64_t len,
     return zip_error_to_data(&z->error, data, len);
   case ZIP_SOURCE_FREE:
     zip_error_fini(&z->error);
-    free(z->z);
     free(z);
     return 0;
   case ZIP_SOURCE_SUPPORTS:
@@ -491,23 +486,42 @@ static zip_int64_t pb_zsrc_cb(void *ud, void *data, zip_uint64_t len,
   }
 }
 
-/* A source of f's bytes, deflated here; NULL when out of memory. */
-static zip_source_t *pb_zsrc_new(zip_t *za, struct libdeflate_compressor *c,
-                                 const pb_epub_file *f) {
+bool pb_epub_deflate(pb_epub *e, const unsigned char *data, size_t len,
+                     unsigned char **out, size_t *out_len, uint32_t *crc) {
+  *out = NULL;
+  if (!e->deflater) e->deflater = libdeflate_alloc_compressor(PB_EPUB_DEFLATE_LEVEL);
+  if (!e->deflater) return false;
+  size_t bound = libdeflate_deflate_compress_bound(e->deflater, len);
+  *out = malloc(bound ? bound : 1);
+  if (!*out) return false;
+  *out_len = libdeflate_deflate_compress(e->deflater, data, len, *out, bound);
+  *crc = (uint32_t)libdeflate_crc32(0, data, len);
+  return *out_len > 0 || len == 0;
+}
+
+bool pb_epub_file_deflate(pb_epub *e, pb_epub_file *f) {
+  if (f->deflated) return true;
+  unsigned char *z = NULL;
+  size_t zlen;
+  uint32_t crc;
+  if (f->len > UINT32_MAX || !pb_epub_deflate(e, f->data, f->len, &z, &zlen, &crc)) {
+    free(z);
+    return false;
+  }
+  free(f->data);
+  *f = (pb_epub_file){f->name, z, zlen, false, true, (uint32_t)f->len, crc};
+  return true;
+}
+
+/* A source of deflated file f for libzip; NULL when out of memory. */
+static zip_source_t *pb_zsrc_new(zip_t *za, const pb_epub_file *f) {
   pb_zsrc *z = calloc(1, sizeof *z);
-  size_t bound = libdeflate_deflate_compress_bound(c, f->len);
-  if (z) z->z = malloc(bound ? bound : 1);
-  if (!z || !z->z) goto fail;
-  z->zlen = libdeflate_deflate_compress(c, f->data, f->len, z->z, bound);
-  if (!z->zlen && f->len) goto fail;
-  z->size = f->len;
-  z->crc = (zip_uint32_t)libdeflate_crc32(0, f->data, f->len);
+  if (!z) return NULL;
+  *z = (pb_zsrc){.z = f->data, .zlen = f->len, .size = f->raw_len, .crc = f->crc};
   zip_error_init(&z->error);
   zip_source_t *src = zip_source_function(za, pb_zsrc_cb, z);
   if (src) return src;
   zip_error_fini(&z->error);
-fail:
-  if (z) free(z->z);
   free(z);
   return NULL;
 }
@@ -533,23 +547,24 @@ static void pb_epub_zip(pb_epub *e, unsigned char **out, size_t *out_len) {
                                       tm.tm_sec / 2);
   zip_uint16_t ddate = (zip_uint16_t)((tm.tm_year - 80) << 9 |
                                       (tm.tm_mon + 1) << 5 | tm.tm_mday);
-  struct libdeflate_compressor *c = libdeflate_alloc_compressor(PB_EPUB_DEFLATE_LEVEL);
-  if (!c) goto fail_za;
   for (size_t i = 0; i < e->nfiles; i++) {
     pb_epub_file *f = &e->files[i];
+    if (!f->store && !pb_epub_file_deflate(e, f)) {
+      pb_epub_fail(e, PB_ERR_NOMEM, "out of memory");
+      goto fail_za;
+    }
     zip_source_t *fs = f->store ? zip_source_buffer(za, f->data, f->len, 0)
-                                : pb_zsrc_new(za, c, f);
-    if (!fs) goto fail_c;
+                                : pb_zsrc_new(za, f);
+    if (!fs) goto fail_za;
     zip_int64_t idx = zip_file_add(za, f->name, fs, ZIP_FL_ENC_GUESS);
     if (idx < 0) {
       zip_source_free(fs);
-      goto fail_c;
+      goto fail_za;
     }
     if ((f->store && zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0) < 0) ||
         zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) < 0)
-      goto fail_c;
+      goto fail_za;
   }
-  libdeflate_free_compressor(c);
   if (zip_close(za) < 0) goto fail_za;
   za = NULL;
   zip_stat_t st;
@@ -569,8 +584,6 @@ static void pb_epub_zip(pb_epub *e, unsigned char **out, size_t *out_len) {
   zip_source_close(src);
   zip_source_free(src);
   return;
-fail_c:
-  libdeflate_free_compressor(c);
 fail_za:
   zip_error_set(&ze, zip_error_code_zip(zip_get_error(za)), 0);
   zip_discard(za);
@@ -594,6 +607,7 @@ static void pb_epub_free(pb_epub *e) {
     free(e->files[i].data);
   }
   free(e->files);
+  if (e->deflater) libdeflate_free_compressor(e->deflater);
   free(e->sections);
   free(e->fn_section);
 }

@@ -27,9 +27,12 @@
 /* One file of the container, in the order it is written. */
 typedef struct pb_epub_file {
   char *name;         /* owned: path inside the container ("EPUB/c001.xhtml") */
-  unsigned char *data;/* owned */
+  unsigned char *data;/* owned: the bytes, or their raw deflate stream */
   size_t len;
   bool store;         /* stored uncompressed (the mimetype) */
+  bool deflated;      /* data is already deflated (a font, possibly from
+                         the cache): raw_len and crc describe the bytes */
+  uint32_t raw_len, crc;
 } pb_epub_file;
 
 /* A content document: blocks [b0, b1) of the document. */
@@ -65,6 +68,7 @@ typedef struct pb_epub {
   size_t nfootnotes;
   pb_epub_file *files;    /* owned */
   size_t nfiles, files_cap;
+  struct libdeflate_compressor *deflater; /* owned, made on first use */
   pb_status st;           /* first failure; later steps do nothing */
 } pb_epub;
 
@@ -74,6 +78,17 @@ void pb_epub_fail(pb_epub *e, pb_status st, const char *what);
 /* Adds a file (takes ownership of data, which must be malloc'd). */
 void pb_epub_add(pb_epub *e, const char *name, unsigned char *data, size_t len,
                  bool store);
+
+/* Deflates data[0..len) with e's compressor (libdeflate level
+ * PB_EPUB_DEFLATE_LEVEL): *out malloc'd, *out_len, *crc; false when out of
+ * memory.  The container's entries and the cached font subsets. */
+#define PB_EPUB_DEFLATE_LEVEL 9
+bool pb_epub_deflate(pb_epub *e, const unsigned char *data, size_t len,
+                     unsigned char **out, size_t *out_len, uint32_t *crc);
+
+/* Deflates file f in place, unless it already is; false when out of
+ * memory (f is unchanged). */
+bool pb_epub_file_deflate(pb_epub *e, pb_epub_file *f);
 
 /* A writer into a memory buffer (no indentation when indent is false, so
  * inline markup gets no stray spaces); pb_epub_xml_finish hands the bytes

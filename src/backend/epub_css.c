@@ -129,7 +129,7 @@ static const char *const pb_epub_drop[] = {"DSIG", "EBDT", "EBLC", "EBSC",
 static bool pb_epub_font_key(const pb_epub *e, const pb_face *f,
                              const hb_set_t *chars, char hex[33]) {
   pb_cache_key k;
-  if (!f->file || !pb_cache_key_init(&k, "epub-font-1")) return false;
+  if (!f->file || !pb_cache_key_init(&k, "epub-font-deflated-1")) return false;
   bool ok = pb_cache_key_add_file(&k, f->file);
   int32_t v[3] = {f->index, e->s->vertical, f->is_cff};
   pb_cache_key_add(&k, v, sizeof v);
@@ -186,9 +186,53 @@ static void pb_epub_font(pb_epub *e, size_t i, const pb_face *f) {
   hb_subset_plan_destroy(plan);
 }
 
+/* A cached font entry: its raw length and CRC (little-endian uint32),
+ * then the subset's raw deflate stream, ready for the container. */
+#define PB_EPUB_FONT_HEAD 8
+
+static void pb_le32(unsigned char *p, uint32_t v) {
+  for (int k = 0; k < 4; k++) p[k] = (unsigned char)(v >> (8 * k));
+}
+
+static uint32_t pb_get_le32(const unsigned char *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+
+/* Takes a cached entry as face i's font file (deflated); false if it is
+ * not one. */
+static bool pb_epub_cached_font(pb_epub *e, size_t i, unsigned char *data, size_t len) {
+  if (len <= PB_EPUB_FONT_HEAD) return false;
+  uint32_t raw = pb_get_le32(data), crc = pb_get_le32(data + 4);
+  size_t n = len - PB_EPUB_FONT_HEAD;
+  memmove(data, data + PB_EPUB_FONT_HEAD, n);
+  size_t before = e->nfiles;
+  pb_epub_add_font(e, i, data, n);
+  if (e->nfiles != before + 1) return true; /* out of memory, reported */
+  pb_epub_file *f = &e->files[before];
+  f->deflated = true;
+  f->raw_len = raw;
+  f->crc = crc;
+  return true;
+}
+
+/* Deflates face i's new font file (the last one added) for the container
+ * and stores the result in the cache. */
+static void pb_epub_cache_font(pb_epub *e, const char *hex) {
+  pb_epub_file *f = &e->files[e->nfiles - 1];
+  if (!pb_epub_file_deflate(e, f)) return; /* the container tries again */
+  unsigned char *rec = malloc(PB_EPUB_FONT_HEAD + f->len);
+  if (!rec) return;
+  pb_le32(rec, f->raw_len);
+  pb_le32(rec + 4, f->crc);
+  memcpy(rec + PB_EPUB_FONT_HEAD, f->data, f->len);
+  pb_cache_put(e->cache, hex, rec, PB_EPUB_FONT_HEAD + f->len);
+  free(rec);
+}
+
 /* Each used face's subset, from the cache when it has it (then no shaping
- * for locl and no subsetting); the cache holds exactly the bytes
- * pb_epub_font makes. */
+ * for locl, no subsetting and no deflating); the cache holds exactly the
+ * deflate stream the container gets for the bytes pb_epub_font makes. */
 void pb_epub_write_fonts(pb_epub *e) {
   if (!e->embed) return;
   for (size_t i = 0; i < e->nfaces && e->st == PB_OK; i++) {
@@ -198,15 +242,13 @@ void pb_epub_write_fonts(pb_epub *e) {
     bool keyed = e->cache && pb_epub_font_key(e, f, e->chars[i], hex);
     void *data = NULL;
     size_t len = 0;
-    if (keyed && pb_cache_get(e->cache, hex, &data, &len) && len) {
-      pb_epub_add_font(e, i, data, len);
+    if (keyed && pb_cache_get(e->cache, hex, &data, &len) &&
+        pb_epub_cached_font(e, i, data, len))
       continue;
-    }
     free(data);
     size_t before = e->nfiles;
     pb_epub_font(e, i, f);
-    if (keyed && e->st == PB_OK && e->nfiles == before + 1)
-      pb_cache_put(e->cache, hex, e->files[before].data, e->files[before].len);
+    if (keyed && e->st == PB_OK && e->nfiles == before + 1) pb_epub_cache_font(e, hex);
   }
 }
 
