@@ -634,14 +634,7 @@ static pb_status pb_write_batch(pb_pdfw *w, pb_page_batch *b, size_t i0, size_t 
   if (st == PB_OK && compress) {
     memset(b->z, 0, sizeof b->z);
     /* Threads pay off from a few pages of text on. */
-    if (n > 1 && bytes > 64 * 1024) {
-      pb_pdf_parallel(w->fonts, n, pb_deflate_page, b);
-    } else {
-      for (size_t j = 0; j < n; j++)
-        b->ok[j] = !b->raw[j].len ||
-                   pb_pdf_fonts_deflate(w->fonts, b->raw[j].data, b->raw[j].len,
-                                        &b->z[j], &b->zlen[j]);
-    }
+    pb_pdf_parallel(w->fonts, n, n > 1 && bytes > 64 * 1024, pb_deflate_page, b);
   }
   for (size_t j = 0; j < n && st == PB_OK; j++)
     st = compress ? pb_put_deflated(w, b, i0, j)

@@ -709,10 +709,6 @@ static bool pb_zdeflate(struct libdeflate_compressor *z, const void *data,
 
 bool pb_pdf_fonts_compressing(const pb_pdf_fonts *pf) { return pf->compress; }
 
-bool pb_pdf_fonts_deflate(pb_pdf_fonts *pf, const void *data, size_t len,
-                          uint8_t **out, size_t *out_len) {
-  return pb_zdeflate(pf->deflater, data, len, out, out_len);
-}
 
 /* Everything the subset of f over u[0..n) depends on, as a cache key:
  * the font file's identity, the face, the glyphs, the options and the
@@ -1039,9 +1035,8 @@ typedef struct pb_par_pool {
   void *ctx;
 } pb_par_pool;
 
-static void *pb_par_worker(void *arg) {
-  pb_par_pool *p = arg;
-  struct libdeflate_compressor *z = libdeflate_alloc_compressor(9);
+/* Takes items until none is left, compressing with z. */
+static void pb_par_run(pb_par_pool *p, struct libdeflate_compressor *z) {
   for (;;) {
     pthread_mutex_lock(&p->lock);
     size_t i = p->next++;
@@ -1049,6 +1044,12 @@ static void *pb_par_worker(void *arg) {
     if (i >= p->n) break;
     p->fn(p->ctx, i, z); /* z may be NULL: fn reports the lack of memory */
   }
+}
+
+/* A helper thread, with a compressor of its own. */
+static void *pb_par_worker(void *arg) {
+  struct libdeflate_compressor *z = libdeflate_alloc_compressor(9);
+  pb_par_run(arg, z);
   if (z) libdeflate_free_compressor(z);
   return NULL;
 }
@@ -1059,19 +1060,20 @@ void pb_pdf_fonts_set_threads(pb_pdf_fonts *pf, int threads) {
   pf->threads = threads > 0 ? threads : 0;
 }
 
-void pb_pdf_parallel(const pb_pdf_fonts *pf, size_t n, pb_pdf_par_fn fn, void *ctx) {
+void pb_pdf_parallel(const pb_pdf_fonts *pf, size_t n, bool threads,
+                     pb_pdf_par_fn fn, void *ctx) {
   if (n == 0) return;
   pb_par_pool pool = {.n = n, .fn = fn, .ctx = ctx};
   pthread_mutex_init(&pool.lock, NULL);
   long cores = pf->threads ? pf->threads : sysconf(_SC_NPROCESSORS_ONLN);
-  size_t nthreads = cores > 1 ? (size_t)cores - 1 : 0;
+  size_t nthreads = threads && cores > 1 ? (size_t)cores - 1 : 0;
   if (nthreads > n - 1) nthreads = n - 1;
   if (nthreads > 8) nthreads = 8;
   pthread_t tid[8];
   size_t started = 0;
   for (; started < nthreads; started++)
     if (pthread_create(&tid[started], NULL, pb_par_worker, &pool) != 0) break;
-  pb_par_worker(&pool);
+  pb_par_run(&pool, pf->deflater); /* this thread: the fonts' own compressor */
   for (size_t i = 0; i < started; i++) pthread_join(tid[i], NULL);
   pthread_mutex_destroy(&pool.lock);
 }
@@ -1097,7 +1099,7 @@ static void pb_font_job_run(void *ctx, size_t i, struct libdeflate_compressor *z
  * depend on which thread made what. */
 static void pb_make_programs(pb_pdf_fonts *pf, pb_font_job *jobs, size_t n) {
   pb_font_jobs fj = {.pf = pf, .jobs = jobs};
-  pb_pdf_parallel(pf, n, pb_font_job_run, &fj);
+  pb_pdf_parallel(pf, n, true, pb_font_job_run, &fj);
 }
 
 pb_status pb_pdf_fonts_finish(pb_pdf_fonts *pf) {

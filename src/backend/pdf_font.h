@@ -72,15 +72,21 @@ void pb_pdf_fonts_free(pb_pdf_fonts *pf);
  * core. */
 void pb_pdf_fonts_set_threads(pb_pdf_fonts *pf, int threads);
 
-/* fn(ctx, i, z) for every i in [0, n), on pf's threads (the calling one
- * among them) in any order; z is the thread's own compressor, NULL when
- * it could not be made. */
+/* fn(ctx, i, z) for every i in [0, n), in any order: with threads on pf's
+ * threads, the calling one among them, else on the calling thread alone
+ * (small work does not pay for starting threads).  z is the thread's own
+ * compressor (the calling thread's is pf's), NULL when it could not be
+ * made. */
 struct libdeflate_compressor;
 typedef void (*pb_pdf_par_fn)(void *ctx, size_t i, struct libdeflate_compressor *z);
-void pb_pdf_parallel(const pb_pdf_fonts *pf, size_t n, pb_pdf_par_fn fn, void *ctx);
+void pb_pdf_parallel(const pb_pdf_fonts *pf, size_t n, bool threads,
+                     pb_pdf_par_fn fn, void *ctx);
 
-/* pb_pdf_fonts_deflate with compressor z (false when z is NULL or out of
- * memory); *out is malloc'd, NULL on failure. */
+/* Whether the document's streams are compressed (libdeflate, zlib format). */
+bool pb_pdf_fonts_compressing(const pb_pdf_fonts *pf);
+
+/* Compresses data into a new zlib stream with compressor z (false when z
+ * is NULL or out of memory); *out is malloc'd, NULL on failure. */
 bool pb_pdf_deflate_with(struct libdeflate_compressor *z, const void *data,
                          size_t len, uint8_t **out, size_t *out_len);
 
@@ -100,13 +106,6 @@ typedef struct pb_pdf_glyph {
  * glyph id, out of memory, libharu failure). */
 pb_status pb_pdf_fonts_use(pb_pdf_fonts *pf, const pb_placed_glyph *g,
                            bool sole, pb_pdf_glyph *out);
-
-/* Whether the document's streams are compressed, and the compressor
- * (zlib format, libdeflate) for other streams of it: *out is malloc'd,
- * false when out of memory. */
-bool pb_pdf_fonts_compressing(const pb_pdf_fonts *pf);
-bool pb_pdf_fonts_deflate(pb_pdf_fonts *pf, const void *data, size_t len,
-                          uint8_t **out, size_t *out_len);
 
 /* Subsets every used face and completes its font objects. */
 pb_status pb_pdf_fonts_finish(pb_pdf_fonts *pf);

@@ -231,23 +231,24 @@ bool pb_prefill_take(pb_prefill *pf, const pb_text_run *run, pb_len size,
   return match;
 }
 
-void pb_prefill_wait(pb_prefill *pf) {
-  if (!pf) return;
+/* Sets *flag (stop or drain) for the helpers, wakes those waiting for the
+ * pass to move, and joins them all. */
+static void pb_pf_join(pb_prefill *pf, bool *flag) {
   pthread_mutex_lock(&pf->lock);
-  pf->drain = true;
+  *flag = true;
   pthread_cond_broadcast(&pf->moved);
   pthread_mutex_unlock(&pf->lock);
   for (int i = 0; i < pf->nhelpers; i++) pthread_join(pf->helper[i], NULL);
   pf->nhelpers = 0;
 }
 
+void pb_prefill_wait(pb_prefill *pf) {
+  if (pf) pb_pf_join(pf, &pf->drain);
+}
+
 void pb_prefill_end(pb_prefill *pf) {
   if (!pf) return;
-  pthread_mutex_lock(&pf->lock);
-  pf->stop = true;
-  pthread_cond_broadcast(&pf->moved);
-  pthread_mutex_unlock(&pf->lock);
-  for (int i = 0; i < pf->nhelpers; i++) pthread_join(pf->helper[i], NULL);
+  pb_pf_join(pf, &pf->stop);
   pthread_cond_destroy(&pf->moved);
   pthread_cond_destroy(&pf->done);
   pthread_mutex_destroy(&pf->lock);

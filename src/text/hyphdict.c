@@ -66,32 +66,31 @@ static void *pb_hyd_put(pb_hyd_out *o, const void *v, size_t n) {
   return at;
 }
 
-/* Appends s (and its NUL) to the characters being gathered; its offset. */
-static uint32_t pb_hyd_str(pb_hyd_out *chars, const char *s) {
-  if (!s) return PB_HYD_NULL;
-  size_t n = strlen(s) + 1;
+/* Appends n bytes at p (NUL-terminated strings) to the characters being
+ * gathered; their offset, PB_HYD_NULL for none (p NULL). */
+static uint32_t pb_hyd_chars(pb_hyd_out *chars, const char *p, size_t n) {
+  if (!p) return PB_HYD_NULL;
   if (chars->len + n >= PB_HYD_NULL) {
     chars->failed = true;
     return PB_HYD_NULL;
   }
   uint32_t off = (uint32_t)chars->len;
-  pb_hyd_put(chars, s, n);
+  pb_hyd_put(chars, p, n);
   return off;
 }
 
-/* Appends the NOHYPHEN list: nohyphenl + 1 strings one after the other,
- * each with its NUL (how libhyphen keeps it); its offset. */
+/* A string (and its NUL). */
+static uint32_t pb_hyd_str(pb_hyd_out *chars, const char *s) {
+  return pb_hyd_chars(chars, s, s ? strlen(s) + 1 : 0);
+}
+
+/* The NOHYPHEN list: nohyphenl + 1 strings one after the other, each with
+ * its NUL (how libhyphen keeps it). */
 static uint32_t pb_hyd_nohyphen(pb_hyd_out *chars, const HyphenDict *d) {
-  if (!d->nohyphen) return PB_HYD_NULL;
   size_t n = 0;
-  for (int i = 0; i <= d->nohyphenl; i++) n += strlen(d->nohyphen + n) + 1;
-  if (chars->len + n >= PB_HYD_NULL) {
-    chars->failed = true;
-    return PB_HYD_NULL;
-  }
-  uint32_t off = (uint32_t)chars->len;
-  pb_hyd_put(chars, d->nohyphen, n);
-  return off;
+  for (int i = 0; d->nohyphen && i <= d->nohyphenl; i++)
+    n += strlen(d->nohyphen + n) + 1;
+  return pb_hyd_chars(chars, d->nohyphen, n);
 }
 
 static void pb_hyd_put_level(pb_hyd_out *o, const HyphenDict *d) {

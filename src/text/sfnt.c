@@ -183,6 +183,18 @@ static bool pb_cff_charset(const pb_cff *c, size_t off, unsigned ncs,
   return true;
 }
 
+/* The header (major, minor, hdrSize, offSize), the Name INDEX and the
+ * first font's Top DICT: its charset and CharStrings offsets and whether
+ * it has ROS.  False if they cannot be read. */
+static bool pb_cff_top_dict(const pb_cff *c, long *charset, long *charstrings,
+                            bool *ros) {
+  unsigned cnt;
+  size_t first, last, end, top_a, top_b;
+  return c->len >= 4 && pb_cff_index(c, c->p[2], &cnt, &first, &last, &end) &&
+         pb_cff_index(c, end, &cnt, &top_a, &top_b, &end) && cnt >= 1 &&
+         pb_cff_top(c, top_a, top_b, charset, charstrings, ros);
+}
+
 int pb_cff_cids(hb_face_t *face, unsigned nglyphs, uint16_t **cid) {
   *cid = NULL;
   hb_blob_t *blob = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
@@ -191,16 +203,11 @@ int pb_cff_cids(hb_face_t *face, unsigned nglyphs, uint16_t **cid) {
   c.len = blen;
   int ok = -1;
   uint16_t *map = NULL;
-  unsigned cnt, ncs;
-  size_t first, last, end, top_a, top_b;
+  unsigned ncs;
+  size_t first, last, end;
   long charset, charstrings;
   bool ros, identity;
-  if (c.len < 4) goto done;
-  /* Header: major, minor, hdrSize, offSize; then the Name INDEX. */
-  if (!pb_cff_index(&c, c.p[2], &cnt, &first, &last, &end)) goto done;
-  if (!pb_cff_index(&c, end, &cnt, &top_a, &top_b, &end) || cnt < 1)
-    goto done;
-  if (!pb_cff_top(&c, top_a, top_b, &charset, &charstrings, &ros)) goto done;
+  if (!pb_cff_top_dict(&c, &charset, &charstrings, &ros)) goto done;
   if (!ros) {
     ok = 0; /* not CID-keyed: codes are glyph ids */
     goto done;
@@ -233,13 +240,9 @@ done:
 
 bool pb_cff_is_cid_keyed(const unsigned char *data, unsigned len) {
   pb_cff c = {data, len};
-  unsigned cnt;
-  size_t first, last, end, top_a, top_b;
   long charset, charstrings;
   bool ros = false;
-  return c.len >= 4 && pb_cff_index(&c, c.p[2], &cnt, &first, &last, &end) &&
-         pb_cff_index(&c, end, &cnt, &top_a, &top_b, &end) && cnt >= 1 &&
-         pb_cff_top(&c, top_a, top_b, &charset, &charstrings, &ros) && ros;
+  return pb_cff_top_dict(&c, &charset, &charstrings, &ros) && ros;
 }
 
 /* ascent/descent as FreeType's sfnt driver sets FT_Face's: hhea, else the
