@@ -24,7 +24,10 @@ void pb_unload_opencc(void);
 
 /* Loads libhyphen's dictionary dict_name (e.g. "hyph_en_US.dic", as in
  * pb_settings.hyphen_dict) for every later render.  Returns PB_OK, or
- * PB_ERR_IO when it cannot be loaded (nothing is kept). */
+ * PB_ERR_IO when it cannot be loaded (nothing is kept).  A dictionary a
+ * render loads itself goes into the same table (up to four in all), so
+ * later renders, and a render's threads, find it; the unload frees them
+ * all. */
 pb_status pb_preload_hyphenation(const char *dict_name);
 void pb_unload_hyphenation(void);
 

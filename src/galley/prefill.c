@@ -35,8 +35,6 @@ struct pb_prefill {
   const pb_doc *doc;
   const pb_settings *s;
   pb_fontset *fs;
-  pb_shaper *sh;               /* the render's (borrowed) */
-  pb_hyphen_share share;
   pb_pf_entry *entries;        /* in document order */
   size_t nentries;
   uint32_t *entry_of;          /* per block: its entry + 1, 0 none */
@@ -90,8 +88,7 @@ static void *pb_pf_helper(void *arg) {
   pb_diags d;
   pb_diags_init(&d, "");
   pb_shaper *sh = NULL;
-  if (pb_shaper_new(pf->fs, pf->s, &d, &sh) == PB_OK)
-    pb_shaper_hyphen_share_begin(sh, &pf->share);
+  if (pb_shaper_new(pf->fs, pf->s, &d, &sh) != PB_OK) sh = NULL;
   for (;;) {
     pthread_mutex_lock(&pf->lock);
     pb_pf_entry *e = sh ? pb_pf_next(pf) : NULL;
@@ -146,36 +143,32 @@ static void pb_pf_free(pb_prefill *pf) {
 }
 
 pb_prefill *pb_prefill_start(const pb_doc *doc, const pb_settings *s,
-                             pb_fontset *fs, pb_shaper *sh, int threads) {
+                             pb_fontset *fs, int threads) {
   if (threads < 2 || !doc->nblocks) return NULL;
   pb_prefill *pf = calloc(1, sizeof *pf);
   if (!pf) return NULL;
-  *pf = (pb_prefill){.doc = doc, .s = s, .fs = fs, .sh = sh};
-  if (!pb_pf_collect(pf) || !pb_shaper_hyphen_share_init(sh, &pf->share)) {
+  *pf = (pb_prefill){.doc = doc, .s = s, .fs = fs};
+  if (!pb_pf_collect(pf)) {
     pb_pf_free(pf);
     return NULL;
   }
   if (pthread_mutex_init(&pf->lock, NULL) != 0) {
-    pb_shaper_hyphen_share_end(sh, &pf->share);
     pb_pf_free(pf);
     return NULL;
   }
   if (pthread_cond_init(&pf->done, NULL) != 0) {
     pthread_mutex_destroy(&pf->lock);
-    pb_shaper_hyphen_share_end(sh, &pf->share);
     pb_pf_free(pf);
     return NULL;
   }
   if (pthread_cond_init(&pf->moved, NULL) != 0) {
     pthread_cond_destroy(&pf->done);
     pthread_mutex_destroy(&pf->lock);
-    pb_shaper_hyphen_share_end(sh, &pf->share);
     pb_pf_free(pf);
     return NULL;
   }
   /* Faces open lazily, which threads may not do at once. */
   pb_fontset_open_faces(fs);
-  pb_shaper_hyphen_share_begin(sh, &pf->share);
   int want = threads - 1;
   if (want > PB_PREFILL_MAX_HELPERS) want = PB_PREFILL_MAX_HELPERS;
   if ((size_t)want > pf->nentries) want = (int)pf->nentries;
@@ -252,6 +245,5 @@ void pb_prefill_end(pb_prefill *pf) {
   pthread_cond_destroy(&pf->moved);
   pthread_cond_destroy(&pf->done);
   pthread_mutex_destroy(&pf->lock);
-  pb_shaper_hyphen_share_end(pf->sh, &pf->share);
   pb_pf_free(pf);
 }

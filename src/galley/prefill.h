@@ -11,7 +11,8 @@
  * and break each one
  * with the options the block styling will most likely give it
  * (pb_galley_paragraph_opts), each with a shaper of its own over the
- * shared font set and hyphenation dictionary.  The galley pass, which
+ * shared font set and the process's hyphenation dictionary (text/hyphen.c
+ * loads it once for all threads).  The galley pass, which
  * stays sequential and in document order, takes a paragraph's pb_para,
  * items and breaks from the prefill instead of making them
  * (pb_prefill_take), waiting for a helper that is on it, or taking a
@@ -24,8 +25,7 @@
  *
  * Ownership: a pb_prefill owns its entries, threads and shapers; what
  * pb_prefill_take hands over belongs to the caller.  It borrows the
- * document, settings, font set and the render's shaper, which must
- * outlive it.
+ * document, settings and font set, which must outlive it.
  */
 #ifndef PB_PREFILL_H
 #define PB_PREFILL_H
@@ -38,10 +38,9 @@ typedef struct pb_prefill pb_prefill;
 
 /* Starts threads - 1 helper threads on doc's paragraphs (none, and NULL,
  * when threads < 2, the document has fewer than two paragraphs, or
- * resources run out: the render then simply sets everything itself).
- * sh is the render's shaper; its hyphenation is shared until the end. */
+ * resources run out: the render then simply sets everything itself). */
 pb_prefill *pb_prefill_start(const pb_doc *doc, const pb_settings *s,
-                             pb_fontset *fs, pb_shaper *sh, int threads);
+                             pb_fontset *fs, int threads);
 
 /* The shaped paragraph, items and breaks of block's run, if the prefill
  * made them with exactly these inputs: true, and they are moved into p,
@@ -53,9 +52,8 @@ bool pb_prefill_take(pb_prefill *pf, const pb_text_run *run, pb_len size,
                      pb_role role, const pb_line_opts *o, uint32_t block,
                      pb_para *p, pb_items *items, pb_breaks *br);
 
-/* Stops the helpers (they finish the paragraph they are on), frees what
- * was not taken, and hands the shared hyphenation dictionary to the
- * render's shaper.  NULL is allowed. */
+/* Stops the helpers (they finish the paragraph they are on) and frees
+ * what was not taken.  NULL is allowed. */
 void pb_prefill_end(pb_prefill *pf);
 
 /* For tests: waits until the helpers have done every paragraph nobody

@@ -130,7 +130,7 @@ pb_status pb_typeset_with(const pb_doc *doc, const pb_settings *s,
   if (st == PB_OK) st = pb_shaper_new(fs, s, diags, &sh);
   /* Other threads shape and break the paragraphs ahead of the galley pass
    * (galley/prefill.h). */
-  pb_prefill *pf = st == PB_OK && opt ? pb_prefill_start(doc, s, fs, sh, opt->threads)
+  pb_prefill *pf = st == PB_OK && opt ? pb_prefill_start(doc, s, fs, opt->threads)
                                       : NULL;
   pb_setter set = {.s = s, .sh = sh, .gal = &gal, .diags = diags,
                    .trace = opt ? opt->trace : NULL, .prefill = pf};

@@ -79,8 +79,7 @@ const pb_face *pb_fontset_face(const pb_fontset *fs, size_t i) {
  * has no query for come from the tables (text/sfnt.h says why not
  * FreeType).  A file that is no sfnt opens with no tables; the
  * embeddability check names what it is. */
-static bool pb_face_open(pb_fontset *fs, pb_face *f) {
-  (void)fs;
+static bool pb_face_open(pb_face *f) {
   f->blob = hb_blob_create_from_file_or_fail(f->file);
   if (!f->blob) return false;
   f->hb_face = hb_face_create(f->blob, (unsigned)f->index);
@@ -124,7 +123,7 @@ static bool pb_face_open(pb_fontset *fs, pb_face *f) {
 static bool pb_face_ready(pb_fontset *fs, int i) {
   if (fs->loaded[i]) return fs->faces[i].hb_font != NULL;
   fs->loaded[i] = true;
-  if (!pb_face_open(fs, &fs->faces[i])) {
+  if (!pb_face_open(&fs->faces[i])) {
     /* Keep the names for messages; drop the rest. */
     pb_face *f = &fs->faces[i];
     if (f->hb_font) hb_font_destroy(f->hb_font);

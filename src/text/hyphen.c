@@ -33,12 +33,17 @@ static pb_hyphdict *pb_hyphen_load(const char *dict_name) {
   return pb_hyphdict_load(path, pb_hyphen_cache);
 }
 
-/* Dictionaries preloaded for the whole process (paiban/preload.h). */
+/* The process's dictionaries (paiban/preload.h), by name: preloaded ones,
+ * and those renders loaded, kept for later renders (and for the paragraph
+ * prefill's threads, src/galley/prefill.h, which share a render's).  The
+ * lock makes a lookup and a load one step, so that threads needing the
+ * same dictionary load it once. */
 #define PB_HYPHEN_PRELOAD 4
 static struct {
   char name[64];
   pb_hyphdict *dict;
 } pb_hyphen_preloaded[PB_HYPHEN_PRELOAD];
+static pthread_mutex_t pb_hyphen_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static pb_hyphdict *pb_hyphen_find(const char *dict_name) {
   for (int i = 0; i < PB_HYPHEN_PRELOAD && pb_hyphen_preloaded[i].dict; i++)
@@ -47,27 +52,45 @@ static pb_hyphdict *pb_hyphen_find(const char *dict_name) {
   return NULL;
 }
 
+/* Dictionary dict_name from the table, else loaded and kept there; when
+ * the table is full (or the name too long for it) *owned is set and the
+ * caller frees it.  NULL if it cannot be loaded.  Thread-safe. */
+static pb_hyphdict *pb_hyphen_get(const char *dict_name, bool *owned) {
+  *owned = false;
+  pthread_mutex_lock(&pb_hyphen_lock);
+  pb_hyphdict *d = pb_hyphen_find(dict_name);
+  if (!d && (d = pb_hyphen_load(dict_name)) != NULL) {
+    *owned = true;
+    for (int i = 0; *owned && i < PB_HYPHEN_PRELOAD &&
+                    strlen(dict_name) < sizeof pb_hyphen_preloaded[i].name;
+         i++)
+      if (!pb_hyphen_preloaded[i].dict) {
+        strcpy(pb_hyphen_preloaded[i].name, dict_name);
+        pb_hyphen_preloaded[i].dict = d;
+        *owned = false;
+      }
+  }
+  pthread_mutex_unlock(&pb_hyphen_lock);
+  return d;
+}
+
 pb_status pb_preload_hyphenation(const char *dict_name) {
   if (!dict_name || strlen(dict_name) >= sizeof pb_hyphen_preloaded[0].name)
     return PB_ERR_IO;
-  if (pb_hyphen_find(dict_name)) return PB_OK;
-  for (int i = 0; i < PB_HYPHEN_PRELOAD; i++)
-    if (!pb_hyphen_preloaded[i].dict) {
-      pb_hyphdict *d = pb_hyphen_load(dict_name);
-      if (!d) return PB_ERR_IO;
-      strcpy(pb_hyphen_preloaded[i].name, dict_name);
-      pb_hyphen_preloaded[i].dict = d;
-      return PB_OK;
-    }
-  return PB_OK; /* table full: renders load their own */
+  bool owned;
+  pb_hyphdict *d = pb_hyphen_get(dict_name, &owned);
+  if (owned) pb_hyphdict_free(d); /* table full: renders load their own */
+  return d ? PB_OK : PB_ERR_IO;
 }
 
 void pb_unload_hyphenation(void) {
+  pthread_mutex_lock(&pb_hyphen_lock);
   for (int i = 0; i < PB_HYPHEN_PRELOAD && pb_hyphen_preloaded[i].dict; i++) {
     pb_hyphdict_free(pb_hyphen_preloaded[i].dict);
     pb_hyphen_preloaded[i].dict = NULL;
     pb_hyphen_preloaded[i].name[0] = '\0';
   }
+  pthread_mutex_unlock(&pb_hyphen_lock);
 }
 
 void pb_hyphenator_free(pb_hyphenator *h) {
@@ -77,60 +100,15 @@ void pb_hyphenator_free(pb_hyphenator *h) {
   h->borrowed = false;
 }
 
-bool pb_hyphen_share_init(pb_hyphen_share *sh, const char *dict_name) {
-  *sh = (pb_hyphen_share){.central = {.dict_name = dict_name}};
-  pthread_mutex_t *m = malloc(sizeof *m);
-  if (!m || pthread_mutex_init(m, NULL) != 0) {
-    free(m);
-    return false;
-  }
-  sh->lock = m;
-  return true;
-}
-
-void pb_hyphen_share_end(pb_hyphen_share *sh, pb_hyphenator *h) {
-  h->share = NULL;
-  if (h->dict == sh->central.dict && h->dict) {
-    h->borrowed = sh->central.borrowed; /* h takes it over */
-    sh->central.dict = NULL;
-  } else if (!h->tried && sh->central.dict) {
-    *h = (pb_hyphenator){.dict_name = h->dict_name, .dict = sh->central.dict,
-                         .tried = true, .borrowed = sh->central.borrowed};
-    sh->central.dict = NULL;
-  }
-  pb_hyphenator_free(&sh->central);
-  if (sh->lock) pthread_mutex_destroy(sh->lock);
-  free(sh->lock);
-  sh->lock = NULL;
-}
-
-static bool pb_hyphenator_ready(pb_hyphenator *h, pb_pos pos, pb_diags *diags);
-
-/* pb_hyphenator_ready through h's share. */
-static bool pb_hyphenator_ready_shared(pb_hyphenator *h, pb_pos pos,
-                                       pb_diags *diags) {
-  if (h->tried) return h->dict != NULL;
-  pthread_mutex_lock(h->share->lock);
-  pb_hyphenator *c = &h->share->central;
-  bool ok = pb_hyphenator_ready(c, pos, diags);
-  if (!ok) c->tried = false; /* the render's own pass reports it */
-  h->dict = c->dict;
-  h->borrowed = true;
-  h->tried = true;
-  pthread_mutex_unlock(h->share->lock);
-  return ok;
-}
-
 /* Parsing the patterns takes milliseconds: only when a word needs them
  * (Chinese text with only names never does). */
 static bool pb_hyphenator_ready(pb_hyphenator *h, pb_pos pos,
                                 pb_diags *diags) {
-  if (h->share) return pb_hyphenator_ready_shared(h, pos, diags);
   if (!h->tried) {
     h->tried = true;
-    h->dict = h->dict_name ? pb_hyphen_find(h->dict_name) : NULL;
-    h->borrowed = h->dict != NULL;
-    if (!h->dict) h->dict = pb_hyphen_load(h->dict_name);
+    bool owned = false;
+    h->dict = h->dict_name ? pb_hyphen_get(h->dict_name, &owned) : NULL;
+    h->borrowed = !owned;
     if (!h->dict)
       pb_diag_add(diags, PB_SEV_WARNING, pos,
                   "hyphenation patterns '%s' not found; Latin words are not "

@@ -3,9 +3,11 @@
  * hyphen-en-us).  clreq has nothing to say about Latin words; TeX's
  * minima (2 letters before, 3 after) apply.
  *
- * Ownership: a pb_hyphenator owns its dictionary, loaded on the first word
- * that needs it; pb_hyphenator_free() frees it — unless it was preloaded
- * for the whole process (include/paiban/preload.h), which it borrows.
+ * Ownership: a pb_hyphenator borrows its dictionary, found or loaded on
+ * the first word that needs it, from the process's table
+ * (include/paiban/preload.h; threads load each dictionary once), which
+ * keeps it for later renders; only when the table is full does the
+ * hyphenator own it, and pb_hyphenator_free() frees it.
  */
 #ifndef PB_HYPHEN_H
 #define PB_HYPHEN_H
@@ -17,25 +19,8 @@ typedef struct pb_hyphenator {
   const char *dict_name;  /* borrowed: e.g. "hyph_en_US.dic"; "" = none */
   struct pb_hyphdict *dict; /* NULL until loaded (text/hyphdict.h) */
   bool tried;             /* the load was attempted (it may have failed) */
-  bool borrowed;          /* dict is the process's preloaded one, or the
-                             share's */
-  struct pb_hyphen_share *share; /* borrowed, or NULL: load through it */
+  bool borrowed;          /* dict is in the process's table */
 } pb_hyphenator;
-
-/* One dictionary for the shapers of several threads (the paragraph
- * prefill, src/galley/prefill.h): the first that needs it loads it under
- * the lock, the others borrow it.  A failed load is not remembered, so
- * the render's own pass reports it where it happens. */
-typedef struct pb_hyphen_share {
-  void *lock;             /* pthread_mutex_t *, owned */
-  pb_hyphenator central;  /* owns the dictionary */
-} pb_hyphen_share;
-
-/* Starts a share for dictionary dict_name; false when out of memory. */
-bool pb_hyphen_share_init(pb_hyphen_share *sh, const char *dict_name);
-/* Ends it: h (the render's own hyphenator, whose share it was) takes the
- * dictionary if it has none, else the share frees its own. */
-void pb_hyphen_share_end(pb_hyphen_share *sh, pb_hyphenator *h);
 
 void pb_hyphenator_free(pb_hyphenator *h);
 

@@ -55,18 +55,6 @@ bool pb_shaper_reported(const pb_shaper *sh) {
   return sh->missing != NULL || (sh->hyphenator.tried && !sh->hyphenator.dict);
 }
 
-bool pb_shaper_hyphen_share_init(const pb_shaper *sh, pb_hyphen_share *share) {
-  return pb_hyphen_share_init(share, sh->hyphenator.dict_name);
-}
-
-void pb_shaper_hyphen_share_begin(pb_shaper *sh, pb_hyphen_share *share) {
-  sh->hyphenator.share = share;
-}
-
-void pb_shaper_hyphen_share_end(pb_shaper *sh, pb_hyphen_share *share) {
-  pb_hyphen_share_end(share, &sh->hyphenator);
-}
-
 void pb_shaper_free(pb_shaper *sh) {
   if (!sh) return;
   if (sh->buf) hb_buffer_destroy(sh->buf);

@@ -117,14 +117,6 @@ const pb_fontset *pb_shaper_fontset(const pb_shaper *sh);
  * (src/galley/parcache.h). */
 bool pb_shaper_reported(const pb_shaper *sh);
 
-/* The shapers of the paragraph prefill's threads and the render's own
- * share one hyphenation dictionary (text/hyphen.h): begin points sh's
- * hyphenator at share, end (for the render's own shaper) hands the
- * dictionary to it and frees the share's. */
-struct pb_hyphen_share;
-bool pb_shaper_hyphen_share_init(const pb_shaper *sh, struct pb_hyphen_share *share);
-void pb_shaper_hyphen_share_begin(pb_shaper *sh, struct pb_hyphen_share *share);
-void pb_shaper_hyphen_share_end(pb_shaper *sh, struct pb_hyphen_share *share);
 
 /* Classifies characters, chooses fonts, shapes runs with HarfBuzz, groups
  * the glyphs into units and gives full-width marks their blanks (§3).

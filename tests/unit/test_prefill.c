@@ -54,7 +54,7 @@ static void check_take(const char *md) {
   CHECK(pb_fontset_load(NULL, doc.meta.fonts, s.lang, &fs, &d) == PB_OK);
   CHECK(fs && pb_shaper_new(fs, &s, &d, &sh) == PB_OK);
   if (!sh) return;
-  pb_prefill *pf = pb_prefill_start(&doc, &s, fs, sh, 3);
+  pb_prefill *pf = pb_prefill_start(&doc, &s, fs, 3);
   CHECK(pf != NULL);
   pb_prefill_wait(pf);
   size_t paras = 0, taken = 0, before = pb_prefill_taken();
