@@ -9,6 +9,7 @@
 #include "backend/epub.h"
 #include "backend/font_subset.h"
 #include "base/cache.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -190,15 +191,6 @@ static void pb_epub_font(pb_epub *e, size_t i, const pb_face *f) {
  * then the subset's raw deflate stream, ready for the container. */
 #define PB_EPUB_FONT_HEAD 8
 
-static void pb_le32(unsigned char *p, uint32_t v) {
-  for (int k = 0; k < 4; k++) p[k] = (unsigned char)(v >> (8 * k));
-}
-
-static uint32_t pb_get_le32(const unsigned char *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-         (uint32_t)p[3] << 24;
-}
-
 /* Takes a cached entry as face i's font file (deflated); false if it is
  * not one. */
 static bool pb_epub_cached_font(pb_epub *e, size_t i, unsigned char *data, size_t len) {
@@ -223,8 +215,8 @@ static void pb_epub_cache_font(pb_epub *e, const char *hex) {
   if (!pb_epub_file_deflate(e, f)) return; /* the container tries again */
   unsigned char *rec = malloc(PB_EPUB_FONT_HEAD + f->len);
   if (!rec) return;
-  pb_le32(rec, f->raw_len);
-  pb_le32(rec + 4, f->crc);
+  pb_put_le32(rec, f->raw_len);
+  pb_put_le32(rec + 4, f->crc);
   memcpy(rec + PB_EPUB_FONT_HEAD, f->data, f->len);
   pb_cache_put(e->cache, hex, rec, PB_EPUB_FONT_HEAD + f->len);
   free(rec);

@@ -5,6 +5,7 @@
 #include "backend/font_subset.h"
 #include "text/sfnt.h"
 #include "base/cache.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -733,9 +734,7 @@ static bool pb_program_parse(const uint8_t *p, size_t len, size_t n,
                              pb_program *out) {
   if (len < 12) return false;
   uint32_t h[3];
-  for (int i = 0; i < 3; i++)
-    h[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-           (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+  for (int i = 0; i < 3; i++) h[i] = pb_get_le32(p + 4 * i);
   if ((h[2] != 0 && h[2] != n) || 12 + (uint64_t)h[1] + 4 * (uint64_t)h[2] != len)
     return false;
   out->data = malloc(h[1] ? h[1] : 1);
@@ -755,8 +754,7 @@ static void pb_program_store(const pb_pdf_fonts *pf, const char *hex,
   uint8_t *b = malloc(len);
   if (!b) return;
   uint32_t h[3] = {(uint32_t)prog->raw_len, (uint32_t)prog->len, (uint32_t)nmap};
-  for (int i = 0; i < 3; i++)
-    for (int k = 0; k < 4; k++) b[4 * i + k] = (uint8_t)(h[i] >> (8 * k));
+  for (int i = 0; i < 3; i++) pb_put_le32(b + 4 * i, h[i]);
   memcpy(b + 12, prog->data, prog->len);
   for (size_t i = 0; i < nmap; i++) memcpy(b + 12 + prog->len + 4 * i, &prog->new_gid[i], 4);
   pb_cache_put(pf->cache, hex, b, len);

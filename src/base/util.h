@@ -20,6 +20,17 @@ bool pb_text_append(uint32_t **pool, size_t *len, size_t *cap,
 /* malloc'd copy of s; NULL for NULL or on allocation failure. */
 char *pb_strdup(const char *s);
 
+/* Little-endian uint32 in the byte records paiban keeps in its persistent
+ * cache (font programs, EPUB font entries). */
+static inline void pb_put_le32(uint8_t *p, uint32_t v) {
+  for (int k = 0; k < 4; k++) p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static inline uint32_t pb_get_le32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+
 /* The family of a language tag: 0 Traditional Chinese (also the default
  * for NULL), 1 Simplified Chinese, 2 Latin script (English). */
 int pb_lang_family(const char *tag);
