@@ -87,6 +87,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libpaiban.a
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libpaiban.a $(LDLIBS)
 
+# The worker pool is the CLI's (src/cli/pool.c): its test links it too.
+$(BUILD)/tests/test_pool: tests/unit/test_pool.c tests/unit/check.h $(BUILD)/obj/cli/pool.o $(BUILD)/libpaiban.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/obj/cli/pool.o $(BUILD)/libpaiban.a $(LDLIBS)
+
 # One run renders every edition in all three profiles, in parallel (-j: cores).
 # A derived edition (derive-from) depends on its original, so every PDF
 # depends on every manuscript.

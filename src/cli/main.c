@@ -51,6 +51,9 @@ typedef struct pb_batch {
   size_t stdin_len;
   size_t *order;          /* owned: the order the pool hands jobs out in
                              (pb_batch_order); NULL: 0, 1, 2, ... */
+  size_t *group_start;    /* owned: where each group of jobs begins in
+                             that order (pb_pool_run); NULL: one group */
+  size_t ngroups;
 } pb_batch;
 
 static double pb_now_ms(void) {
@@ -465,18 +468,21 @@ static int pb_render_threads(int workers) {
   return t < 1 ? 1 : (int)t;
 }
 
-/* What the jobs of a batch share, named in their front matter. */
+/* What the jobs of a batch load, named in their front matter: OpenCC
+ * configurations, and the groups of jobs that share a font set and a
+ * hyphenation dictionary (what a worker loads for a job). */
 #define PB_PRELOAD_MAX 16
 typedef struct pb_preload_list {
   char opencc[PB_PRELOAD_MAX][32];   /* OpenCC configurations */
   size_t nopencc;
-  char hyphen[PB_PRELOAD_MAX][64];   /* hyphenation dictionaries */
-  size_t nhyphen;
   struct {
     char *fonts;                     /* owned: the profile name, or NULL */
     char lang[24];
-  } fontset[PB_PRELOAD_MAX];
-  size_t nfontset;
+    char hyphen[64];                 /* the dictionary, or "" */
+    size_t njobs;
+  } group[PB_PRELOAD_MAX + 1];       /* + 1: the jobs of no known group */
+  size_t ngroups;                    /* known groups; group[ngroups] is the rest */
+  size_t *job_group;                 /* owned: per job, its group */
 } pb_preload_list;
 
 /* Adds name to list (n entries of size bytes) unless it is there. */
@@ -487,17 +493,27 @@ static void pb_preload_name(char *list, size_t *n, size_t size, const char *name
   if (*n < PB_PRELOAD_MAX) strcpy(list + (*n)++ * size, name);
 }
 
-static void pb_preload_fontset(pb_preload_list *l, const char *fonts, const char *lang) {
-  for (size_t i = 0; i < l->nfontset; i++)
-    if (strcmp(l->fontset[i].lang, lang) == 0 &&
-        (fonts ? l->fontset[i].fonts && strcmp(l->fontset[i].fonts, fonts) == 0
-               : !l->fontset[i].fonts))
-      return;
-  if (l->nfontset == PB_PRELOAD_MAX || strlen(lang) >= sizeof l->fontset[0].lang) return;
+/* The group of a job with these fonts, language and dictionary: found, or
+ * added; SIZE_MAX (the rest) when the table is full. */
+static size_t pb_preload_group(pb_preload_list *l, const char *fonts, const char *lang,
+                               const char *hyphen) {
+  if (!hyphen) hyphen = "";
+  for (size_t i = 0; i < l->ngroups; i++)
+    if (strcmp(l->group[i].lang, lang) == 0 && strcmp(l->group[i].hyphen, hyphen) == 0 &&
+        (fonts ? l->group[i].fonts && strcmp(l->group[i].fonts, fonts) == 0
+               : !l->group[i].fonts))
+      return i;
+  if (l->ngroups == PB_PRELOAD_MAX || strlen(lang) >= sizeof l->group[0].lang ||
+      strlen(hyphen) >= sizeof l->group[0].hyphen)
+    return SIZE_MAX;
   char *copy = fonts ? strdup(fonts) : NULL;
-  if (fonts && !copy) return;
-  l->fontset[l->nfontset].fonts = copy;
-  strcpy(l->fontset[l->nfontset++].lang, lang);
+  if (fonts && !copy) return SIZE_MAX;
+  size_t g = l->ngroups++;
+  l->group[g].fonts = copy;
+  strcpy(l->group[g].lang, lang);
+  strcpy(l->group[g].hyphen, hyphen);
+  l->group[g].njobs = 0;
+  return g;
 }
 
 /* What each job needs, from the front matter alone (no derive: the
@@ -527,71 +543,119 @@ static void pb_preload_collect(const pb_batch *b, pb_preload_list *l) {
     }
     pb_overrides ov = pb_job_overrides(b->cli, job);
     pb_settings s;
-    if (parsed && pb_settings_from_meta(&doc.meta, &ov, &s, &d) == PB_OK &&
-        !d.errors) {
-      pb_preload_fontset(l, doc.meta.fonts, s.lang);
-      pb_preload_name(l->hyphen[0], &l->nhyphen, sizeof l->hyphen[0], s.hyphen_dict);
-    }
+    size_t g = SIZE_MAX; /* the rest */
+    if (parsed && pb_settings_from_meta(&doc.meta, &ov, &s, &d) == PB_OK && !d.errors)
+      g = pb_preload_group(l, doc.meta.fonts, s.lang, s.hyphen_dict);
+    if (l->job_group) l->job_group[i] = g;
     pb_diags_free(&d);
   }
+  /* The rest group comes after the known ones. */
+  for (size_t i = 0; l->job_group && i < b->njobs; i++) {
+    if (l->job_group[i] == SIZE_MAX) l->job_group[i] = l->ngroups;
+    l->group[l->job_group[i]].njobs++;
+  }
   pb_doc_free(&doc);
+}
+
+/* The list of a batch's jobs, or NULL when out of memory. */
+static pb_preload_list *pb_preload_list_make(const pb_batch *b) {
+  pb_preload_list *l = calloc(1, sizeof *l);
+  if (l) l->job_group = calloc(b->njobs ? b->njobs : 1, sizeof *l->job_group);
+  if (l && l->job_group) pb_preload_collect(b, l);
+  return l;
+}
+
+static void pb_preload_list_free(pb_preload_list *l) {
+  if (!l) return;
+  for (size_t i = 0; i < l->ngroups; i++) free(l->group[i].fonts);
+  free(l->job_group);
+  free(l);
+}
+
+/* What the preload of a batch loads: the groups with more jobs than one
+ * worker's share (share 0: every group). */
+typedef struct pb_preload_job {
+  const pb_preload_list *list;
+  size_t share;
+  bool with_converters;
+} pb_preload_job;
+
+static bool pb_preload_wanted(const pb_preload_job *p, size_t g) {
+  return g < p->list->ngroups && p->list->group[g].njobs > p->share;
 }
 
 /* On a thread of the parent: the OpenCC converters and hyphenation
  * dictionaries (tables of their own, touched by no other thread). */
 static void *pb_preload_text_tools(void *arg) {
-  const pb_preload_list *l = arg;
-  for (size_t i = 0; i < l->nopencc; i++) pb_preload_opencc(l->opencc[i]);
-  for (size_t i = 0; i < l->nhyphen; i++) pb_preload_hyphenation(l->hyphen[i]);
+  const pb_preload_job *p = arg;
+  const pb_preload_list *l = p->list;
+  for (size_t i = 0; p->with_converters && i < l->nopencc; i++)
+    pb_preload_opencc(l->opencc[i]);
+  for (size_t g = 0; g < l->ngroups; g++)
+    if (pb_preload_wanted(p, g) && l->group[g].hyphen[0])
+      pb_preload_hyphenation(l->group[g].hyphen);
   return NULL;
 }
 
-/* Loads, in the parent before it forks the workers, what the jobs share:
- * each input's font sets (pb_cached_fontset) and hyphenation dictionary,
- * and with converters its OpenCC converter (include/paiban/preload.h).
- * The workers inherit them, so none loads them again (issue 13: each
- * worker used to redo every font-set load).  A batch leaves OpenCC to the
- * jobs that convert: the persistent cache usually has their conversions,
- * and opening it here (12 M instructions) would hold every worker back;
- * a watch loop, which converts again on every save of the original,
- * preloads it.  The font sets load on this thread while another loads the
- * rest; it is joined before any fork, so the workers start from a process
- * with one thread. */
-static void pb_batch_preload(const pb_batch *b, bool with_converters) {
-  pb_preload_list *l = calloc(1, sizeof *l);
-  if (!l) return;
-  pb_preload_collect(b, l);
-  if (!with_converters) l->nopencc = 0;
+/* Loads, in the parent before it forks the workers, what several workers
+ * would each load: the font sets (pb_cached_fontset) and hyphenation
+ * dictionaries of the groups of jobs (font set and dictionary) with more
+ * jobs than one worker's share (share 0: all of them), and with
+ * converters the OpenCC converters (include/paiban/preload.h).  The
+ * workers inherit them (issue 13: each worker used to redo every font-set
+ * load).  A group within one worker's share is left to the worker that
+ * takes it, since the pool keeps a worker to its group (src/cli/pool.h):
+ * loaded there, on another core, it holds no worker back.  A batch leaves
+ * OpenCC to the jobs that convert: the persistent cache usually has their
+ * conversions, and opening it here (12 M instructions) would hold every
+ * worker back; a watch loop, which converts again on every save of the
+ * original, preloads it.  The font sets load on this thread while another
+ * loads the rest; it is joined before any fork, so the workers start from
+ * a process with one thread. */
+static void pb_batch_preload(const pb_batch *b, const pb_preload_list *l, size_t share,
+                             bool with_converters) {
+  pb_preload_job p = {.list = l, .share = share, .with_converters = with_converters};
   pthread_t tid;
-  bool threaded = pthread_create(&tid, NULL, pb_preload_text_tools, l) == 0;
-  for (size_t i = 0; i < l->nfontset; i++) {
+  bool threaded = pthread_create(&tid, NULL, pb_preload_text_tools, &p) == 0;
+  for (size_t g = 0; g < l->ngroups; g++) {
+    if (!pb_preload_wanted(&p, g)) continue;
     pb_diags d;
     pb_diags_init(&d, "");
-    pb_fontset *fs = pb_cached_fontset(b->cli, l->fontset[i].fonts,
-                                       l->fontset[i].lang, &d);
+    pb_fontset *fs = pb_cached_fontset(b->cli, l->group[g].fonts, l->group[g].lang, &d);
     if (fs && !pb_is_cached(fs)) pb_fontset_free(fs);
     pb_diags_free(&d);
   }
   if (threaded) pthread_join(tid, NULL);
-  else pb_preload_text_tools(l);
-  for (size_t i = 0; i < l->nfontset; i++) free(l->fontset[i].fonts);
-  free(l);
+  else pb_preload_text_tools(&p);
 }
 
-/* With several workers, the jobs go out profile by profile (every print
- * edition, then every ebook, then every EPUB) rather than manuscript by
- * manuscript: the print and ebook editions of one manuscript mostly embed
- * the same font subsets, and the ebook, started after the print edition,
- * finds them in the persistent cache instead of making them at the same
- * time on the other core.  NULL (the given order) with one worker, or when
- * out of memory. */
-static size_t *pb_batch_order(const pb_batch *b, int workers) {
+/* The order the pool hands the jobs out in, and its groups (the jobs of
+ * one font set and dictionary, consecutive).  With several workers the
+ * pool keeps each worker to a group, so a worker loads few font sets;
+ * within a group the jobs go profile by profile (every print edition,
+ * then every ebook, then every EPUB): the print and ebook editions of a
+ * manuscript mostly embed the same font subsets, and the ebook, started
+ * after the print edition, finds them in the persistent cache.  One
+ * worker, or out of memory: the given order, one group. */
+static void pb_batch_order(pb_batch *b, const pb_preload_list *l, int workers) {
   size_t nprof = b->ninputs ? b->njobs / b->ninputs : 1;
-  if (workers < 2 || nprof < 2) return NULL;
-  size_t *order = malloc(b->njobs * sizeof *order);
-  for (size_t k = 0; order && k < b->njobs; k++)
-    order[k] = (k % b->ninputs) * nprof + k / b->ninputs;
-  return order;
+  if (workers < 2 || !l->job_group || nprof * b->ninputs != b->njobs) return;
+  b->order = malloc(b->njobs * sizeof *b->order);
+  b->group_start = malloc((l->ngroups + 1) * sizeof *b->group_start);
+  if (!b->order || !b->group_start) {
+    free(b->order);
+    free(b->group_start);
+    b->order = b->group_start = NULL;
+    return;
+  }
+  size_t n = 0;
+  for (size_t g = 0; g <= l->ngroups; g++) {
+    if (l->group[g].njobs == 0) continue;
+    b->group_start[b->ngroups++] = n;
+    for (size_t prof = 0; prof < nprof; prof++)
+      for (size_t in = 0; in < b->ninputs; in++)
+        if (l->job_group[in * nprof + prof] == g) b->order[n++] = in * nprof + prof;
+  }
 }
 
 static const pb_job *pb_batch_job(const pb_batch *b, size_t i) {
@@ -625,7 +689,9 @@ int pb_render_file(const pb_cli *cli, const char *input, const char *output,
 void pb_render_preload(const pb_cli *cli, const char *input, const char *profile) {
   pb_job job = {.input = (char *)input, .profile = profile};
   pb_batch b = {.cli = cli, .jobs = &job, .njobs = 1};
-  pb_batch_preload(&b, true);
+  pb_preload_list *l = pb_preload_list_make(&b);
+  if (l) pb_batch_preload(&b, l, 0, true);
+  pb_preload_list_free(l);
 }
 
 void pb_render_unload(void) { pb_job_worker_exit(NULL); }
@@ -978,9 +1044,19 @@ int main(int argc, char **argv) {
     pb_preload_use_cache(cli.cache); /* compiled hyphenation patterns */
     int workers = batch.njobs < (size_t)cli.jobs ? (int)batch.njobs : cli.jobs;
     cli.render_threads = pb_render_threads(workers);
-    if (batch.njobs > 1) pb_batch_preload(&batch, false);
-    batch.order = pb_batch_order(&batch, workers);
-    if (batch.njobs) rc |= pb_pool_run(batch.njobs, cli.jobs, &ops);
+    if (batch.njobs > 1) {
+      pb_preload_list *l = pb_preload_list_make(&batch);
+      if (l) {
+        /* One worker loads everything itself: the parent loads it, on
+         * two threads; several load once what more than one would. */
+        size_t share = workers < 2 ? 0 : (batch.njobs + (size_t)workers - 1) / (size_t)workers;
+        pb_batch_preload(&batch, l, share, false);
+        pb_batch_order(&batch, l, workers);
+      }
+      pb_preload_list_free(l);
+    }
+    if (batch.njobs)
+      rc |= pb_pool_run(batch.njobs, cli.jobs, batch.group_start, batch.ngroups, &ops);
     pb_job_worker_exit(&batch);
     pb_preload_use_cache(NULL);
     pb_cache_close(cli.cache);
@@ -990,6 +1066,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < batch.ninputs; i++) free(batch.inputs[i]);
   free(batch.jobs);
   free(batch.order);
+  free(batch.group_start);
   free(batch.inputs);
   free(batch.stdin_text);
   return rc;

@@ -66,17 +66,113 @@ typedef struct pb_slot {
   int res;       /* the pipe results come back on; -1 when closed */
 } pb_slot;
 
-/* What the parent and the workers share (an anonymous MAP_SHARED page):
- * the next job to take, and the job each worker slot is on (-1: none).
+/* A group of jobs in shared memory: jobs start .. start+len-1, taken from
+ * both ends.  ends packs the jobs taken from the front (low 32 bits) and
+ * from the back (high 32 bits), so one compare-and-swap takes a job. */
+typedef struct pb_pool_group {
+  _Atomic uint64_t ends;
+  _Atomic uint32_t workers; /* workers that have taken a job of it */
+  uint32_t start, len;
+} pb_pool_group;
+
+/* What the parent and the workers share (anonymous MAP_SHARED memory):
+ * the groups' counters, and the job each worker slot is on (-1: none).
  * A worker takes its next job itself, without a round trip through the
  * parent: on a busy two-core machine the parent, woken to hand out a job,
  * could wait milliseconds for a core while the worker idled. */
 typedef struct pb_pool_shm {
-  _Atomic uint32_t next;
   _Atomic int64_t job[PB_POOL_MAX];
+  size_t ngroups;
+  pb_pool_group group[]; /* ngroups */
 } pb_pool_shm;
 
 static pb_pool_shm *pb_shm;
+static size_t pb_shm_size;
+
+static uint32_t pb_group_left(pb_pool_group *g) {
+  uint64_t e = atomic_load(&g->ends);
+  return g->len - (uint32_t)e - (uint32_t)(e >> 32);
+}
+
+/* Takes the next job of g from its front or its back; -1 when none is left. */
+static int64_t pb_group_take(pb_pool_group *g, bool back) {
+  uint64_t e = atomic_load(&g->ends), next;
+  uint32_t front, behind;
+  do {
+    front = (uint32_t)e;
+    behind = (uint32_t)(e >> 32);
+    if (front + behind >= g->len) return -1;
+    next = back ? e + ((uint64_t)1 << 32) : e + 1;
+  } while (!atomic_compare_exchange_weak(&g->ends, &e, next));
+  return back ? (int64_t)g->start + g->len - 1 - behind : (int64_t)g->start + front;
+}
+
+/* Whether job j was taken by some worker (the parent asks, afterwards). */
+static bool pb_job_taken(size_t j) {
+  for (size_t k = 0; k < pb_shm->ngroups; k++) {
+    pb_pool_group *g = &pb_shm->group[k];
+    if (j < g->start || j >= (size_t)g->start + g->len) continue;
+    uint64_t e = atomic_load(&g->ends);
+    size_t at = j - g->start;
+    return at < (uint32_t)e || g->len - 1 - at < (uint32_t)(e >> 32);
+  }
+  return false;
+}
+
+static bool pb_jobs_left(void) {
+  for (size_t k = 0; k < pb_shm->ngroups; k++)
+    if (pb_group_left(&pb_shm->group[k])) return true;
+  return false;
+}
+
+/* A worker's place: the group it is on (-1: none yet) and which end it
+ * takes from. */
+typedef struct pb_worker_place {
+  int64_t group;
+  bool back;
+} pb_worker_place;
+
+/* The group with the most jobs left, among those no worker has started
+ * when unclaimed; -1 when none has jobs left. */
+static int64_t pb_group_most_left(bool unclaimed) {
+  int64_t best = -1;
+  uint32_t most = 0;
+  for (size_t k = 0; k < pb_shm->ngroups; k++) {
+    pb_pool_group *g = &pb_shm->group[k];
+    uint32_t left = pb_group_left(g);
+    if (left > most && (!unclaimed || atomic_load(&g->workers) == 0)) {
+      best = (int64_t)k;
+      most = left;
+    }
+  }
+  return best;
+}
+
+/* The next job for a worker at place p (pb_pool.h says the order); -1
+ * when none is left. */
+static int64_t pb_pool_take(pb_worker_place *p) {
+  if (p->group >= 0) {
+    int64_t j = pb_group_take(&pb_shm->group[p->group], p->back);
+    if (j >= 0) return j;
+  }
+  for (;;) {
+    int64_t k = pb_group_most_left(true);
+    bool back = false;
+    if (k >= 0) {
+      uint32_t none = 0;
+      if (!atomic_compare_exchange_strong(&pb_shm->group[k].workers, &none, 1))
+        continue; /* another worker claimed it first */
+    } else {
+      k = pb_group_most_left(false);
+      if (k < 0) return -1;
+      atomic_fetch_add(&pb_shm->group[k].workers, 1);
+      back = true;
+    }
+    *p = (pb_worker_place){.group = k, .back = back};
+    int64_t j = pb_group_take(&pb_shm->group[k], back);
+    if (j >= 0) return j;
+  }
+}
 
 static void pb_close(int *fd) {
   if (*fd >= 0) close(*fd);
@@ -110,13 +206,14 @@ static void pb_worker_loop(const pb_pool_ops *ops, int w, size_t njobs, int res,
   /* Die with the parent, however it dies. */
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != parent) _exit(1);
+  pb_worker_place place = {.group = -1};
   for (;;) {
-    uint32_t job = atomic_fetch_add(&pb_shm->next, 1);
-    if (job >= njobs) break;
-    atomic_store(&pb_shm->job[w], (int64_t)job);
-    uint32_t rc = (uint32_t)ops->run(ops->ctx, job);
+    int64_t job = pb_pool_take(&place);
+    if (job < 0 || (size_t)job >= njobs) break;
+    atomic_store(&pb_shm->job[w], job);
+    uint32_t rc = (uint32_t)ops->run(ops->ctx, (size_t)job);
     fflush(NULL);
-    if (!pb_write_result(res, (pb_result){job, rc})) break;
+    if (!pb_write_result(res, (pb_result){(uint32_t)job, rc})) break;
     atomic_store(&pb_shm->job[w], -1);
   }
   if (ops->worker_exit) ops->worker_exit(ops->ctx);
@@ -201,7 +298,7 @@ static void pb_pool_reap(pb_pool_run_state *st, pb_slot *slots, int nslots, int 
     st->done++;
     st->ops->lost(st->ops->ctx, (size_t)job, ws, 0);
   }
-  if (atomic_load(&pb_shm->next) < st->njobs) {
+  if (pb_jobs_left()) {
     int e = pb_spawn(slots, nslots, w, st->njobs, st->ops);
     if (e) st->spawn_err = e;
   }
@@ -234,28 +331,58 @@ static void pb_pool_collect(pb_pool_run_state *st, pb_slot *slots, int nworkers)
   }
 }
 
-int pb_pool_run(size_t njobs, int nworkers, const pb_pool_ops *ops) {
+/* The shared memory for njobs jobs in groups (pb_pool_run's arguments);
+ * NULL when it cannot be mapped. */
+static pb_pool_shm *pb_shm_create(size_t njobs, const size_t *group_start,
+                                  size_t ngroups) {
+  if (!group_start || ngroups == 0) ngroups = 1;
+  size_t size = sizeof(pb_pool_shm) + ngroups * sizeof(pb_pool_group);
+  pb_pool_shm *shm = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (shm == MAP_FAILED) return NULL;
+  pb_shm_size = size;
+  shm->ngroups = ngroups;
+  for (size_t k = 0; k < ngroups; k++) {
+    size_t start = ngroups == 1 ? 0 : group_start[k];
+    size_t end = k + 1 < ngroups ? group_start[k + 1] : njobs;
+    pb_pool_group *g = &shm->group[k];
+    atomic_store(&g->ends, 0);
+    atomic_store(&g->workers, 0);
+    g->start = (uint32_t)start;
+    g->len = end > start ? (uint32_t)(end - start) : 0;
+  }
+  return shm;
+}
+
+/* Whether group_start describes groups of jobs 0..njobs-1. */
+static bool pb_groups_valid(size_t njobs, const size_t *group_start, size_t ngroups) {
+  if (!group_start || ngroups == 0) return true;
+  if (group_start[0] != 0) return false;
+  for (size_t k = 1; k < ngroups; k++)
+    if (group_start[k] < group_start[k - 1] || group_start[k] > njobs) return false;
+  return true;
+}
+
+int pb_pool_run(size_t njobs, int nworkers, const size_t *group_start,
+                size_t ngroups, const pb_pool_ops *ops) {
   if (njobs == 0) return 0;
   if (nworkers < 1) nworkers = 1;
   if (nworkers > PB_POOL_MAX) nworkers = PB_POOL_MAX;
   if ((size_t)nworkers > njobs) nworkers = (int)njobs;
   if (njobs > UINT32_MAX - PB_POOL_MAX) njobs = UINT32_MAX - PB_POOL_MAX;
+  if (!pb_groups_valid(njobs, group_start, ngroups)) group_start = NULL;
   pb_slot slots[PB_POOL_MAX];
   for (int w = 0; w < nworkers; w++) slots[w] = (pb_slot){.pid = 0, .res = -1};
   pb_pool_run_state st = {.ops = ops, .njobs = njobs, .last_death = -1};
   st.reported = calloc(njobs, sizeof *st.reported);
-  void *shm = mmap(NULL, sizeof *pb_shm, PROT_READ | PROT_WRITE,
-                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  pb_shm = pb_shm_create(njobs, group_start, ngroups);
   void *shared = mmap(NULL, (size_t)nworkers * sizeof *pb_pending,
                       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   pb_pending = shared == MAP_FAILED ? NULL : shared;
   if (pb_pending) memset(pb_pending, 0, (size_t)nworkers * sizeof *pb_pending);
-  if (shm == MAP_FAILED || !st.reported) {
+  if (!pb_shm || !st.reported) {
     st.spawn_err = errno ? errno : ENOMEM;
-    if (shm != MAP_FAILED) munmap(shm, sizeof *pb_shm);
   } else {
-    pb_shm = shm;
-    atomic_store(&pb_shm->next, 0);
     for (int w = 0; w < nworkers; w++) {
       int e = pb_spawn(slots, nworkers, w, njobs, ops);
       if (e) st.spawn_err = e;
@@ -263,18 +390,17 @@ int pb_pool_run(size_t njobs, int nworkers, const pb_pool_ops *ops) {
     pb_pool_collect(&st, slots, nworkers);
   }
   /* Jobs that never reported: one a worker died on between taking it and
-   * naming it (below the counter: that death's status), or one no worker
-   * was left to take (at or past it: no worker could be started). */
-  size_t taken = pb_shm ? atomic_load(&pb_shm->next) : 0;
+   * naming it (taken: that death's status), or one no worker was left to
+   * take (no worker could be started). */
   for (size_t j = 0; j < njobs; j++)
     if (!st.reported || !st.reported[j]) {
       st.rc = 1;
-      bool died = j < taken && st.last_death != -1;
+      bool died = pb_shm && pb_job_taken(j) && st.last_death != -1;
       ops->lost(ops->ctx, j, died ? st.last_death : -1,
                 st.spawn_err ? st.spawn_err : EAGAIN);
     }
   free(st.reported);
-  if (pb_shm) munmap(pb_shm, sizeof *pb_shm);
+  if (pb_shm) munmap(pb_shm, pb_shm_size);
   pb_shm = NULL;
   if (pb_pending) munmap(pb_pending, (size_t)nworkers * sizeof *pb_pending);
   pb_pending = NULL;

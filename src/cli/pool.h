@@ -3,10 +3,18 @@
  * Every job runs in a child process, with -j1 too, so a crash (a worker
  * killed by a signal) loses only the job it was on: the parent names that
  * job, starts a replacement worker, and the batch goes on.  Workers take
- * their next job themselves from a counter in shared memory, note there
+ * their next job themselves from counters in shared memory, note there
  * which job they are on, and send each result back over a pipe; so the
  * parent always knows which job a dead worker had, and a worker never
  * waits for the parent between jobs.
+ *
+ * The jobs come in groups that share what a worker loads for them (the
+ * CLI's groups are the jobs of one font set).  A worker keeps to one group
+ * while it has jobs, taking them from the front; then it claims the group
+ * with the most jobs left that no worker has started; when every group
+ * has a worker, it helps the group with the most jobs left, taking from
+ * the back.  So each worker loads few font sets, and none idles while a
+ * job is left.
  *
  * SIGTERM, SIGINT and SIGHUP to the parent are forwarded to the workers
  * (which also get SIGTERM through PR_SET_PDEATHSIG should the parent die
@@ -30,9 +38,13 @@ typedef struct pb_pool_ops {
   void (*lost)(void *ctx, size_t job, int wait_status, int errno_value);
 } pb_pool_ops;
 
-/* Runs jobs 0..njobs-1 on up to nworkers processes.  Returns 0 when every
- * job returned 0, else 1. */
-int pb_pool_run(size_t njobs, int nworkers, const pb_pool_ops *ops);
+/* Runs jobs 0..njobs-1 on up to nworkers processes.  The jobs form
+ * ngroups groups of consecutive numbers: group g begins at job
+ * group_start[g] (group_start[0] is 0, the starts ascend; the last group
+ * ends at njobs).  group_start NULL (or ngroups 0): one group.  Returns 0
+ * when every job returned 0, else 1. */
+int pb_pool_run(size_t njobs, int nworkers, const size_t *group_start,
+                size_t ngroups, const pb_pool_ops *ops);
 
 /* Installs the handlers for SIGINT, SIGTERM and SIGHUP (forward to the
  * workers, remove the temporary file, die of the signal) and ignores
