@@ -110,7 +110,9 @@ pb_status pb_doc_parse(const char *src, size_t len, const char *path,
                        pb_doc *doc, pb_diags *diags);
 
 /* The same up to the front matter: doc gets its path and meta, no blocks
- * (what a batch reads to know which fonts and patterns its jobs share). */
+ * (what a batch reads to know which fonts and patterns its jobs share).
+ * Only the front matter is read and checked: a bad byte in the body is
+ * pb_doc_parse's to report. */
 pb_status pb_doc_parse_front_matter(const char *src, size_t len, const char *path,
                                     pb_doc *doc, pb_diags *diags);
 void pb_doc_free(pb_doc *doc);

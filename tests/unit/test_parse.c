@@ -8,13 +8,16 @@
 static pb_doc doc;
 static pb_diags diags;
 
-/* Parses s (NUL-terminated) into the globals, freeing the previous ones. */
-static pb_status parse_n(const char *s, size_t n) {
+typedef pb_status (*parser)(const char *, size_t, const char *, pb_doc *, pb_diags *);
+
+/* Parses s (n bytes) with fn into the globals, freeing the previous ones. */
+static pb_status parse_with(parser fn, const char *s, size_t n) {
   pb_doc_free(&doc);
   pb_diags_free(&diags);
   pb_diags_init(&diags, "t.md");
-  return pb_doc_parse(s, n, "t.md", &doc, &diags);
+  return fn(s, n, "t.md", &doc, &diags);
 }
+static pb_status parse_n(const char *s, size_t n) { return parse_with(pb_doc_parse, s, n); }
 static pb_status parse(const char *s) { return parse_n(s, strlen(s)); }
 
 /* Block i's text as UTF-8 (U+2028 shown as "<BR>"), in a static buffer. */
@@ -537,6 +540,42 @@ static void test_front_matter_messages(void) {
 }
 
 /* The key table describes itself: one Markdown row per key. */
+/* pb_doc_parse_front_matter reads the front matter alone: its errors are
+ * reported, the body's are not (not even a bad byte), with any line end. */
+static pb_status parse_fm(const char *s) {
+  return parse_with(pb_doc_parse_front_matter, s, strlen(s));
+}
+
+static void test_front_matter_only(void) {
+  CHECK_EQ_INT(parse_fm("---\ntitle: 甲\nlang: en\n---\nbody \xFF byte\x01\n"), PB_OK);
+  CHECK_EQ_STR(doc.meta.title, "甲");
+  CHECK_EQ_STR(doc.meta.lang, "en");
+  CHECK_EQ_INT(doc.nblocks, 0);
+  CHECK_EQ_INT(diags.count, 0);
+  CHECK_EQ_INT(parse("---\ntitle: 甲\n---\nbody \xFF byte\n"), PB_ERR_INPUT);
+  /* CRLF and CR line ends, a BOM, "..." and spaces after the fence. */
+  CHECK_EQ_INT(parse_fm("\xEF\xBB\xBF---\r\ntitle: 乙\r\n... \t\r\n\xFF"), PB_OK);
+  CHECK_EQ_STR(doc.meta.title, "乙");
+  CHECK_EQ_INT(parse_fm("---\rtitle: 丙\r---\r\xFF"), PB_OK);
+  CHECK_EQ_STR(doc.meta.title, "丙");
+  /* "----" and "--- x" do not close it. */
+  CHECK_EQ_INT(parse_fm("---\ntitle: 丁\n----\n--- x\nlang: en\n---\n\xFF"), PB_ERR_INPUT);
+  CHECK_EQ_INT(parse_fm("---\ntitle: 丁\nlang: en\n--- \n\xFF"), PB_OK);
+  CHECK_EQ_STR(doc.meta.lang, "en");
+  /* Errors in the front matter itself, at their lines. */
+  CHECK_EQ_INT(parse_fm("---\ntitle: 戊\npaper: a9\n---\n\xFF"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 3, 0, "paper"));
+  CHECK_EQ_INT(parse_fm("---\ntitle: \xFF\n---\nbody\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 2, 0, "UTF-8"));
+  CHECK_EQ_INT(parse_fm("---\ntitle: 己\n"), PB_ERR_INPUT);
+  CHECK(has_diag(PB_SEV_ERROR, 1, 1, "no closing"));
+  /* No front matter: defaults, whatever the body holds. */
+  CHECK_EQ_INT(parse_fm("# 標題\n\xFF\n"), PB_OK);
+  CHECK(doc.meta.title == NULL);
+  CHECK_EQ_INT(parse_fm(""), PB_OK);
+  CHECK_EQ_INT(parse_fm("---"), PB_ERR_INPUT);
+}
+
 static void test_key_table(void) {
   char *md = NULL;
   CHECK_EQ_INT(pb_frontmatter_describe(PB_KEYS_MARKDOWN, &md), PB_OK);
@@ -638,6 +677,7 @@ int main(void) {
   test_front_matter_errors();
   test_front_matter_values();
   test_front_matter_messages();
+  test_front_matter_only();
   test_key_table();
   test_bad_input();
   test_misc();
