@@ -229,6 +229,19 @@ mkdir -p a b outdir
 cp good.md a/same.md
 cp good.md b/same.md
 expect "two inputs, one output" 1 "would write the same output" -- -o outdir a/same.md b/same.md
+# In a long batch the clash found is the first job's, against the first
+# input that makes it (outputs and inputs are compared sorted, not pair by
+# pair); nothing is rendered.
+mkdir -p many/a many/b many/out
+for i in 01 02 03 04 05 06 07 08 09 10 11 12; do cp good.md "many/a/m$i.md"; done
+cp good.md many/b/m07.md
+cp good.md many/b/m03.md
+expect "the first clash of a long batch" 1 "^many/b/m07.md: error: would write the same output 'many/out/m07.pdf' as 'many/a/m07.md'" -- -q -o many/out many/a many/b/m07.md many/b/m03.md
+[ "$(grep -c error "$TMP/err.txt")" = 1 ] && pass || fail "a clash is reported once: $(cat "$TMP/err.txt")"
+[ -z "$(ls many/out)" ] && pass || fail "a batch with a clash wrote: $(ls many/out)"
+ln -s ../a/m05.md many/out/m05.pdf
+expect "an output over an input among many" 1 "^many/a/m05.md: error: the output 'many/out/m05.pdf' is this manuscript itself" -- -q -o many/out many/a
+cmp -s many/a/m05.md good.md && pass || fail "the input behind a symbolic link was written over"
 expect "several inputs need an output directory" 2 "must be an existing directory" -- -o single.pdf a/same.md good.md
 expect "two profiles need an output directory" 2 "must be an existing directory" -- --profile print,ebook -o single.pdf good.md
 

@@ -728,47 +728,66 @@ static void pb_job_lost(void *ctx, size_t i, int ws, int err) {
 
 /* ---- checks before anything is written -------------------------------- */
 
+/* The error for an output that is the manuscript itself, or that another
+ * job writes too (the input that job renders). */
+static void pb_output_clash(const char *input, const char *output, const char *other) {
+  pb_diags d;
+  pb_diags_init(&d, input);
+  if (other)
+    pb_diag_add(&d, PB_SEV_ERROR, (pb_pos){0, 0},
+                "would write the same output '%s' as '%s'", output, other);
+  else
+    pb_diag_add(&d, PB_SEV_ERROR, (pb_pos){0, 0},
+                "the output '%s' is this manuscript itself; it would be "
+                "overwritten",
+                output);
+  pb_print_diags(&d, false, PB_DIAG_SHORT, "", NULL);
+  pb_diags_free(&d);
+}
+
 /* No output may be an input (compared as files: a symbolic link to the
- * manuscript, "./a.md" for "a.md"), and no two outputs the same file. */
+ * manuscript, "./a.md" for "a.md"), and no two outputs the same file.
+ * Each path is looked at once and the identities sorted (outpath.h); the
+ * first job in order with a clash is reported. */
 static int pb_check_outputs(pb_job *jobs, size_t njobs, char **inputs,
                             size_t ninputs) {
+  pb_out_ref *in = calloc(ninputs ? ninputs : 1, sizeof *in);
+  pb_out_ref *out = calloc(njobs ? njobs : 1, sizeof *out);
   pb_out_id *ids = calloc(njobs ? njobs : 1, sizeof *ids);
   bool *has = calloc(njobs ? njobs : 1, sizeof *has);
   int rc = 0;
-  if (!ids || !has) {
+  if (!in || !out || !ids || !has) {
     fprintf(stderr, "paiban: error: out of memory\n");
     rc = 1;
     goto done;
   }
-  for (size_t i = 0; i < njobs && !rc; i++) {
+  size_t nin = 0, nout = 0;
+  for (size_t k = 0; k < ninputs; k++) {
+    if (strcmp(inputs[k], "-") == 0) continue;
+    in[nin].index = k;
+    if (pb_out_id_of(inputs[k], &in[nin].id) && in[nin].id.exists) nin++;
+  }
+  pb_out_refs_sort(in, nin);
+  for (size_t i = 0; i < njobs; i++) {
     if (pb_is_stdio(jobs[i].output)) continue;
-    for (size_t k = 0; k < ninputs; k++)
-      if (strcmp(inputs[k], "-") != 0 && pb_same_file(jobs[i].output, inputs[k])) {
-        pb_diags d;
-        pb_diags_init(&d, inputs[k]);
-        pb_diag_add(&d, PB_SEV_ERROR, (pb_pos){0, 0},
-                    "the output '%s' is this manuscript itself; it would be "
-                    "overwritten",
-                    jobs[i].output);
-        pb_print_diags(&d, false, PB_DIAG_SHORT, "", NULL);
-        pb_diags_free(&d);
-        rc = 1;
-        break;
-      }
     has[i] = pb_out_id_of(jobs[i].output, &ids[i]);
-    for (size_t k = 0; k < i && !rc; k++)
-      if (has[i] && has[k] && pb_out_id_same(&ids[i], &ids[k])) {
-        pb_diags d;
-        pb_diags_init(&d, jobs[i].input);
-        pb_diag_add(&d, PB_SEV_ERROR, (pb_pos){0, 0},
-                    "would write the same output '%s' as '%s'", jobs[i].output,
-                    jobs[k].input);
-        pb_print_diags(&d, false, PB_DIAG_SHORT, "", NULL);
-        pb_diags_free(&d);
-        rc = 1;
-      }
+    if (has[i]) out[nout++] = (pb_out_ref){.id = ids[i], .index = i};
+  }
+  pb_out_refs_sort(out, nout);
+  for (size_t i = 0; i < njobs && !rc; i++) {
+    if (!has[i]) continue;
+    size_t k = ids[i].exists ? pb_out_refs_find(in, nin, &ids[i]) : SIZE_MAX;
+    if (k != SIZE_MAX) {
+      pb_output_clash(inputs[k], jobs[i].output, NULL);
+      rc = 1;
+    } else if ((k = pb_out_refs_find(out, nout, &ids[i])) < i) {
+      pb_output_clash(jobs[i].input, jobs[i].output, jobs[k].input);
+      rc = 1;
+    }
   }
 done:
+  free(in);
+  free(out);
   free(ids);
   free(has);
   return rc;

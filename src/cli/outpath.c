@@ -1,6 +1,7 @@
 /* Output-path safety (src/cli/outpath.h). */
 #include "outpath.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,6 +30,36 @@ bool pb_out_id_same(const pb_out_id *a, const pb_out_id *b) {
   if (a->exists != b->exists || a->dev != b->dev || a->ino != b->ino)
     return false;
   return a->exists || strcmp(a->name, b->name) == 0;
+}
+
+/* Orders identities: made files before existing ones, then by device,
+ * inode and (for a file yet to be made) name. */
+static int pb_out_id_cmp(const pb_out_id *a, const pb_out_id *b) {
+  if (a->exists != b->exists) return a->exists ? 1 : -1;
+  if (a->dev != b->dev) return a->dev < b->dev ? -1 : 1;
+  if (a->ino != b->ino) return a->ino < b->ino ? -1 : 1;
+  return a->exists ? 0 : strcmp(a->name, b->name);
+}
+
+static int pb_out_ref_cmp(const void *pa, const void *pb) {
+  const pb_out_ref *a = pa, *b = pb;
+  int c = pb_out_id_cmp(&a->id, &b->id);
+  if (c) return c;
+  return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void pb_out_refs_sort(pb_out_ref *refs, size_t n) {
+  if (n > 1) qsort(refs, n, sizeof *refs, pb_out_ref_cmp);
+}
+
+size_t pb_out_refs_find(const pb_out_ref *sorted, size_t n, const pb_out_id *id) {
+  size_t lo = 0, hi = n; /* the first ref not below id */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (pb_out_id_cmp(&sorted[mid].id, id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && pb_out_id_cmp(&sorted[lo].id, id) == 0 ? sorted[lo].index : SIZE_MAX;
 }
 
 bool pb_same_file(const char *path, const char *other) {
