@@ -121,12 +121,14 @@ test-asan: deps-test
 
 # ThreadSanitizer on what runs threads: the paragraph prefill and the
 # parallel streams (tests/threads.sh, which renders with 1, 2 and 5
-# threads, and the prefill's unit test).
+# threads, and the prefill's unit test), and a batch worker's commit
+# thread (tests/batch.sh).
 test-tsan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang OPT='-O1 -g -fsanitize=thread' \
 	  LDFLAGS='-fsanitize=thread' build-tsan/paiban build-tsan/tests/test_prefill
 	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 build-tsan/tests/test_prefill && \
-	  BUILD=build-tsan TSAN_OPTIONS=halt_on_error=1:exitcode=66 sh tests/threads.sh
+	  BUILD=build-tsan TSAN_OPTIONS=halt_on_error=1:exitcode=66 sh tests/threads.sh && \
+	  BUILD=build-tsan TSAN_OPTIONS=halt_on_error=1:exitcode=66 sh tests/batch.sh
 
 valgrind: build
 	@tests/valgrind.sh $(BUILD)/paiban

@@ -58,4 +58,25 @@ n=$(grep -c "b.md:3:[0-9]*: error: cannot read the original" bad.err)
 [ "$n" -eq 2 ] && pass || fail "the missing original is reported once per edition ($n): $(cat bad.err)"
 [ -s bout/c.pdf ] && [ -s bout/c.ebook.pdf ] && pass || fail "the good manuscript is rendered"
 [ ! -e bout/a.pdf ] && [ ! -e bout/b.pdf ] && pass || fail "a bad manuscript leaves no output"
+# A worker renders the next job while the one before is synced and renamed
+# on its commit thread (src/cli/commit.h): each job is still reported
+# whole, in order on one worker — its summary line, then its diagnostics
+# — and only once its file is in place.
+mkdir order oout
+for n in 1 2 3 4; do
+  printf -- '---\nlang: zh-Hant\n---\n' >"order/m$n.md"
+done
+printf -- '---\nlang: zh-Hant\npaper: a9\n---\n正文。\n' >order/m3.md
+"$PAIBAN" -j 1 -o oout order 2>order.err
+[ $? -eq 1 ] && pass || fail "a batch with one bad job exits 1"
+grep -v '^ ' order.err | sed -e 's/, [0-9]* ms$//' -e 's/:[0-9]*:[0-9]*: /: /' \
+  -e 's/^\(order\/m[0-9].md: [a-z]*\):.*/\1/' >order.got
+printf '%s\n' 'oout/m1.pdf: 1 page' 'order/m1.md: warning' 'oout/m2.pdf: 1 page' \
+  'order/m2.md: warning' 'order/m3.md: error' 'oout/m4.pdf: 1 page' \
+  'order/m4.md: warning' >order.want
+cmp -s order.got order.want && pass ||
+  fail "reports out of order: $(tr '\n' '|' <order.got) (stderr: $(head -c 600 order.err))"
+[ -s oout/m1.pdf ] && [ -s oout/m4.pdf ] && [ ! -e oout/m3.pdf ] && pass ||
+  fail "the good jobs' files are in place: $(ls oout)"
+ls -a oout | grep -q '^\.m' && fail "a temporary file is left: $(ls -a oout)" || pass
 summary batch

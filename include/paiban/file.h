@@ -60,7 +60,13 @@ typedef struct pb_atomic_file {
   char *tmp_path; /* owned: "<dir>/.<name>.XXXXXX", created by mkstemp */
   int fd;         /* open on tmp_path; -1 when closed */
   FILE *fp;       /* from pb_atomic_stream, wraps fd; NULL until asked */
+  int pending_slot; /* where tmp_path is named for pb_atomic_remove_pending */
 } pb_atomic_file;
+
+/* How many temporary files a process names for removal at once: a batch
+ * worker writes one output while the one before is committed on another
+ * thread (src/cli/commit.h). */
+#define PB_ATOMIC_PENDING 2
 
 /* Creates the temporary file beside path (a symbolic link is written
  * through to the file it names).  Fails, and leaves nothing, when the
@@ -86,14 +92,16 @@ pb_status pb_atomic_commit(pb_atomic_file *af, pb_diags *diags);
 /* Closes and removes the temporary file; the target is untouched. */
 void pb_atomic_abort(pb_atomic_file *af);
 
-/* Removes the temporary file of an output being written, if any; safe to
- * call from a signal handler (the CLI does, on SIGINT/SIGTERM/SIGHUP), so
- * an interrupted render leaves nothing behind. */
+/* Removes the temporary files of outputs being written or committed, if
+ * any; safe to call from a signal handler (the CLI does, on
+ * SIGINT/SIGTERM/SIGHUP), so an interrupted render leaves nothing behind. */
 void pb_atomic_remove_pending(void);
 
-/* Keeps the name of the pending temporary file in buf (size bytes) from now
- * on, e.g. memory shared with a parent process, which can then remove the
- * file of a worker that crashed.  NULL returns to the built-in buffer. */
+/* Keeps the names of the pending temporary files in buf (size bytes, split
+ * into PB_ATOMIC_PENDING NUL-terminated slots of size / PB_ATOMIC_PENDING)
+ * from now on, e.g. memory shared with a parent process, which can then
+ * remove the files of a worker that crashed.  NULL returns to the built-in
+ * buffer.  Call it before any file is open. */
 void pb_atomic_pending_buffer(char *buf, size_t size);
 
 #endif

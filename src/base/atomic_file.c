@@ -6,37 +6,65 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The temporary file being written, for pb_atomic_remove_pending (a signal
- * handler may call it, so it is a fixed buffer, not a pointer to freed
- * memory).  One per process: a process writes one output at a time. */
-static char pb_pending_own[PATH_MAX];
-static char *pb_pending_tmp = pb_pending_own;
-static size_t pb_pending_size = sizeof pb_pending_own;
+/* The temporary files being written, for pb_atomic_remove_pending (a
+ * signal handler may call it, so they are fixed buffers, not pointers to
+ * freed memory): PB_ATOMIC_PENDING of them, since a batch worker writes
+ * one output while the one before is synced and renamed on another
+ * thread.  A slot is claimed by pb_atomic_open and given back by commit or
+ * abort. */
+static char pb_pending_own[PB_ATOMIC_PENDING][PATH_MAX];
+static char *pb_pending_tmp = &pb_pending_own[0][0];
+static size_t pb_pending_size = PATH_MAX; /* per slot */
+static _Atomic bool pb_pending_busy[PB_ATOMIC_PENDING];
 
-static void pb_pending_set(const char *path) {
+static void pb_pending_set(int slot, const char *path) {
+  if (slot < 0 || slot >= PB_ATOMIC_PENDING) return;
+  char *buf = pb_pending_tmp + (size_t)slot * pb_pending_size;
   size_t n = path ? strlen(path) : 0;
   if (n >= pb_pending_size) n = 0;
-  if (n) memcpy(pb_pending_tmp, path, n);
-  pb_pending_tmp[n] = '\0';
+  if (n) memcpy(buf, path, n);
+  buf[n] = '\0';
+}
+
+/* A free slot, claimed; -1 when every one is taken (the file is then not
+ * named for removal: more outputs at once than a worker writes). */
+static int pb_pending_claim(void) {
+  for (int i = 0; i < PB_ATOMIC_PENDING; i++) {
+    bool free_slot = false;
+    if (atomic_compare_exchange_strong(&pb_pending_busy[i], &free_slot, true)) return i;
+  }
+  return -1;
+}
+
+static void pb_pending_release(int *slot) {
+  if (*slot < 0) return;
+  pb_pending_set(*slot, NULL);
+  atomic_store(&pb_pending_busy[*slot], false);
+  *slot = -1;
 }
 
 void pb_atomic_remove_pending(void) {
-  if (pb_pending_tmp[0]) unlink(pb_pending_tmp); /* async-signal-safe */
+  for (int i = 0; i < PB_ATOMIC_PENDING; i++) {
+    const char *buf = pb_pending_tmp + (size_t)i * pb_pending_size;
+    if (buf[0]) unlink(buf); /* async-signal-safe */
+  }
 }
 
 void pb_atomic_pending_buffer(char *buf, size_t size) {
-  if (!buf || size < 2) {
-    buf = pb_pending_own;
+  if (!buf || size < 2 * PB_ATOMIC_PENDING) {
+    buf = &pb_pending_own[0][0];
     size = sizeof pb_pending_own;
   }
-  buf[0] = '\0';
+  memset(buf, 0, size);
   pb_pending_tmp = buf;
-  pb_pending_size = size;
+  pb_pending_size = size / PB_ATOMIC_PENDING;
 }
 
 
@@ -153,6 +181,7 @@ pb_status pb_atomic_open(pb_atomic_file *af, const char *path,
                          pb_diags *diags) {
   memset(af, 0, sizeof *af);
   af->fd = -1;
+  af->pending_slot = -1;
   if (!path || !*path) {
     pb_diag_add_at(diags, PB_SEV_ERROR, path ? path : "", pb_nopos,
                    "cannot write output: empty file name");
@@ -178,7 +207,8 @@ pb_status pb_atomic_open(pb_atomic_file *af, const char *path,
     return status;
   }
   af->target = target;
-  pb_pending_set(af->tmp_path);
+  af->pending_slot = pb_pending_claim();
+  pb_pending_set(af->pending_slot, af->tmp_path);
   return PB_OK;
 }
 
@@ -224,7 +254,7 @@ pb_status pb_atomic_commit(pb_atomic_file *af, pb_diags *diags) {
     e = errno;
     what = "replace";
   }
-  if (!e) pb_pending_set(NULL);
+  if (!e) pb_pending_release(&af->pending_slot);
   if (e) {
     pb_diag_add_at(diags, PB_SEV_ERROR, af->target, pb_nopos,
                    "cannot %s output: %s", what, strerror(e));
@@ -266,7 +296,7 @@ void pb_atomic_abort(pb_atomic_file *af) {
   af->fp = NULL;
   af->fd = -1;
   if (af->tmp_path) unlink(af->tmp_path);
-  pb_pending_set(NULL);
+  pb_pending_release(&af->pending_slot);
   free(af->tmp_path);
   free(af->target);
   af->tmp_path = NULL;

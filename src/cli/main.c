@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "diagprint.h"
 #include "outpath.h"
+#include "commit.h"
 #include "pool.h"
 
 #include <dirent.h>
@@ -54,6 +55,7 @@ typedef struct pb_batch {
   size_t *group_start;    /* owned: where each group of jobs begins in
                              that order (pb_pool_run); NULL: one group */
   size_t ngroups;
+  bool commit_later;      /* PDFs are committed on the commit thread */
 } pb_batch;
 
 static double pb_now_ms(void) {
@@ -293,8 +295,120 @@ static int pb_render_epub(const pb_cli *cli, const pb_job *job,
   return 0;
 }
 
-/* Renders one manuscript.  Returns 0 on success, 1 on error. */
-static int pb_render(const pb_batch *b, const pb_job *job) {
+/* Prints what a render reports: when it succeeded (ok), for an output
+ * written to a file its summary line, and (verbose) the stages' times t
+ * (start, parsed, fonts, laid out, written; 0 for a stage not run); then
+ * the diagnostics.  Returns the render's status: 0, or 1 when it failed
+ * or reported errors. */
+static int pb_render_report(const pb_cli *cli, const char *output, bool ok,
+                            bool summary, size_t npages, const double t[5],
+                            const char *name, pb_diags *d, const char *src,
+                            size_t len) {
+  ok = ok && !d->errors;
+  if (ok && summary && !cli->quiet)
+    fprintf(stderr, "%s%s: %zu page%s, %.0f ms\n", pb_clear, output, npages,
+            npages == 1 ? "" : "s", t[4] - t[0]);
+  if (ok && cli->verbose && t[3] > 0 && t[4] > 0)
+    fprintf(stderr,
+            "%s: parse %.1f ms, fonts %.1f ms, layout %.1f ms, output %.1f ms\n",
+            name, t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
+  pb_diag_source ds = {name, src, len};
+  pb_print_diags(d, cli->quiet, cli->diag_style, pb_clear, &ds);
+  return ok ? 0 : 1;
+}
+
+/* The PDF of a batch job whose commit runs on the commit thread
+ * (src/cli/commit.h) while the worker renders the next job: what its
+ * report needs once the commit is done. */
+typedef struct pb_later {
+  bool active;
+  size_t job;            /* the pool's number for it */
+  const pb_cli *cli;
+  const char *output, *name; /* borrowed from the batch */
+  pb_commit_req req;
+  pb_diags d;            /* the render's diagnostics, then the commit's */
+  char *src;             /* owned: the manuscript, for excerpts */
+  size_t len, npages;
+  double t[5];           /* as pb_render_report's; t[4] set when done */
+} pb_later;
+
+static pb_later pb_later_job;
+
+/* Reports l's job: its summary line and diagnostics, then its status to
+ * the pool (on the commit thread, or here when there is none). */
+static int pb_later_report(pb_later *l) {
+  l->t[4] = l->req.done_ms;
+  return pb_render_report(l->cli, l->output, l->req.status == PB_OK, true,
+                          l->npages, l->t, l->name, &l->d, l->src, l->len);
+}
+
+static void pb_later_done(pb_commit_req *req) {
+  pb_later *l = &pb_later_job;
+  (void)req;
+  pb_pool_report(l->job, pb_later_report(l));
+}
+
+static void pb_later_free(pb_later *l) {
+  pb_diags_free(&l->d);
+  free(l->src);
+  l->src = NULL;
+  l->active = false;
+}
+
+/* Waits for the job being committed, if any (its report is then printed
+ * and sent), before anything of the next job is printed. */
+static void pb_later_finish(void) {
+  if (!pb_later_job.active) return;
+  pb_commit_wait();
+  pb_later_free(&pb_later_job);
+}
+
+/* After the worker's last job (the pool's settle). */
+static void pb_job_settle(void *ctx) {
+  (void)ctx;
+  pb_later_finish();
+  pb_commit_stop();
+}
+
+/* Writes the PDF of a batch job into a temporary file beside its output
+ * and leaves the commit to the commit thread (PB_POOL_LATER), taking d's
+ * diagnostics and *src with it; or, when the thread cannot be had,
+ * commits and reports it here (0 or 1).  A failure before the commit is
+ * reported as usual (-2: d holds it). */
+static int pb_render_pdf_later(const pb_cli *cli, const pb_job *job, size_t pool_job,
+                               const pb_layout *lo, const pb_fontset *fs,
+                               pb_diags *d, char **src, size_t len,
+                               const double t[5]) {
+  pb_atomic_file af;
+  if (pb_atomic_open(&af, job->output, d) != PB_OK) return -2;
+  pb_pdf_options po = {.compress = true, .cache = cli->cache,
+                       .threads = cli->render_threads, .use_fd = true, .fd = af.fd};
+  if (pb_pdf_write(lo, fs, &po, job->output, d) != PB_OK || d->errors) {
+    pb_atomic_abort(&af);
+    return -2;
+  }
+  pb_later_finish(); /* the job before reports first */
+  pb_later *l = &pb_later_job;
+  *l = (pb_later){.active = true, .job = pool_job, .cli = cli, .output = job->output,
+                  .name = d->path, .d = *d, .src = *src, .len = len,
+                  .npages = lo->npages};
+  memcpy(l->t, t, sizeof l->t);
+  l->req = (pb_commit_req){.af = af, .diags = &l->d, .done = pb_later_done};
+  l->name = l->d.path;
+  pb_diags_init(d, l->name); /* d's diagnostics are l's now */
+  *src = NULL;
+  if (pb_commit_start(&l->req)) return PB_POOL_LATER;
+  l->req.status = pb_atomic_commit(&l->req.af, &l->d);
+  l->req.done_ms = pb_now_ms();
+  int rc = pb_later_report(l);
+  pb_later_free(l);
+  return rc;
+}
+
+/* Renders one manuscript.  Returns 0 on success, 1 on error, or — in a
+ * batch, for a PDF written to a file — PB_POOL_LATER when its commit and
+ * report come later (pb_render_pdf_later); pool_job is its number. */
+static int pb_render(const pb_batch *b, const pb_job *job, size_t pool_job) {
   const pb_cli *cli = b->cli;
   pb_diags d;
   pb_doc doc = {0};
@@ -303,14 +417,15 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
   pb_settings s;
   size_t len = 0;
   int rc = 1;
+  bool to_file = false; /* a summary line for the output */
   bool from_stdin = strcmp(job->input, "-") == 0;
   const char *name = from_stdin ? PB_STDIN_NAME : job->input;
-  double t0 = pb_now_ms(), t_parse = 0, t_fonts = 0, t_layout = 0, t_out = 0;
+  double t[5] = {pb_now_ms(), 0, 0, 0, 0}; /* start, parsed, fonts, laid out, written */
   pb_diags_init(&d, name);
   char *src = pb_read_manuscript(b, job->input, &len, &d);
   if (!src) goto done;
   if (!pb_load_doc(b, job, name, src, len, &doc, &d)) goto done;
-  t_parse = pb_now_ms();
+  t[1] = pb_now_ms();
   pb_overrides ov = pb_job_overrides(cli, job);
   if (pb_settings_from_meta(&doc.meta, &ov, &s, &d) != PB_OK) goto done;
   if (doc.nblocks == 0 && !doc.meta.title)
@@ -318,17 +433,24 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
                 "the manuscript has no text; the output is one blank page");
   fs = pb_cached_fontset(cli, doc.meta.fonts, s.lang, &d);
   if (!fs) goto done;
-  t_fonts = pb_now_ms();
+  t[2] = pb_now_ms();
   if (job->profile && strcmp(job->profile, "epub") == 0) {
-    rc = pb_render_epub(cli, job, &doc, &s, fs, &d, t0);
+    pb_later_finish(); /* its summary line is printed as it is written */
+    rc = pb_render_epub(cli, job, &doc, &s, fs, &d, t[0]);
     goto done;
   }
   /* Paragraphs are shaped and broken on the render's threads too. */
   pb_typeset_options to = {.threads = cli->render_threads};
   if (pb_typeset_with(&doc, &s, fs, &to, &lo, &d) != PB_OK || d.errors) goto done;
-  t_layout = pb_now_ms();
+  t[3] = pb_now_ms();
   pb_out out;
   if (!pb_out_open(job, &out, &d)) goto done;
+  if (b->commit_later && !cli->dump && out.fd < 0) {
+    rc = pb_render_pdf_later(cli, job, pool_job, &lo, fs, &d, &src, len, t);
+    if (rc != -2) goto freed;
+    rc = 1;
+    goto done;
+  }
   pb_status wst;
   if (cli->dump) {
     wst = pb_write_dump(cli, &out, &doc, &s, fs, &lo, &d);
@@ -339,20 +461,14 @@ static int pb_render(const pb_batch *b, const pb_job *job) {
     wst = pb_pdf_write(&lo, fs, &po, out.name, &d);
   }
   if (pb_out_close(&out, wst, &d) != PB_OK) goto done;
-  t_out = pb_now_ms();
+  t[4] = pb_now_ms();
+  to_file = out.fd < 0;
   rc = 0;
-  if (!cli->quiet && out.fd < 0)
-    fprintf(stderr, "%s%s: %zu page%s, %.0f ms\n", pb_clear, job->output, lo.npages,
-            lo.npages == 1 ? "" : "s", t_out - t0);
-  if (cli->verbose)
-    fprintf(stderr,
-            "%s: parse %.1f ms, fonts %.1f ms, layout %.1f ms, output %.1f ms\n",
-            name, t_parse - t0, t_fonts - t_parse, t_layout - t_fonts,
-            t_out - t_layout);
 done:
-  if (d.errors) rc = 1;
-  pb_diag_source ds = {name, src, len};
-  pb_print_diags(&d, cli->quiet, cli->diag_style, pb_clear, &ds);
+  pb_later_finish(); /* the job before reports first */
+  rc = pb_render_report(cli, job->output, rc == 0, to_file, lo.npages, t, name, &d,
+                        src, len);
+freed:
   pb_layout_free(&lo);
   if (fs && !pb_is_cached(fs)) pb_fontset_free(fs);
   pb_doc_free(&doc);
@@ -667,7 +783,7 @@ static int pb_job_run(void *ctx, size_t i) {
   const pb_job *job = pb_batch_job(b, i);
   if (b->cli->tty && b->njobs > 1 && !b->cli->quiet)
     fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, b->njobs, job->input);
-  return pb_render(b, job);
+  return pb_render(b, job, i);
 }
 
 /* Frees the font sets and the preloaded converters and dictionaries. */
@@ -683,7 +799,7 @@ int pb_render_file(const pb_cli *cli, const char *input, const char *output,
   pb_job job = {.input = (char *)input, .output = (char *)output,
                 .profile = profile};
   pb_batch b = {.cli = cli, .jobs = &job, .njobs = 1};
-  return pb_render(&b, &job);
+  return pb_render(&b, &job, 0);
 }
 
 void pb_render_preload(const pb_cli *cli, const char *input, const char *profile) {
@@ -1053,8 +1169,11 @@ int main(int argc, char **argv) {
   if (!rc) rc = pb_make_jobs(&batch);
   if (!rc) {
     if (cli.tty && batch.njobs > 1 && !cli.quiet) pb_clear = "\r\033[K";
-    pb_pool_ops ops = {&batch, pb_job_run, pb_job_worker_exit, pb_job_finished,
-                       pb_job_lost};
+    pb_pool_ops ops = {.ctx = &batch, .run = pb_job_run, .settle = pb_job_settle,
+                       .worker_exit = pb_job_worker_exit,
+                       .finished = pb_job_finished, .lost = pb_job_lost};
+    /* Each PDF's fsync and rename overlap the next render (commit.h). */
+    batch.commit_later = batch.njobs > 1;
     /* The persistent cache of font subsets (PAIBAN_CACHE_DIR, else the
      * XDG cache directory); without one every subset is made anew. */
     char cache_dir[4096];

@@ -25,8 +25,17 @@ static volatile pid_t pb_worker_pids[PB_POOL_MAX];
 /* Per worker slot, in memory shared with the workers: the temporary file
  * the worker is writing (include/paiban/file.h), removed by the parent if the
  * worker dies without removing it itself. */
-typedef char pb_pending_name[PATH_MAX];
+typedef char pb_pending_name[PB_ATOMIC_PENDING][PATH_MAX];
 static pb_pending_name *pb_pending;
+
+/* Removes worker slot w's temporary files, named in shared memory. */
+static void pb_remove_pending_of(int w) {
+  for (int k = 0; pb_pending && k < PB_ATOMIC_PENDING; k++)
+    if (pb_pending[w][k][0]) {
+      unlink(pb_pending[w][k]); /* async-signal-safe */
+      pb_pending[w][k][0] = '\0';
+    }
+}
 
 static void pb_pool_on_signal(int sig) {
   int saved = errno;
@@ -38,7 +47,7 @@ static void pb_pool_on_signal(int sig) {
       while (waitpid(pb_worker_pids[i], NULL, 0) < 0 && errno == EINTR) {
       }
       pb_worker_pids[i] = 0;
-      if (pb_pending && pb_pending[i][0]) unlink(pb_pending[i]);
+      pb_remove_pending_of(i);
     }
   pb_atomic_remove_pending();
   signal(sig, SIG_DFL);
@@ -76,12 +85,15 @@ typedef struct pb_pool_group {
 } pb_pool_group;
 
 /* What the parent and the workers share (anonymous MAP_SHARED memory):
- * the groups' counters, and the job each worker slot is on (-1: none).
+ * the groups' counters, the job each worker slot is on (-1: none), and
+ * the one it finished rendering but has not reported yet.
  * A worker takes its next job itself, without a round trip through the
  * parent: on a busy two-core machine the parent, woken to hand out a job,
  * could wait milliseconds for a core while the worker idled. */
 typedef struct pb_pool_shm {
   _Atomic int64_t job[PB_POOL_MAX];
+  _Atomic int64_t later[PB_POOL_MAX]; /* a job whose result comes later
+                                         (pb_pool_report), or -1 */
   size_t ngroups;
   pb_pool_group group[]; /* ngroups */
 } pb_pool_shm;
@@ -200,22 +212,42 @@ static int pb_read_result(int fd, pb_result *r) {
   return n == 0 ? 0 : -1;
 }
 
+/* In a worker: its slot and the pipe its results go back on. */
+static int pb_worker_slot = -1, pb_worker_res = -1;
+
+bool pb_pool_report(size_t job, int status) {
+  if (pb_worker_res < 0) return false;
+  bool ok = pb_write_result(pb_worker_res, (pb_result){(uint32_t)job, (uint32_t)status});
+  int64_t was = (int64_t)job;
+  atomic_compare_exchange_strong(&pb_shm->later[pb_worker_slot], &was, -1);
+  return ok;
+}
+
 /* A worker in slot w: takes jobs until none is left. */
 static void pb_worker_loop(const pb_pool_ops *ops, int w, size_t njobs, int res,
                            pid_t parent) {
   /* Die with the parent, however it dies. */
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != parent) _exit(1);
+  pb_worker_slot = w;
+  pb_worker_res = res;
   pb_worker_place place = {.group = -1};
   for (;;) {
     int64_t job = pb_pool_take(&place);
     if (job < 0 || (size_t)job >= njobs) break;
     atomic_store(&pb_shm->job[w], job);
-    uint32_t rc = (uint32_t)ops->run(ops->ctx, (size_t)job);
+    int rc = ops->run(ops->ctx, (size_t)job);
     fflush(NULL);
-    if (!pb_write_result(res, (pb_result){(uint32_t)job, rc})) break;
+    if (rc == PB_POOL_LATER) {
+      /* Still this worker's: a death before its report is blamed on it. */
+      atomic_store(&pb_shm->later[w], job);
+    } else if (!pb_write_result(res, (pb_result){(uint32_t)job, (uint32_t)rc})) {
+      break;
+    }
     atomic_store(&pb_shm->job[w], -1);
   }
+  if (ops->settle) ops->settle(ops->ctx);
+  fflush(NULL);
   if (ops->worker_exit) ops->worker_exit(ops->ctx);
   _exit(0);
 }
@@ -228,6 +260,7 @@ static int pb_spawn(pb_slot *slots, int nslots, int w, size_t njobs,
   fflush(NULL);
   pid_t parent = getpid();
   atomic_store(&pb_shm->job[w], -1);
+  atomic_store(&pb_shm->later[w], -1);
   /* The handler must not see a worker it cannot yet name. */
   sigset_t block, old;
   sigemptyset(&block);
@@ -243,7 +276,7 @@ static int pb_spawn(pb_slot *slots, int nslots, int w, size_t njobs,
     for (int i = 0; i < nslots; i++) pb_close(&slots[i].res);
     close(res[0]);
     sigprocmask(SIG_SETMASK, &old, NULL);
-    if (pb_pending) pb_atomic_pending_buffer(pb_pending[w], sizeof pb_pending[w]);
+    if (pb_pending) pb_atomic_pending_buffer(&pb_pending[w][0][0], sizeof pb_pending[w]);
     pb_worker_loop(ops, w, njobs, res[1], parent);
   }
   int e = pid < 0 ? errno : 0;
@@ -283,16 +316,16 @@ static void pb_pool_reap(pb_pool_run_state *st, pb_slot *slots, int nslots, int 
   while (waitpid(s->pid, &ws, 0) < 0 && errno == EINTR) {
   }
   pb_worker_pids[w] = 0;
-  if (pb_pending && pb_pending[w][0]) {
-    unlink(pb_pending[w]);
-    pb_pending[w][0] = '\0';
-  }
+  pb_remove_pending_of(w);
   pb_close(&s->res);
   s->pid = 0;
   bool died = !(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
   if (died) st->last_death = ws;
-  int64_t job = atomic_load(&pb_shm->job[w]);
-  if (job >= 0 && (size_t)job < st->njobs && !st->reported[job]) {
+  /* The job it was on, then the one whose result was still to come. */
+  int64_t jobs[2] = {atomic_load(&pb_shm->job[w]), atomic_load(&pb_shm->later[w])};
+  for (int k = 0; k < 2; k++) {
+    int64_t job = jobs[k];
+    if (job < 0 || (size_t)job >= st->njobs || st->reported[job]) continue;
     st->reported[job] = true;
     st->rc = 1;
     st->done++;

@@ -23,12 +23,22 @@
 #ifndef PB_CLI_POOL_H
 #define PB_CLI_POOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* What run returns for a job whose result it gives later, through
+ * pb_pool_report. */
+#define PB_POOL_LATER (-1)
 
 typedef struct pb_pool_ops {
   void *ctx;
-  /* In a worker: renders job i; returns 0 (success) or 1 (errors). */
+  /* In a worker: renders job i; returns 0 (success) or 1 (errors), or
+   * PB_POOL_LATER when pb_pool_report will give the result (by the time
+   * settle returns).  A job not yet reported is still the worker's: if it
+   * dies, the job is named as lost. */
   int (*run)(void *ctx, size_t job);
+  /* In a worker, after its last job: reports what is still to come. */
+  void (*settle)(void *ctx);
   /* In a worker, before it exits normally (frees per-process caches). */
   void (*worker_exit)(void *ctx);
   /* In the parent: job i finished (status 0/1) — for progress. */
@@ -45,6 +55,10 @@ typedef struct pb_pool_ops {
  * when every job returned 0, else 1. */
 int pb_pool_run(size_t njobs, int nworkers, const size_t *group_start,
                 size_t ngroups, const pb_pool_ops *ops);
+
+/* In a worker (any of its threads): the result of a job its run left for
+ * later.  False when the parent cannot be told (it is gone). */
+bool pb_pool_report(size_t job, int status);
 
 /* Installs the handlers for SIGINT, SIGTERM and SIGHUP (forward to the
  * workers, remove the temporary file, die of the signal) and ignores

@@ -22,7 +22,21 @@ typedef struct job_log {
   int runs[MAX_JOBS];      /* how often it ran */
   int crash_job;           /* this job kills its worker; -1: none */
   int sleep_ms;
+  bool later;              /* results come with the next job (PB_POOL_LATER) */
 } job_log;
+
+/* In a worker: the job whose result is still to come, or -1. */
+static long held = -1;
+
+static void report_held(void) {
+  if (held >= 0) pb_pool_report((size_t)held, 0);
+  held = -1;
+}
+
+static void settle(void *c) {
+  (void)c;
+  report_held();
+}
 
 typedef struct parent_log {
   int finished;
@@ -42,7 +56,10 @@ static int run_job(void *c, size_t job) {
   __atomic_fetch_add(&l->runs[job], 1, __ATOMIC_SEQ_CST);
   struct timespec ts = {0, (long)l->sleep_ms * 1000000L};
   nanosleep(&ts, NULL);
-  return 0;
+  if (!l->later) return 0;
+  report_held();
+  held = (long)job;
+  return PB_POOL_LATER;
 }
 
 static void finished(void *c, size_t job, size_t done, size_t total) {
@@ -60,6 +77,8 @@ static void lost(void *c, size_t job, int ws, int err) {
   }
 }
 
+static bool later_results;
+
 static ctx *run(size_t njobs, int workers, const size_t *starts, size_t ngroups,
                 int crash_job, int sleep_ms, int *rc) {
   static ctx c;
@@ -70,8 +89,10 @@ static ctx *run(size_t njobs, int workers, const size_t *starts, size_t ngroups,
   memset(shared, 0, sizeof *shared);
   shared->crash_job = crash_job;
   shared->sleep_ms = sleep_ms;
+  shared->later = later_results;
   c = (ctx){.shared = shared};
-  pb_pool_ops ops = {&c, run_job, NULL, finished, lost};
+  pb_pool_ops ops = {.ctx = &c, .run = run_job, .settle = settle,
+                     .finished = finished, .lost = lost};
   *rc = pb_pool_run(njobs, workers, starts, ngroups, &ops);
   return &c;
 }
@@ -155,10 +176,35 @@ static void test_crash_loses_one_job(void) {
   CHECK_EQ_INT(c->parent.finished, 7);
 }
 
+/* Results given later (PB_POOL_LATER, then pb_pool_report with the next
+ * job or in settle) count as results; a worker that dies with one still
+ * to give loses that job too, by name. */
+static void test_later_results(void) {
+  later_results = true;
+  size_t starts[] = {0, 3};
+  int rc;
+  ctx *c = run(6, 2, starts, 2, -1, 2, &rc);
+  CHECK_EQ_INT(rc, 0);
+  CHECK(each_ran_once(c, 6, -1));
+  CHECK_EQ_INT(c->parent.finished, 6);
+  for (size_t j = 0; j < 6; j++) CHECK_EQ_INT(c->parent.lost[j], 0);
+  /* One worker: job 1 waits for its report when job 2 kills the worker. */
+  c = run(4, 1, NULL, 0, 2, 2, &rc);
+  CHECK_EQ_INT(rc, 1);
+  CHECK_EQ_INT(c->parent.lost[1], 1);
+  CHECK_EQ_INT(c->parent.lost[2], 1);
+  CHECK(WIFSIGNALED(c->parent.lost_status[1]));
+  CHECK_EQ_INT(c->parent.lost[0] + c->parent.lost[3], 0);
+  CHECK_EQ_INT(c->shared->runs[3], 1); /* a replacement worker did it */
+  CHECK_EQ_INT(c->parent.finished, 2);
+  later_results = false;
+}
+
 int main(void) {
   test_groups_stay_together();
   test_help_from_the_back();
   test_one_group();
   test_crash_loses_one_job();
+  test_later_results();
   CHECK_DONE("pool");
 }
