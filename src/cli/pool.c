@@ -160,7 +160,7 @@ static int64_t pb_group_most_left(bool unclaimed) {
   return best;
 }
 
-/* The next job for a worker at place p (pb_pool.h says the order); -1
+/* The next job for a worker at place p (pool.h says in what order); -1
  * when none is left. */
 static int64_t pb_pool_take(pb_worker_place *p) {
   if (p->group >= 0) {
