@@ -7,7 +7,9 @@
 #   ed-jN-cold, ed-jN-warm
 #             all manuscripts in the print and ebook profiles (8 PDFs), one
 #             run with -j 1 and -j N (N = the cores), cold and warm cache;
-#             ed-j1-1t-warm: -j 1 on one thread (PAIBAN_THREADS=1), one core
+#             ed-j1-1core-warm: -j 1 pinned to one core (taskset), since -j 1
+#             itself uses a second core (paragraphs, streams, the commit
+#             thread): -j N over it is what the cores give
 #   all-jN-warm
 #             the same plus the EPUBs (what `make` renders), warm cache
 #   book10, book50, book200
@@ -18,7 +20,8 @@
 #   word100k  one "word" of 100,000 letters (emergency breaks)
 #   paras5k   5,000 tiny paragraphs
 #   batch-jN  100 manuscripts (copies of the essay) in one run with -j N,
-#             N = 1 and the number of cores: how the batch scales
+#             N = 1 and the number of cores, and -j 1 on one core
+#             (batch-j1-1core): how the batch scales
 #   watch     `paiban watch` on the essay: the render time it prints after
 #             each of RUNS one-paragraph edits (fonts, OpenCC and patterns
 #             kept in memory; inotify latency not included)
@@ -109,8 +112,12 @@ for j in 1 $(nproc); do
   bench "ed-j$j-warm" "$RUNS" "$TMP/editions/*.pdf" -- "$PAIBAN" -q -j "$j" \
     --profile print,ebook -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
 done
-bench ed-j1-1t-warm "$RUNS" "$TMP/editions/*.pdf" -- env PAIBAN_THREADS=1 "$PAIBAN" -q -j 1 \
-  --profile print,ebook -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
+# One core: taskset (util-linux) pins the process and all its threads.
+ONE_CORE="taskset -c 0"
+$ONE_CORE true 2>/dev/null || ONE_CORE=
+[ -n "$ONE_CORE" ] &&
+  bench ed-j1-1core-warm "$RUNS" "$TMP/editions/*.pdf" -- $ONE_CORE "$PAIBAN" -q -j 1 \
+    --profile print,ebook -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
 for j in 1 $(nproc); do
   bench "all-j$j-warm" "$RUNS" "$TMP/editions/*.pdf" -- "$PAIBAN" -q -j "$j" \
     --profile print,ebook,epub -o "$TMP/editions/" "$ROOT"/manuscripts/*.md
@@ -132,6 +139,9 @@ for j in 1 $(nproc); do
   bench "batch-j$j" 3 "$TMP/batch-out/*.pdf" -- "$PAIBAN" -q -j "$j" \
     -o "$TMP/batch-out/" "$TMP/batch"
 done
+[ -n "$ONE_CORE" ] &&
+  bench batch-j1-1core 3 "$TMP/batch-out/*.pdf" -- $ONE_CORE "$PAIBAN" -q -j 1 \
+    -o "$TMP/batch-out/" "$TMP/batch"
 
 # watch: one-paragraph edits of the essay; the render times watch prints.
 mkdir -p "$TMP/watch"
