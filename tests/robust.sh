@@ -135,6 +135,59 @@ for j in 1 2; do
   no_tmp bout "crash -j$j"
 done
 
+# A crash while the job before is still being saved (its fsync and rename
+# run on the worker's commit thread, src/cli/commit.h): the parent saves
+# that finished file itself, so only the job the worker was on is lost.
+# fsync is made slow (1.5 s) by a preloaded shim to hold that moment open.
+cat >slowsync.c <<'EOS'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <time.h>
+int fsync(int fd) {
+  static int (*real)(int);
+  if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+  const char *ms = getenv("SLOW_FSYNC_MS");
+  long n = ms ? atol(ms) : 0;
+  struct timespec ts = {n / 1000, (n % 1000) * 1000000L};
+  if (n > 0) nanosleep(&ts, NULL);
+  return real(fd);
+}
+EOS
+if cc -shared -fPIC -o slowsync.so slowsync.c -ldl 2>/dev/null; then
+  mkdir -p saving sout
+  cp good.md saving/a1.md
+  cp batch/a-huge.md saving/a2-huge.md
+  cp good.md saving/a3.md
+  SLOW_FSYNC_MS=1500 LD_PRELOAD="$PWD/slowsync.so" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+    "$PAIBAN" -j 1 -o sout saving 2>err.txt &
+  pid=$!
+  # a1's PDF is complete in its temporary file (handed to the commit thread,
+  # whose fsync now sleeps) while the worker renders the huge a2.
+  i=0
+  until tail -c 6 sout/.a1.pdf.* 2>/dev/null | grep -q '%%EOF' || [ $i -ge 1000 ]; do
+    i=$((i + 1)); sleep 0.01
+  done
+  sleep 0.2
+  w=$(ps -o pid=,stat= --ppid $pid 2>/dev/null | awk '$2 !~ /^Z/ {print $1; exit}')
+  [ -n "$w" ] && kill -SEGV "$w"
+  wait $pid
+  st=$?
+  [ $st = 1 ] && pass || fail "crash while saving: exit status $st"
+  head -c 5 sout/a1.pdf 2>/dev/null | grep -q '%PDF-' && pass ||
+    fail "crash while saving: the job before was not saved: $(cat err.txt)"
+  grep -q "sout/a1.pdf: written; its worker then crashed" err.txt && pass ||
+    fail "crash while saving: the saved job is not named: $(cat err.txt)"
+  grep -q "a2-huge.md: error: not rendered: paiban crashed on it" err.txt && pass ||
+    fail "crash while saving: the lost manuscript is not named: $(cat err.txt)"
+  grep -q "a1.md: error" err.txt && fail "crash while saving: a1 reported lost: $(cat err.txt)" || pass
+  [ -s sout/a3.pdf ] && [ ! -e sout/a2-huge.pdf ] && pass ||
+    fail "crash while saving: outputs $(ls sout)"
+  no_tmp sout "crash while saving"
+else
+  echo "robust: no C compiler for the fsync shim; crash-while-saving test skipped" >&2
+fi
+
 # --- 5. signals reach the workers -----------------------------------------
 rm -f bout/*
 cp batch/a-huge.md batch/b-huge.md

@@ -63,9 +63,10 @@ typedef struct pb_atomic_file {
   int pending_slot; /* where tmp_path is named for pb_atomic_remove_pending */
 } pb_atomic_file;
 
-/* How many temporary files a process names for removal at once: a batch
- * worker writes one output while the one before is committed on another
- * thread (src/cli/commit.h). */
+/* How many temporary files a process names for removal at once, so that
+ * one output can be written while the one before is committed on another
+ * thread.  A file opened while that many are open is not named: an
+ * interrupted render could then leave it behind. */
 #define PB_ATOMIC_PENDING 2
 
 /* Creates the temporary file beside path (a symbolic link is written

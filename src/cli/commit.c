@@ -2,7 +2,6 @@
 #include "commit.h"
 
 #include <pthread.h>
-#include <time.h>
 
 static pthread_mutex_t pb_commit_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pb_commit_cond = PTHREAD_COND_INITIALIZER;
@@ -10,12 +9,6 @@ static pthread_t pb_commit_thread;
 static bool pb_commit_running, pb_commit_quit;
 static pb_commit_req *pb_commit_todo; /* started, not yet committed */
 static pb_commit_req *pb_commit_done; /* committed, not yet taken back */
-
-static double pb_commit_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static void *pb_commit_main(void *arg) {
   (void)arg;
@@ -27,7 +20,6 @@ static void *pb_commit_main(void *arg) {
     pb_commit_req *req = pb_commit_todo;
     pthread_mutex_unlock(&pb_commit_lock);
     req->status = pb_atomic_commit(&req->af, req->diags);
-    req->done_ms = pb_commit_now_ms();
     if (req->done) req->done(req);
     pthread_mutex_lock(&pb_commit_lock);
     pb_commit_todo = NULL;
@@ -72,4 +64,5 @@ void pb_commit_stop(void) {
   pthread_mutex_unlock(&pb_commit_lock);
   if (running) pthread_join(pb_commit_thread, NULL);
   pb_commit_running = false;
+  pb_commit_done = NULL; /* taken back */
 }

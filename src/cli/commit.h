@@ -27,18 +27,18 @@ typedef struct pb_commit_req {
    * the job is reported there, as soon as its file has landed. */
   void (*done)(struct pb_commit_req *req);
   pb_status status;    /* out: pb_atomic_commit's */
-  double done_ms;      /* out: when it finished (CLOCK_MONOTONIC, ms) */
 } pb_commit_req;
 
-/* Commits req on the commit thread, started on first use.  False when no
- * thread can be started: the caller commits it itself. */
+/* Commits req on the commit thread, started on first use.  False, with
+ * nothing started, when no thread can be had, or when the request before
+ * has not been taken back (a misuse): the caller commits req itself. */
 bool pb_commit_start(pb_commit_req *req);
 
-/* Waits for the request started last and returns it; NULL when none is
- * under way. */
+/* Waits for the request started last and takes it back; NULL when none
+ * was started since the last take. */
 pb_commit_req *pb_commit_wait(void);
 
-/* Waits for the request under way, then ends the thread. */
+/* Waits for the request under way, takes it back, and ends the thread. */
 void pb_commit_stop(void);
 
 #endif

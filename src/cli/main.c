@@ -317,35 +317,49 @@ static int pb_render_report(const pb_cli *cli, const char *output, bool ok,
   return ok ? 0 : 1;
 }
 
+/* The progress line on a terminal ("[3/8] a.md"), drawn again after a
+ * report printed on the commit thread has cleared it.  The lock keeps the
+ * main thread's new line and the commit thread's redraw apart. */
+static pthread_mutex_t pb_progress_lock = PTHREAD_MUTEX_INITIALIZER;
+static char pb_progress_text[512];
+
+static void pb_progress_draw(const char *text) {
+  pthread_mutex_lock(&pb_progress_lock);
+  if (text) snprintf(pb_progress_text, sizeof pb_progress_text, "%s", text);
+  if (pb_progress_text[0]) fprintf(stderr, "\r\033[K%s", pb_progress_text);
+  pthread_mutex_unlock(&pb_progress_lock);
+}
+
 /* The PDF of a batch job whose commit runs on the commit thread
  * (src/cli/commit.h) while the worker renders the next job: what its
  * report needs once the commit is done. */
 typedef struct pb_later {
+  pb_commit_req req;     /* first: pb_later_done finds the rest from it */
   bool active;
   size_t job;            /* the pool's number for it */
   const pb_cli *cli;
   const char *output, *name; /* borrowed from the batch */
-  pb_commit_req req;
   pb_diags d;            /* the render's diagnostics, then the commit's */
   char *src;             /* owned: the manuscript, for excerpts */
   size_t len, npages;
   double t[5];           /* as pb_render_report's; t[4] set when done */
+  double waited;         /* ms it waited for the job before to land */
 } pb_later;
 
 static pb_later pb_later_job;
 
-/* Reports l's job: its summary line and diagnostics, then its status to
- * the pool (on the commit thread, or here when there is none). */
+/* Reports l's job: its summary line and diagnostics; its status. */
 static int pb_later_report(pb_later *l) {
-  l->t[4] = l->req.done_ms;
+  l->t[4] = pb_now_ms() - l->waited; /* its own time, not the wait */
   return pb_render_report(l->cli, l->output, l->req.status == PB_OK, true,
                           l->npages, l->t, l->name, &l->d, l->src, l->len);
 }
 
+/* On the commit thread, once the file has landed (or failed to). */
 static void pb_later_done(pb_commit_req *req) {
-  pb_later *l = &pb_later_job;
-  (void)req;
+  pb_later *l = (pb_later *)req;
   pb_pool_report(l->job, pb_later_report(l));
+  if (l->cli->tty && !l->cli->quiet) pb_progress_draw(NULL);
 }
 
 static void pb_later_free(pb_later *l) {
@@ -356,11 +370,14 @@ static void pb_later_free(pb_later *l) {
 }
 
 /* Waits for the job being committed, if any (its report is then printed
- * and sent), before anything of the next job is printed. */
-static void pb_later_finish(void) {
-  if (!pb_later_job.active) return;
+ * and sent), before anything of the next job is printed; returns the ms
+ * it waited. */
+static double pb_later_finish(void) {
+  if (!pb_later_job.active) return 0;
+  double t0 = pb_now_ms();
   pb_commit_wait();
   pb_later_free(&pb_later_job);
+  return pb_now_ms() - t0;
 }
 
 /* After the worker's last job (the pool's settle). */
@@ -370,39 +387,43 @@ static void pb_job_settle(void *ctx) {
   pb_commit_stop();
 }
 
+/* What pb_render_pdf_later returns when it wrote nothing: d says why. */
+#define PB_NOT_WRITTEN (-2)
+
 /* Writes the PDF of a batch job into a temporary file beside its output
- * and leaves the commit to the commit thread (PB_POOL_LATER), taking d's
- * diagnostics and *src with it; or, when the thread cannot be had,
- * commits and reports it here (0 or 1).  A failure before the commit is
- * reported as usual (-2: d holds it). */
+ * and leaves the commit to the commit thread, taking d's diagnostics and
+ * *src with it; returns PB_POOL_LATER (its report comes from the commit
+ * thread, or from here when no thread can be had), or PB_NOT_WRITTEN. */
 static int pb_render_pdf_later(const pb_cli *cli, const pb_job *job, size_t pool_job,
                                const pb_layout *lo, const pb_fontset *fs,
                                pb_diags *d, char **src, size_t len,
                                const double t[5]) {
   pb_atomic_file af;
-  if (pb_atomic_open(&af, job->output, d) != PB_OK) return -2;
+  if (pb_atomic_open(&af, job->output, d) != PB_OK) return PB_NOT_WRITTEN;
   pb_pdf_options po = {.compress = true, .cache = cli->cache,
                        .threads = cli->render_threads, .use_fd = true, .fd = af.fd};
   if (pb_pdf_write(lo, fs, &po, job->output, d) != PB_OK || d->errors) {
     pb_atomic_abort(&af);
-    return -2;
+    return PB_NOT_WRITTEN;
   }
-  pb_later_finish(); /* the job before reports first */
+  double waited = pb_later_finish(); /* the job before reports first */
   pb_later *l = &pb_later_job;
   *l = (pb_later){.active = true, .job = pool_job, .cli = cli, .output = job->output,
-                  .name = d->path, .d = *d, .src = *src, .len = len,
-                  .npages = lo->npages};
+                  .d = *d, .src = *src, .len = len, .npages = lo->npages,
+                  .waited = waited};
   memcpy(l->t, t, sizeof l->t);
   l->req = (pb_commit_req){.af = af, .diags = &l->d, .done = pb_later_done};
   l->name = l->d.path;
   pb_diags_init(d, l->name); /* d's diagnostics are l's now */
   *src = NULL;
-  if (pb_commit_start(&l->req)) return PB_POOL_LATER;
-  l->req.status = pb_atomic_commit(&l->req.af, &l->d);
-  l->req.done_ms = pb_now_ms();
-  int rc = pb_later_report(l);
-  pb_later_free(l);
-  return rc;
+  /* Should the worker die first, the parent saves the finished file. */
+  pb_pool_defer(pool_job, af.tmp_path, af.target);
+  if (!pb_commit_start(&l->req)) {
+    l->req.status = pb_atomic_commit(&l->req.af, &l->d);
+    pb_pool_report(pool_job, pb_later_report(l));
+    pb_later_free(l);
+  }
+  return PB_POOL_LATER;
 }
 
 /* Renders one manuscript.  Returns 0 on success, 1 on error, or — in a
@@ -435,8 +456,9 @@ static int pb_render(const pb_batch *b, const pb_job *job, size_t pool_job) {
   if (!fs) goto done;
   t[2] = pb_now_ms();
   if (job->profile && strcmp(job->profile, "epub") == 0) {
-    pb_later_finish(); /* its summary line is printed as it is written */
-    rc = pb_render_epub(cli, job, &doc, &s, fs, &d, t[0]);
+    /* Its summary line is printed as it is written. */
+    double waited = pb_later_finish();
+    rc = pb_render_epub(cli, job, &doc, &s, fs, &d, t[0] + waited);
     goto done;
   }
   /* Paragraphs are shaped and broken on the render's threads too. */
@@ -447,7 +469,7 @@ static int pb_render(const pb_batch *b, const pb_job *job, size_t pool_job) {
   if (!pb_out_open(job, &out, &d)) goto done;
   if (b->commit_later && !cli->dump && out.fd < 0) {
     rc = pb_render_pdf_later(cli, job, pool_job, &lo, fs, &d, &src, len, t);
-    if (rc != -2) goto freed;
+    if (rc != PB_NOT_WRITTEN) goto freed;
     rc = 1;
     goto done;
   }
@@ -781,8 +803,11 @@ static const pb_job *pb_batch_job(const pb_batch *b, size_t i) {
 static int pb_job_run(void *ctx, size_t i) {
   pb_batch *b = ctx;
   const pb_job *job = pb_batch_job(b, i);
-  if (b->cli->tty && b->njobs > 1 && !b->cli->quiet)
-    fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, b->njobs, job->input);
+  if (b->cli->tty && b->njobs > 1 && !b->cli->quiet) {
+    char line[sizeof pb_progress_text];
+    snprintf(line, sizeof line, "[%zu/%zu] %s", i + 1, b->njobs, job->input);
+    pb_progress_draw(line);
+  }
   return pb_render(b, job, i);
 }
 
@@ -817,6 +842,26 @@ static void pb_job_finished(void *ctx, size_t i, size_t done, size_t total) {
   (void)i;
   (void)done;
   (void)total;
+}
+
+/* A job whose finished file was being saved when its worker crashed on
+ * the next one: the parent saved it (its warnings, printed by the worker
+ * after the save, are lost), or could not. */
+static void pb_job_orphaned(void *ctx, size_t i, int ws, bool saved) {
+  pb_batch *b = ctx;
+  const pb_job *job = pb_batch_job(b, i);
+  const char *in = strcmp(job->input, "-") == 0 ? PB_STDIN_NAME : job->input;
+  fputs(pb_clear, stderr);
+  if (saved) {
+    if (!b->cli->quiet)
+      fprintf(stderr, "%s: written; its worker then crashed on another manuscript "
+                      "(signal %d), so any warnings about it were not printed\n",
+              job->output, WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+    return;
+  }
+  pb_file_error_msg(in, "%s",
+                    "not written: its worker crashed on another manuscript while "
+                    "saving it; render it again");
 }
 
 static void pb_job_lost(void *ctx, size_t i, int ws, int err) {
@@ -1171,7 +1216,8 @@ int main(int argc, char **argv) {
     if (cli.tty && batch.njobs > 1 && !cli.quiet) pb_clear = "\r\033[K";
     pb_pool_ops ops = {.ctx = &batch, .run = pb_job_run, .settle = pb_job_settle,
                        .worker_exit = pb_job_worker_exit,
-                       .finished = pb_job_finished, .lost = pb_job_lost};
+                       .finished = pb_job_finished, .lost = pb_job_lost,
+                       .orphaned = pb_job_orphaned};
     /* Each PDF's fsync and rename overlap the next render (commit.h). */
     batch.commit_later = batch.njobs > 1;
     /* The persistent cache of font subsets (PAIBAN_CACHE_DIR, else the

@@ -3,6 +3,7 @@
 #include "paiban/file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -22,18 +23,22 @@
  * read them; a slot is 0 when empty). */
 static volatile pid_t pb_worker_pids[PB_POOL_MAX];
 
-/* Per worker slot, in memory shared with the workers: the temporary file
- * the worker is writing (include/paiban/file.h), removed by the parent if the
- * worker dies without removing it itself. */
-typedef char pb_pending_name[PB_ATOMIC_PENDING][PATH_MAX];
-static pb_pending_name *pb_pending;
+/* Per worker slot, in memory shared with the workers: the temporary files
+ * the worker is writing (include/paiban/file.h), removed by the parent if
+ * the worker dies without removing them itself; and the finished file of
+ * the job it left for later (pb_pool_defer), which the parent saves. */
+typedef struct pb_worker_files {
+  char pending[PB_ATOMIC_PENDING][PATH_MAX];
+  char later_tmp[PATH_MAX], later_target[PATH_MAX];
+} pb_worker_files;
+static pb_worker_files *pb_files;
 
 /* Removes worker slot w's temporary files, named in shared memory. */
 static void pb_remove_pending_of(int w) {
-  for (int k = 0; pb_pending && k < PB_ATOMIC_PENDING; k++)
-    if (pb_pending[w][k][0]) {
-      unlink(pb_pending[w][k]); /* async-signal-safe */
-      pb_pending[w][k][0] = '\0';
+  for (int k = 0; pb_files && k < PB_ATOMIC_PENDING; k++)
+    if (pb_files[w].pending[k][0]) {
+      unlink(pb_files[w].pending[k]); /* async-signal-safe */
+      pb_files[w].pending[k][0] = '\0';
     }
 }
 
@@ -97,6 +102,10 @@ typedef struct pb_pool_shm {
   size_t ngroups;
   pb_pool_group group[]; /* ngroups */
 } pb_pool_shm;
+
+/* Atomics in memory shared between processes work only lock-free. */
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
+               "the pool needs lock-free 32- and 64-bit atomics");
 
 static pb_pool_shm *pb_shm;
 static size_t pb_shm_size;
@@ -215,6 +224,19 @@ static int pb_read_result(int fd, pb_result *r) {
 /* In a worker: its slot and the pipe its results go back on. */
 static int pb_worker_slot = -1, pb_worker_res = -1;
 
+void pb_pool_defer(size_t job, const char *tmp_path, const char *target) {
+  if (pb_worker_slot < 0) return;
+  pb_worker_files *f = pb_files ? &pb_files[pb_worker_slot] : NULL;
+  if (f) {
+    bool fits = tmp_path && target && strlen(tmp_path) < sizeof f->later_tmp &&
+                strlen(target) < sizeof f->later_target;
+    strcpy(f->later_tmp, fits ? tmp_path : "");
+    strcpy(f->later_target, fits ? target : "");
+  }
+  /* Named before anyone can report it: a report clears it. */
+  atomic_store(&pb_shm->later[pb_worker_slot], (int64_t)job);
+}
+
 bool pb_pool_report(size_t job, int status) {
   if (pb_worker_res < 0) return false;
   bool ok = pb_write_result(pb_worker_res, (pb_result){(uint32_t)job, (uint32_t)status});
@@ -238,12 +260,10 @@ static void pb_worker_loop(const pb_pool_ops *ops, int w, size_t njobs, int res,
     atomic_store(&pb_shm->job[w], job);
     int rc = ops->run(ops->ctx, (size_t)job);
     fflush(NULL);
-    if (rc == PB_POOL_LATER) {
-      /* Still this worker's: a death before its report is blamed on it. */
-      atomic_store(&pb_shm->later[w], job);
-    } else if (!pb_write_result(res, (pb_result){(uint32_t)job, (uint32_t)rc})) {
+    /* A job left for later is in the later slot (pb_pool_defer). */
+    if (rc != PB_POOL_LATER &&
+        !pb_write_result(res, (pb_result){(uint32_t)job, (uint32_t)rc}))
       break;
-    }
     atomic_store(&pb_shm->job[w], -1);
   }
   if (ops->settle) ops->settle(ops->ctx);
@@ -276,7 +296,8 @@ static int pb_spawn(pb_slot *slots, int nslots, int w, size_t njobs,
     for (int i = 0; i < nslots; i++) pb_close(&slots[i].res);
     close(res[0]);
     sigprocmask(SIG_SETMASK, &old, NULL);
-    if (pb_pending) pb_atomic_pending_buffer(&pb_pending[w][0][0], sizeof pb_pending[w]);
+    if (pb_files)
+      pb_atomic_pending_buffer(&pb_files[w].pending[0][0], sizeof pb_files[w].pending);
     pb_worker_loop(ops, w, njobs, res[1], parent);
   }
   int e = pid < 0 ? errno : 0;
@@ -308,29 +329,57 @@ static void pb_pool_result(pb_pool_run_state *st, pb_result r) {
   if (st->ops->finished) st->ops->finished(st->ops->ctx, r.job, st->done, st->njobs);
 }
 
-/* Worker w is gone (end of its pipe): reap it, name the job it was on if
- * that job never reported, and start a replacement while jobs remain. */
+/* Syncs and renames the finished file worker w left for later
+ * (pb_pool_defer) over its target, as its commit thread would have;
+ * false when there is none or it cannot be. */
+static bool pb_save_later(int w) {
+  pb_worker_files *f = pb_files ? &pb_files[w] : NULL;
+  if (!f || !f->later_tmp[0]) return false;
+  int fd = open(f->later_tmp, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  pb_atomic_file af = {.target = strdup(f->later_target),
+                       .tmp_path = strdup(f->later_tmp), .fd = fd,
+                       .pending_slot = -1};
+  pb_diags d;
+  pb_diags_init(&d, f->later_target);
+  bool saved = af.target && af.tmp_path ? pb_atomic_commit(&af, &d) == PB_OK
+                                        : (pb_atomic_abort(&af), false);
+  pb_diags_free(&d);
+  return saved;
+}
+
+/* Worker w is gone (end of its pipe): reap it; save the file of a job it
+ * left for later and name that job; name the job it was on if that job
+ * never reported; and start a replacement while jobs remain. */
 static void pb_pool_reap(pb_pool_run_state *st, pb_slot *slots, int nslots, int w) {
   pb_slot *s = &slots[w];
   int ws = 0;
   while (waitpid(s->pid, &ws, 0) < 0 && errno == EINTR) {
   }
   pb_worker_pids[w] = 0;
-  pb_remove_pending_of(w);
   pb_close(&s->res);
   s->pid = 0;
   bool died = !(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
   if (died) st->last_death = ws;
-  /* The job it was on, then the one whose result was still to come. */
-  int64_t jobs[2] = {atomic_load(&pb_shm->job[w]), atomic_load(&pb_shm->later[w])};
-  for (int k = 0; k < 2; k++) {
-    int64_t job = jobs[k];
-    if (job < 0 || (size_t)job >= st->njobs || st->reported[job]) continue;
+  /* First the job before (its file is finished), then the one it was on. */
+  int64_t later = atomic_load(&pb_shm->later[w]);
+  if (later >= 0 && (size_t)later < st->njobs && !st->reported[later]) {
+    bool saved = pb_save_later(w);
+    st->reported[later] = true;
+    st->done++;
+    if (!saved) st->rc = 1;
+    if (st->ops->orphaned) st->ops->orphaned(st->ops->ctx, (size_t)later, ws, saved);
+    else if (!saved) st->ops->lost(st->ops->ctx, (size_t)later, ws, 0);
+  }
+  int64_t job = atomic_load(&pb_shm->job[w]);
+  if (job >= 0 && (size_t)job < st->njobs && !st->reported[job]) {
     st->reported[job] = true;
     st->rc = 1;
     st->done++;
     st->ops->lost(st->ops->ctx, (size_t)job, ws, 0);
   }
+  pb_remove_pending_of(w);
+  if (pb_files) pb_files[w].later_tmp[0] = '\0';
   if (pb_jobs_left()) {
     int e = pb_spawn(slots, nslots, w, st->njobs, st->ops);
     if (e) st->spawn_err = e;
@@ -409,10 +458,9 @@ int pb_pool_run(size_t njobs, int nworkers, const size_t *group_start,
   pb_pool_run_state st = {.ops = ops, .njobs = njobs, .last_death = -1};
   st.reported = calloc(njobs, sizeof *st.reported);
   pb_shm = pb_shm_create(njobs, group_start, ngroups);
-  void *shared = mmap(NULL, (size_t)nworkers * sizeof *pb_pending,
+  void *shared = mmap(NULL, (size_t)nworkers * sizeof *pb_files,
                       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  pb_pending = shared == MAP_FAILED ? NULL : shared;
-  if (pb_pending) memset(pb_pending, 0, (size_t)nworkers * sizeof *pb_pending);
+  pb_files = shared == MAP_FAILED ? NULL : shared; /* zero-filled */
   if (!pb_shm || !st.reported) {
     st.spawn_err = errno ? errno : ENOMEM;
   } else {
@@ -435,7 +483,7 @@ int pb_pool_run(size_t njobs, int nworkers, const size_t *group_start,
   free(st.reported);
   if (pb_shm) munmap(pb_shm, pb_shm_size);
   pb_shm = NULL;
-  if (pb_pending) munmap(pb_pending, (size_t)nworkers * sizeof *pb_pending);
-  pb_pending = NULL;
+  if (pb_files) munmap(pb_files, (size_t)nworkers * sizeof *pb_files);
+  pb_files = NULL;
   return st.rc;
 }

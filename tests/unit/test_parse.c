@@ -539,7 +539,6 @@ static void test_front_matter_messages(void) {
   CHECK(!has_diag(PB_SEV_WARNING, 4, 1, "did you mean"));
 }
 
-/* The key table describes itself: one Markdown row per key. */
 /* pb_doc_parse_front_matter reads the front matter alone: its errors are
  * reported, the body's are not (not even a bad byte), with any line end. */
 static pb_status parse_fm(const char *s) {
@@ -576,6 +575,7 @@ static void test_front_matter_only(void) {
   CHECK_EQ_INT(parse_fm("---"), PB_ERR_INPUT);
 }
 
+/* The key table describes itself: one Markdown row per key. */
 static void test_key_table(void) {
   char *md = NULL;
   CHECK_EQ_INT(pb_frontmatter_describe(PB_KEYS_MARKDOWN, &md), PB_OK);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,14 +24,22 @@ typedef struct job_log {
   int crash_job;           /* this job kills its worker; -1: none */
   int sleep_ms;
   bool later;              /* results come with the next job (PB_POOL_LATER) */
+  char dir[64];            /* later: each job leaves a finished file here */
 } job_log;
 
-/* In a worker: the job whose result is still to come, or -1. */
+/* In a worker: the job whose result is still to come, or -1, and its
+ * finished file (renamed over its target when reported, as the CLI's
+ * commit thread does). */
 static long held = -1;
+static char held_tmp[128], held_target[128];
 
 static void report_held(void) {
-  if (held >= 0) pb_pool_report((size_t)held, 0);
+  if (held >= 0) {
+    if (held_tmp[0]) rename(held_tmp, held_target);
+    pb_pool_report((size_t)held, 0);
+  }
   held = -1;
+  held_tmp[0] = '\0';
 }
 
 static void settle(void *c) {
@@ -42,6 +51,7 @@ typedef struct parent_log {
   int finished;
   int lost[MAX_JOBS];
   int lost_status[MAX_JOBS];
+  int orphaned[MAX_JOBS], saved[MAX_JOBS];
 } parent_log;
 
 typedef struct ctx {
@@ -58,6 +68,22 @@ static int run_job(void *c, size_t job) {
   nanosleep(&ts, NULL);
   if (!l->later) return 0;
   report_held();
+  /* A finished temporary file for its output, as the CLI leaves it. */
+  char tmp[128] = "", target[128] = "";
+  if (l->dir[0]) {
+    snprintf(tmp, sizeof tmp, "%s/.out%zu.XXXXXX", l->dir, job);
+    snprintf(target, sizeof target, "%s/out%zu", l->dir, job);
+    int fd = mkstemp(tmp);
+    if (fd >= 0) {
+      char text[32];
+      int n = snprintf(text, sizeof text, "job %zu", job);
+      if (write(fd, text, (size_t)n) != n) tmp[0] = '\0';
+      close(fd);
+    }
+  }
+  pb_pool_defer(job, tmp[0] ? tmp : NULL, tmp[0] ? target : NULL);
+  snprintf(held_tmp, sizeof held_tmp, "%s", tmp);
+  snprintf(held_target, sizeof held_target, "%s", target);
   held = (long)job;
   return PB_POOL_LATER;
 }
@@ -69,6 +95,14 @@ static void finished(void *c, size_t job, size_t done, size_t total) {
   ((ctx *)c)->parent.finished++;
 }
 
+static void orphaned(void *c, size_t job, int ws, bool saved) {
+  (void)ws;
+  if (job < MAX_JOBS) {
+    ((ctx *)c)->parent.orphaned[job]++;
+    ((ctx *)c)->parent.saved[job] = saved;
+  }
+}
+
 static void lost(void *c, size_t job, int ws, int err) {
   (void)err;
   if (job < MAX_JOBS) {
@@ -78,6 +112,7 @@ static void lost(void *c, size_t job, int ws, int err) {
 }
 
 static bool later_results;
+static const char *later_dir = "";
 
 static ctx *run(size_t njobs, int workers, const size_t *starts, size_t ngroups,
                 int crash_job, int sleep_ms, int *rc) {
@@ -90,9 +125,10 @@ static ctx *run(size_t njobs, int workers, const size_t *starts, size_t ngroups,
   shared->crash_job = crash_job;
   shared->sleep_ms = sleep_ms;
   shared->later = later_results;
+  snprintf(shared->dir, sizeof shared->dir, "%s", later_dir);
   c = (ctx){.shared = shared};
   pb_pool_ops ops = {.ctx = &c, .run = run_job, .settle = settle,
-                     .finished = finished, .lost = lost};
+                     .finished = finished, .lost = lost, .orphaned = orphaned};
   *rc = pb_pool_run(njobs, workers, starts, ngroups, &ops);
   return &c;
 }
@@ -176,6 +212,21 @@ static void test_crash_loses_one_job(void) {
   CHECK_EQ_INT(c->parent.finished, 7);
 }
 
+/* Four jobs on one worker, each left for later; job 2 kills the worker
+ * while job 1 waits for its report: job 1 is orphaned (saved or not),
+ * job 2 lost. */
+static ctx *run_crash_after_later(bool saved) {
+  int rc;
+  ctx *c = run(4, 1, NULL, 0, 2, 2, &rc);
+  CHECK_EQ_INT(rc, 1);
+  CHECK_EQ_INT(c->parent.orphaned[1], 1);
+  CHECK_EQ_INT(c->parent.saved[1], saved);
+  CHECK_EQ_INT(c->parent.lost[1], 0);
+  CHECK_EQ_INT(c->parent.lost[2], 1);
+  CHECK(WIFSIGNALED(c->parent.lost_status[2]));
+  return c;
+}
+
 /* Results given later (PB_POOL_LATER, then pb_pool_report with the next
  * job or in settle) count as results; a worker that dies with one still
  * to give loses that job too, by name. */
@@ -188,15 +239,37 @@ static void test_later_results(void) {
   CHECK(each_ran_once(c, 6, -1));
   CHECK_EQ_INT(c->parent.finished, 6);
   for (size_t j = 0; j < 6; j++) CHECK_EQ_INT(c->parent.lost[j], 0);
-  /* One worker: job 1 waits for its report when job 2 kills the worker. */
-  c = run(4, 1, NULL, 0, 2, 2, &rc);
-  CHECK_EQ_INT(rc, 1);
-  CHECK_EQ_INT(c->parent.lost[1], 1);
-  CHECK_EQ_INT(c->parent.lost[2], 1);
-  CHECK(WIFSIGNALED(c->parent.lost_status[1]));
+  /* One worker: job 1 waits for its report when job 2 kills the worker.
+   * Without a file to save, job 1 is lost with job 2. */
+  c = run_crash_after_later(false);
   CHECK_EQ_INT(c->parent.lost[0] + c->parent.lost[3], 0);
   CHECK_EQ_INT(c->shared->runs[3], 1); /* a replacement worker did it */
   CHECK_EQ_INT(c->parent.finished, 2);
+  /* With its finished file named (pb_pool_defer), the parent saves it:
+   * only the job the worker died on is lost. */
+  char dir[] = "/tmp/test_pool.XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  later_dir = dir;
+  c = run_crash_after_later(true);
+  char path[160], text[32] = "";
+  snprintf(path, sizeof path, "%s/out1", dir);
+  FILE *f = fopen(path, "r");
+  CHECK(f != NULL);
+  if (f) {
+    CHECK(fgets(text, sizeof text, f) != NULL);
+    fclose(f);
+  }
+  CHECK_EQ_STR(text, "job 1");
+  /* Nothing else is left behind but the outputs of jobs 0, 1 and 3. */
+  int others = 0;
+  for (int k = 0; k < 4; k++) {
+    snprintf(path, sizeof path, "%s/out%d", dir, k);
+    others += k != 2 && access(path, F_OK) == 0;
+    unlink(path);
+  }
+  CHECK_EQ_INT(others, 3);
+  CHECK_EQ_INT(rmdir(dir), 0); /* empty: no temporary file left */
+  later_dir = "";
   later_results = false;
 }
 
