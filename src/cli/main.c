@@ -608,7 +608,9 @@ static int pb_render_threads(int workers) {
 
 /* What the jobs of a batch load, named in their front matter: OpenCC
  * configurations, and the groups of jobs that share a font set and a
- * hyphenation dictionary (what a worker loads for a job). */
+ * hyphenation dictionary (what a worker loads for a job) — and one group
+ * of every EPUB, which shapes nothing but needs libxml2, a costly load
+ * (14 M instructions, mostly relocating ICU) best made by one worker. */
 #define PB_PRELOAD_MAX 16
 typedef struct pb_preload_list {
   char opencc[PB_PRELOAD_MAX][32];   /* OpenCC configurations */
@@ -617,6 +619,7 @@ typedef struct pb_preload_list {
     char *fonts;                     /* owned: the profile name, or NULL */
     char lang[24];
     char hyphen[64];                 /* the dictionary, or "" */
+    bool epub;                       /* the EPUBs' group (nothing preloaded) */
     size_t njobs;
   } group[PB_PRELOAD_MAX + 1];       /* + 1: the jobs of no known group */
   size_t ngroups;                    /* known groups; group[ngroups] is the rest */
@@ -631,13 +634,15 @@ static void pb_preload_name(char *list, size_t *n, size_t size, const char *name
   if (*n < PB_PRELOAD_MAX) strcpy(list + (*n)++ * size, name);
 }
 
-/* The group of a job with these fonts, language and dictionary: found, or
- * added; SIZE_MAX (the rest) when the table is full. */
+/* The group of a job with these fonts, language and dictionary, or of an
+ * EPUB: found, or added; SIZE_MAX (the rest) when the table is full. */
 static size_t pb_preload_group(pb_preload_list *l, const char *fonts, const char *lang,
-                               const char *hyphen) {
-  if (!hyphen) hyphen = "";
+                               const char *hyphen, bool epub) {
+  if (!hyphen || epub) hyphen = "";
+  if (epub) fonts = NULL, lang = "";
   for (size_t i = 0; i < l->ngroups; i++)
-    if (strcmp(l->group[i].lang, lang) == 0 && strcmp(l->group[i].hyphen, hyphen) == 0 &&
+    if (l->group[i].epub == epub && strcmp(l->group[i].lang, lang) == 0 &&
+        strcmp(l->group[i].hyphen, hyphen) == 0 &&
         (fonts ? l->group[i].fonts && strcmp(l->group[i].fonts, fonts) == 0
                : !l->group[i].fonts))
       return i;
@@ -650,6 +655,7 @@ static size_t pb_preload_group(pb_preload_list *l, const char *fonts, const char
   l->group[g].fonts = copy;
   strcpy(l->group[g].lang, lang);
   strcpy(l->group[g].hyphen, hyphen);
+  l->group[g].epub = epub;
   l->group[g].njobs = 0;
   return g;
 }
@@ -683,7 +689,8 @@ static void pb_preload_collect(const pb_batch *b, pb_preload_list *l) {
     pb_settings s;
     size_t g = SIZE_MAX; /* the rest */
     if (parsed && pb_settings_from_meta(&doc.meta, &ov, &s, &d) == PB_OK && !d.errors)
-      g = pb_preload_group(l, doc.meta.fonts, s.lang, s.hyphen_dict);
+      g = pb_preload_group(l, doc.meta.fonts, s.lang, s.hyphen_dict,
+                           job->profile && strcmp(job->profile, "epub") == 0);
     if (l->job_group) l->job_group[i] = g;
     pb_diags_free(&d);
   }
@@ -719,7 +726,8 @@ typedef struct pb_preload_job {
 } pb_preload_job;
 
 static bool pb_preload_wanted(const pb_preload_job *p, size_t g) {
-  return g < p->list->ngroups && p->list->group[g].njobs > p->share;
+  return g < p->list->ngroups && !p->list->group[g].epub &&
+         p->list->group[g].njobs > p->share;
 }
 
 /* On a thread of the parent: the OpenCC converters and hyphenation
