@@ -42,6 +42,23 @@ PAIBAN_CACHE_DIR=$C "$PAIBAN" -q -o damaged.pdf "$ms/essay.en.md" 2>err.txt
 cmp -s damaged.pdf fresh.pdf && pass || fail "a damaged cache changes the PDF"
 [ ! -s err.txt ] && pass || fail "a damaged cache is reported: $(head -c 200 err.txt)"
 qpdf --check damaged.pdf >/dev/null 2>&1 && pass || fail "a damaged cache gives an invalid PDF"
+# Whole entries under one another's names (each one intact, but not the
+# value of the key its name is) are not trusted either: an entry is bound
+# to its key.
+R="$TMP/c4"
+for m in essay.zh-Hant essay.en; do
+  PAIBAN_CACHE_DIR=$R "$PAIBAN" -q -o "$m.warm.pdf" "$ms/$m.md" 2>/dev/null
+done
+set -- $(find "$R" -type f -name '[0-9a-f]*' | sort)
+first=$1
+mv "$first" "$R/rotating"
+while [ $# -gt 1 ]; do mv "$2" "$1"; shift; done
+mv "$R/rotating" "$1"
+for m in essay.zh-Hant essay.en; do
+  PAIBAN_CACHE_DIR=$R "$PAIBAN" -q -o "$m.moved.pdf" "$ms/$m.md" 2>/dev/null
+  cmp -s "$m.moved.pdf" "$m.warm.pdf" && pass ||
+    fail "$m: entries under the wrong names change the PDF"
+done
 # --no-cache writes nothing.
 PAIBAN_CACHE_DIR="$TMP/c2" "$PAIBAN" -q --no-cache -o x.pdf "$ms/essay.en.md" 2>/dev/null
 [ ! -d "$TMP/c2" ] && pass || fail "--no-cache created a cache"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#define PB_CACHE_MAGIC "PBC1"
+#define PB_CACHE_MAGIC "PBC2"
 #define PB_CACHE_HEADER 24 /* magic 4, length 4, XXH3-128 16 */
 #define PB_CACHE_MAX_ENTRY (256u << 20)
 /* A hit refreshes the entry's mtime only when it is older than this. */
@@ -130,8 +130,20 @@ static bool pb_entry_path(const pb_cache *c, const char *hex, char *out,
   return (size_t)snprintf(out, size, "%s/%s", c->dir, hex) < size;
 }
 
-/* Reads and checks one entry file; false for anything but a whole entry. */
-static bool pb_entry_read(int fd, void **data, size_t *len, time_t *mtime) {
+/* The seed of an entry's checksum: the first 64 bits of its key, so that
+ * an entry is the value of the key it is stored under (a whole entry under
+ * another entry's name fails its checksum). */
+static XXH64_hash_t pb_entry_seed(const char *hex) {
+  char high[17]; /* hex is 32 hex digits (pb_entry_path checked it) */
+  memcpy(high, hex, 16);
+  high[16] = '\0';
+  return (XXH64_hash_t)strtoull(high, NULL, 16);
+}
+
+/* Reads and checks the entry file of key hex; false for anything but a
+ * whole entry of that key. */
+static bool pb_entry_read(int fd, const char *hex, void **data, size_t *len,
+                          time_t *mtime) {
   struct stat st;
   unsigned char head[PB_CACHE_HEADER];
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < PB_CACHE_HEADER ||
@@ -152,7 +164,7 @@ static bool pb_entry_read(int fd, void **data, size_t *len, time_t *mtime) {
   }
   XXH128_canonical_t want;
   memcpy(&want, head + 8, sizeof want);
-  XXH128_hash_t h = XXH3_128bits(buf, n);
+  XXH128_hash_t h = XXH3_128bits_withSeed(buf, n, pb_entry_seed(hex));
   if (got != n || !XXH128_isEqual(h, XXH128_hashFromCanonical(&want))) {
     free(buf);
     return false;
@@ -172,7 +184,7 @@ bool pb_cache_get(pb_cache *c, const char *hex, void **data, size_t *len) {
   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   time_t mtime = 0;
-  bool ok = pb_entry_read(fd, data, len, &mtime);
+  bool ok = pb_entry_read(fd, hex, data, len, &mtime);
   /* Recently used: the mtime orders the eviction.  An hour is fine enough
    * for that, and a render makes dozens of hits, each of which would
    * otherwise write the file's metadata. */
@@ -248,7 +260,7 @@ void pb_cache_put(pb_cache *c, const char *hex, const void *data, size_t len) {
   head[6] = (unsigned char)(len >> 8);
   head[7] = (unsigned char)len;
   XXH128_canonical_t can;
-  XXH128_canonicalFromHash(&can, XXH3_128bits(data, len));
+  XXH128_canonicalFromHash(&can, XXH3_128bits_withSeed(data, len, pb_entry_seed(hex)));
   memcpy(head + 8, &can, sizeof can);
   bool ok = pb_cache_write_all(fd, head, sizeof head) && pb_cache_write_all(fd, data, len);
   ok = close(fd) == 0 && ok;

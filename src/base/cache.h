@@ -5,9 +5,10 @@
  * One file per entry, named by the 128-bit XXH3 hash of its key (the
  * caller puts everything that decides the value into the key: the font
  * file's path, size and mtime, the glyph set, paiban's version...).  An
- * entry file is "PBC1", the payload length and the payload's own XXH3-128,
- * then the payload: a truncated or corrupted entry is detected, ignored
- * and removed, never trusted.  Writes go to a temporary file renamed into
+ * entry file is "PBC2", the payload length and the payload's XXH3-128
+ * seeded with the key, then the payload: a truncated or corrupted entry,
+ * or a whole entry under another key's name, is detected, ignored and
+ * removed, never trusted.  Writes go to a temporary file renamed into
  * place, so processes sharing the cache see an entry whole or not at all.
  * The cache is bounded: past its size limit the entries used least
  * recently (by mtime, refreshed by a hit on an entry an hour old or more)
