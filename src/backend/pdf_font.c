@@ -317,13 +317,59 @@ static HPDF_STATUS pb_pf_name_flate(HPDF_Dict d, HPDF_Stream out) {
 
 void pb_pdf_mark_deflated(HPDF_Dict d) { d->write_fn = pb_pf_name_flate; }
 
+/* Whether z (zlen bytes) inflates to exactly data (len bytes). */
+static bool pb_inflates_to(const uint8_t *z, size_t zlen, const void *data, size_t len) {
+  struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+  uint8_t *buf = malloc(len ? len : 1);
+  size_t got = 0;
+  bool same = d && buf &&
+              libdeflate_zlib_decompress(d, z, zlen, buf, len, &got) == LIBDEFLATE_SUCCESS &&
+              got == len && memcmp(buf, data, len) == 0;
+  free(buf);
+  if (d) libdeflate_free_decompressor(d);
+  return same;
+}
+
+/* data deflated (*out malloc'd): from the persistent cache when it holds
+ * these very bytes deflated — checked by inflating them, so a damaged or
+ * colliding entry is never used — else deflated now and kept there.  A
+ * font's ToUnicode CMap and CIDToGIDMap come out the same for the print
+ * and ebook editions and for every render of a manuscript, and deflating
+ * them at level 9 was a tenth of a warm render (2 M instructions); a small
+ * stream is not worth the cache's file.  False when out of memory. */
+static bool pb_pf_deflate_cached(pb_pdf_fonts *pf, const void *data, size_t len,
+                                 uint8_t **out, size_t *out_len) {
+  char hex[33] = "";
+  pb_cache_key k;
+  if (pf->cache && len >= 1024 && pb_cache_key_init(&k, "pdf-deflated-stream")) {
+    int32_t level = 9;
+    pb_cache_key_add(&k, &level, sizeof level);
+    pb_cache_key_add_str(&k, LIBDEFLATE_VERSION_STRING);
+    pb_cache_key_add(&k, data, len);
+    pb_cache_key_done(&k, hex);
+  }
+  void *hit = NULL;
+  size_t hit_len = 0;
+  if (hex[0] && pb_cache_get(pf->cache, hex, &hit, &hit_len)) {
+    if (pb_inflates_to(hit, hit_len, data, len)) {
+      *out = hit;
+      *out_len = hit_len;
+      return true;
+    }
+    free(hit);
+  }
+  if (!pb_zdeflate(pf->deflater, data, len, out, out_len)) return false;
+  if (hex[0]) pb_cache_put(pf->cache, hex, *out, *out_len);
+  return true;
+}
+
 /* A stream of data, Flate-compressed here (not by libharu) when the
  * document is compressed. */
 static HPDF_Dict pb_pf_stream(pb_pdf_fonts *pf, const void *data, size_t len) {
   if (!pf->compress) return pb_pf_stream_raw(pf, data, len);
   uint8_t *z = NULL;
   size_t zlen = 0;
-  HPDF_Dict d = pb_zdeflate(pf->deflater, data, len, &z, &zlen)
+  HPDF_Dict d = pb_pf_deflate_cached(pf, data, len, &z, &zlen)
                     ? pb_pf_stream_raw(pf, z, zlen)
                     : NULL;
   free(z);
