@@ -205,6 +205,8 @@ struct pb_pdf_fonts {
   pb_cache *cache;                       /* borrowed; NULL: none */
   int threads;                           /* 0: one per core */
   struct libdeflate_compressor *deflater; /* owned */
+  struct libdeflate_decompressor *inflater; /* owned: made on the first
+                                                cache hit (pb_pf_deflate_cached) */
   pb_diags *diags;
   const char *path;
   size_t nfaces;
@@ -275,6 +277,7 @@ void pb_pdf_fonts_free(pb_pdf_fonts *pf) {
   free(pf->by_face);
   free(pf->order);
   if (pf->deflater) libdeflate_free_compressor(pf->deflater);
+  if (pf->inflater) libdeflate_free_decompressor(pf->inflater);
   free(pf);
 }
 
@@ -318,15 +321,16 @@ static HPDF_STATUS pb_pf_name_flate(HPDF_Dict d, HPDF_Stream out) {
 void pb_pdf_mark_deflated(HPDF_Dict d) { d->write_fn = pb_pf_name_flate; }
 
 /* Whether z (zlen bytes) inflates to exactly data (len bytes). */
-static bool pb_inflates_to(const uint8_t *z, size_t zlen, const void *data, size_t len) {
-  struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+static bool pb_inflates_to(pb_pdf_fonts *pf, const uint8_t *z, size_t zlen,
+                           const void *data, size_t len) {
+  if (!pf->inflater) pf->inflater = libdeflate_alloc_decompressor();
   uint8_t *buf = malloc(len ? len : 1);
   size_t got = 0;
-  bool same = d && buf &&
-              libdeflate_zlib_decompress(d, z, zlen, buf, len, &got) == LIBDEFLATE_SUCCESS &&
+  bool same = pf->inflater && buf &&
+              libdeflate_zlib_decompress(pf->inflater, z, zlen, buf, len, &got) ==
+                  LIBDEFLATE_SUCCESS &&
               got == len && memcmp(buf, data, len) == 0;
   free(buf);
-  if (d) libdeflate_free_decompressor(d);
   return same;
 }
 
@@ -351,7 +355,7 @@ static bool pb_pf_deflate_cached(pb_pdf_fonts *pf, const void *data, size_t len,
   void *hit = NULL;
   size_t hit_len = 0;
   if (hex[0] && pb_cache_get(pf->cache, hex, &hit, &hit_len)) {
-    if (pb_inflates_to(hit, hit_len, data, len)) {
+    if (pb_inflates_to(pf, hit, hit_len, data, len)) {
       *out = hit;
       *out_len = hit_len;
       return true;

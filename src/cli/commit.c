@@ -32,13 +32,12 @@ static void *pb_commit_main(void *arg) {
 
 bool pb_commit_start(pb_commit_req *req) {
   pthread_mutex_lock(&pb_commit_lock);
-  bool ok = pb_commit_running;
-  if (!ok && !pb_commit_todo && !pb_commit_done) {
+  bool ok = !pb_commit_todo && !pb_commit_done; /* the one before taken back */
+  if (ok && !pb_commit_running) {
     pb_commit_quit = false;
-    ok = pthread_create(&pb_commit_thread, NULL, pb_commit_main, NULL) == 0;
-    pb_commit_running = ok;
+    ok = pb_commit_running =
+        pthread_create(&pb_commit_thread, NULL, pb_commit_main, NULL) == 0;
   }
-  ok = ok && !pb_commit_todo && !pb_commit_done;
   if (ok) {
     pb_commit_todo = req;
     pthread_cond_broadcast(&pb_commit_cond);

@@ -26,12 +26,6 @@ bool pb_out_id_of(const char *path, pb_out_id *id) {
   return true;
 }
 
-bool pb_out_id_same(const pb_out_id *a, const pb_out_id *b) {
-  if (a->exists != b->exists || a->dev != b->dev || a->ino != b->ino)
-    return false;
-  return a->exists || strcmp(a->name, b->name) == 0;
-}
-
 /* Orders identities: made files before existing ones, then by device,
  * inode and (for a file yet to be made) name. */
 static int pb_out_id_cmp(const pb_out_id *a, const pb_out_id *b) {

@@ -19,7 +19,6 @@ typedef struct pb_out_id {
 
 /* Fills id for path; false when neither it nor its directory exists. */
 bool pb_out_id_of(const char *path, pb_out_id *id);
-bool pb_out_id_same(const pb_out_id *a, const pb_out_id *b);
 
 /* A path's identity and its place in a list, so that a batch compares
  * many paths by sorting them once (a stat each) rather than pair by pair

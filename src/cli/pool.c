@@ -140,12 +140,6 @@ static bool pb_job_taken(size_t j) {
   return false;
 }
 
-static bool pb_jobs_left(void) {
-  for (size_t k = 0; k < pb_shm->ngroups; k++)
-    if (pb_group_left(&pb_shm->group[k])) return true;
-  return false;
-}
-
 /* A worker's place: the group it is on (-1: none yet) and which end it
  * takes from. */
 typedef struct pb_worker_place {
@@ -380,7 +374,7 @@ static void pb_pool_reap(pb_pool_run_state *st, pb_slot *slots, int nslots, int 
   }
   pb_remove_pending_of(w);
   if (pb_files) pb_files[w].later_tmp[0] = '\0';
-  if (pb_jobs_left()) {
+  if (pb_group_most_left(false) >= 0) { /* jobs are left */
     int e = pb_spawn(slots, nslots, w, st->njobs, st->ops);
     if (e) st->spawn_err = e;
   }

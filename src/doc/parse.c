@@ -269,17 +269,24 @@ static void load_source(ctx *c, const char *src, size_t len) {
 /* ---------------------------------------------------------------------- */
 /* Step 2: front matter                                                    */
 
+/* Is the line s (n bytes, no line end) `mark` followed by optional spaces
+ * or tabs?  (The front matter's fences; also on the raw source, in
+ * front_matter_extent.) */
+static bool raw_fence_line(const char *s, size_t n, const char *mark) {
+  if (n < 3 || memcmp(s, mark, 3) != 0)
+    return false;
+  for (size_t i = 3; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t')
+      return false;
+  return true;
+}
+
 /* Is line (1-based) exactly `mark` followed by optional spaces or tabs? */
 static bool is_fence_line(const ctx *c, size_t line, const char *mark) {
   size_t a = line_off(c, line), b = line_off(c, line + 1);
   if (b > a && c->buf[b - 1] == '\n')
     b--;
-  if (b - a < 3 || memcmp(c->buf + a, mark, 3) != 0)
-    return false;
-  for (size_t i = a + 3; i < b; i++)
-    if (c->buf[i] != ' ' && c->buf[i] != '\t')
-      return false;
-  return true;
+  return raw_fence_line(c->buf + a, b - a, mark);
 }
 
 /* Finds and reads the front matter (src/doc/frontmatter.c); sets
@@ -1031,17 +1038,6 @@ done:
 pb_status pb_doc_parse(const char *src, size_t len, const char *path,
                        pb_doc *doc, pb_diags *diags) {
   return pb_doc_parse_part(src, len, path, doc, diags, true);
-}
-
-/* Is the raw line s (n bytes, no line end) `mark` followed by optional
- * spaces or tabs?  (is_fence_line on the source as it came.) */
-static bool raw_fence_line(const char *s, size_t n, const char *mark) {
-  if (n < 3 || memcmp(s, mark, 3) != 0)
-    return false;
-  for (size_t i = 3; i < n; i++)
-    if (s[i] != ' ' && s[i] != '\t')
-      return false;
-  return true;
 }
 
 /* How much of src the front matter takes: through the end of its closing
